@@ -1,0 +1,55 @@
+/**
+ * The mutable state shared by the emulator's route modules. Internal: not part of the public API.
+ *
+ * @module
+ */
+import type { Logger } from 'pino';
+import type { CodeStore } from './codes';
+import type { FaultRegistry } from './faults';
+import type { KeyRing } from './keys';
+import type { EmulatorSeed } from './seed';
+import type { TokenOverride } from './tokens';
+
+/** The integration as the emulated Vercel knows it (Integration Console settings). */
+export interface EmulatorIntegration {
+  /** Client id, e.g. `oac_…`; the id_token's `aud`. */
+  clientId: string;
+  /** Client secret checked by the token endpoint. */
+  clientSecret: string;
+  /** Integration slug, for `/sso/integrations/:slug/:installationId`. */
+  slug: string;
+  /** Display name, e.g. `Acme Provider`. */
+  name: string;
+  /** The backend's `/callback` URL (absolute http(s)); mutable, read on every login. */
+  redirectLoginUrl: string;
+}
+
+/** Request counters (since start or the last `resetStats`). */
+export interface EmulatorStats {
+  jwksRequests: number;
+  discoveryRequests: number;
+  tokenRequests: number;
+  codesIssued: number;
+}
+
+/** Shared state handed to every route module. */
+export interface EmulatorContext {
+  integration: EmulatorIntegration;
+  seed: EmulatorSeed;
+  keys: KeyRing;
+  codes: CodeStore;
+  faults: FaultRegistry;
+  stats: EmulatorStats;
+  logger: Logger;
+  /** id_token lifetime, seconds. */
+  idTokenTtlSeconds: number;
+  /** The issuer / base URL; throws when neither listening nor set. */
+  baseUrl(): string;
+  /** The pending one-shot token override, or null. */
+  nextTokenOverride: TokenOverride | null;
+}
+
+/** Fresh zeroed counters. */
+export function zeroStats(): EmulatorStats {
+  return { jwksRequests: 0, discoveryRequests: 0, tokenRequests: 0, codesIssued: 0 };
+}

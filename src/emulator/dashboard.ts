@@ -1,0 +1,158 @@
+/**
+ * `GET /`: the emulator's "Vercel dashboard". For every installation and every one of its users
+ * it shows one "Open in Provider" link per deep-link kind (VERCEL-SSO.md §1.1-1.2). Each link
+ * points at `/open?installation=…&user=…&<context>` and carries
+ * `data-testid="open-<installationId>-<userId>-<kind>"`.
+ *
+ * @module
+ */
+import { Router, type Request, type Response } from 'express';
+import type { EmulatorContext } from './context';
+import { findPerson, findTeam, type SeedInstallation, type UserRole } from './seed';
+import { renderPage } from './views';
+
+/** Deep-link kinds shown for each user, in display order. */
+export const LINK_KINDS = [
+  'plain',
+  'resource',
+  'project',
+  'check',
+  'invoice',
+  'support',
+  'path-billing',
+  'path-usage',
+  'path-onboarding',
+  'path-secrets',
+  'path-support',
+  'experimentation',
+  'url',
+] as const;
+
+/** One of {@link LINK_KINDS}. */
+export type LinkKind = (typeof LINK_KINDS)[number];
+
+/** One "Open in Provider" link. */
+export interface DashboardLink {
+  kind: LinkKind;
+  /** Human label. */
+  label: string;
+  /** Relative href `/open?…` (already URL-encoded; the template HTML-escapes it). */
+  href: string;
+  /** `open-<installationId>-<userId>-<kind>`. */
+  testId: string;
+}
+
+/** One user row of an installation. */
+export interface DashboardUser {
+  userId: string;
+  personId: string;
+  name: string;
+  email: string;
+  role: UserRole;
+  avatarPath: string;
+  links: DashboardLink[];
+}
+
+/** One installation card. */
+export interface DashboardInstallation {
+  installationId: string;
+  teamName: string;
+  teamSlug: string;
+  accountId: string;
+  ssoStartPath: string;
+  users: DashboardUser[];
+}
+
+/** Everything the dashboard template shows. */
+export interface DashboardView {
+  title: string;
+  integrationName: string;
+  clientId: string;
+  redirectLoginUrl: string;
+  baseUrl: string;
+  installations: DashboardInstallation[];
+}
+
+/**
+ * The deep-link context for each kind, for one installation. Uses the installation's first
+ * resource / project (and its first check) / invoice / experimentation item; a kind whose
+ * object is missing is omitted. `url` is an absolute URL on the Redirect Login URL's origin
+ * (`<origin>/resources/<resourceId>`); omitted when that URL is not a valid http(s) URL.
+ */
+export function linkContexts(installation: SeedInstallation, redirectLoginUrl: string): Array<{ kind: LinkKind; label: string; context: Record<string, string> }> {
+  const resource = installation.resources[0];
+  const project = installation.projects[0];
+  const check = project?.checks[0];
+  const invoice = installation.invoices[0];
+  const item = installation.experimentationItems[0];
+  let origin: string | undefined;
+  try {
+    const u = new URL(redirectLoginUrl);
+    if (u.protocol === 'http:' || u.protocol === 'https:') origin = u.origin;
+  } catch {
+    origin = undefined;
+  }
+  const out: Array<{ kind: LinkKind; label: string; context: Record<string, string> }> = [];
+  out.push({ kind: 'plain', label: 'Open in Provider', context: {} });
+  if (resource) out.push({ kind: 'resource', label: `Resource ${resource.name}`, context: { resource_id: resource.id, product_id: resource.productId } });
+  if (project) out.push({ kind: 'project', label: `Project ${project.name}`, context: { project_id: project.id } });
+  if (project && check) out.push({ kind: 'check', label: `Check ${check.name}`, context: { check_id: check.id, project_id: project.id } });
+  if (invoice) out.push({ kind: 'invoice', label: `Invoice ${invoice.description}`, context: { invoice_id: invoice.id } });
+  if (resource) {
+    out.push({ kind: 'support', label: 'Support', context: { support: 'true', resource_id: resource.id } });
+    for (const p of ['billing', 'usage', 'onboarding', 'secrets', 'support'] as const) {
+      out.push({ kind: `path-${p}`, label: `path=${p}`, context: { path: p, resource_id: resource.id } });
+    }
+  }
+  if (item) out.push({ kind: 'experimentation', label: `Flag ${item.name}`, context: { experimentation_item_id: item.id } });
+  if (origin && resource) {
+    out.push({ kind: 'url', label: 'url= (provider page)', context: { url: `${origin}/resources/${encodeURIComponent(resource.id)}` } });
+  }
+  return out;
+}
+
+/** Build the dashboard view model from the current state. */
+export function buildDashboardView(ctx: EmulatorContext): DashboardView {
+  return {
+    title: 'Vercel emulator: dashboard',
+    integrationName: ctx.integration.name,
+    clientId: ctx.integration.clientId,
+    redirectLoginUrl: ctx.integration.redirectLoginUrl,
+    baseUrl: ctx.baseUrl(),
+    installations: ctx.seed.installations.map((installation) => {
+      const team = findTeam(ctx.seed, installation.accountId);
+      const contexts = linkContexts(installation, ctx.integration.redirectLoginUrl);
+      return {
+        installationId: installation.id,
+        teamName: team?.name ?? installation.accountId,
+        teamSlug: team?.slug ?? '',
+        accountId: installation.accountId,
+        ssoStartPath: `/sso/integrations/${encodeURIComponent(ctx.integration.slug)}/${encodeURIComponent(installation.id)}`,
+        users: installation.members.map((member) => {
+          const person = findPerson(ctx.seed, member.personId);
+          return {
+            userId: member.userId,
+            personId: member.personId,
+            name: person?.name ?? member.userId,
+            email: person?.email ?? '',
+            role: member.role,
+            avatarPath: `/avatars/${encodeURIComponent(member.userId)}.svg`,
+            links: contexts.map(({ kind, label, context }) => {
+              const params = new URLSearchParams({ installation: installation.id, user: member.userId, ...context });
+              return { kind, label, href: `/open?${params.toString()}`, testId: `open-${installation.id}-${member.userId}-${kind}` };
+            }),
+          };
+        }),
+      };
+    }),
+  };
+}
+
+/** Router serving `GET /`. */
+export function dashboardRouter(ctx: EmulatorContext): Router {
+  const router = Router();
+  router.get('/', (_req: Request, res: Response) => {
+    renderPage(res, 'dashboard', buildDashboardView(ctx));
+  });
+  return router;
+}

@@ -1,0 +1,210 @@
+/**
+ * A local stand-in for Vercel's side of the Marketplace SSO contract (VERCEL-SSO.md §1-3), for
+ * development and tests only. One origin plays api.vercel.com (token endpoint),
+ * marketplace.vercel.com (issuer, discovery, JWKS) and vercel.com (dashboard, provider-initiated
+ * SSO). Refuses to start when `NODE_ENV === 'production'`.
+ *
+ * @example
+ * const emu = await createEmulator({ integration: { clientId: 'oac_test', clientSecret: 's3cret',
+ *   slug: 'acme', name: 'Acme Provider', redirectLoginUrl: 'http://127.0.0.1:3000/callback' } });
+ * const { url, close } = await emu.listen(0);
+ *
+ * @module
+ */
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import express, { type Express } from 'express';
+import pino, { type Logger } from 'pino';
+import { avatarsRouter } from './avatars';
+import { CodeStore } from './codes';
+import { zeroStats, type EmulatorContext, type EmulatorIntegration } from './context';
+import { controlsRouter, createControls, type EmulatorControls } from './controls';
+import { dashboardRouter } from './dashboard';
+import { errorHandler, notFound } from './errors';
+import { FaultRegistry } from './faults';
+import { KeyRing } from './keys';
+import { openRouter } from './open';
+import { createSeed, type EmulatorSeed } from './seed';
+import { ssoStartRouter } from './sso-start';
+import { tokenRouter } from './token-endpoint';
+import { wellKnownRouter } from './well-known';
+
+export type { EmulatorIntegration, EmulatorStats } from './context';
+export type { EmulatorControls } from './controls';
+export type { Fault, FaultTarget } from './faults';
+export type { TokenOverride, IdTokenClaims } from './tokens';
+export type { MintLoginInput, MintedLogin, ContextKey } from './login';
+export { CONTEXT_KEYS, LoginError } from './login';
+export { LINK_KINDS, type LinkKind } from './dashboard';
+export type {
+  EmulatorSeed,
+  SeedTeam,
+  SeedPerson,
+  SeedMember,
+  SeedInstallation,
+  SeedResource,
+  SeedProject,
+  SeedCheck,
+  SeedInvoice,
+  SeedExperimentationItem,
+  UserRole,
+} from './seed';
+
+/** Options of {@link createEmulator}. */
+export interface EmulatorOptions {
+  /** The integration as configured in the (emulated) Integration Console. The object is kept and may be mutated later (e.g. `redirectLoginUrl`). */
+  integration: EmulatorIntegration;
+  /** Authorization code lifetime in seconds (default 60; fractions allowed for tests). */
+  codeTtlSeconds?: number;
+  /** id_token lifetime in seconds, `exp - iat` (default 300); also the token response's `expires_in`. */
+  idTokenTtlSeconds?: number;
+  /** Logger (default: a silent pino logger). The client secret is never logged. */
+  logger?: Logger;
+}
+
+/** A running (or ready-to-listen) emulator. */
+export interface Emulator {
+  /** The express app (usable with supertest; routes that need the base URL require `listen` or `setBaseUrl` first). */
+  app: Express;
+  /**
+   * Listen on `host:port` (port 0 = ephemeral; host default `127.0.0.1`). Sets the base URL /
+   * issuer to `http://<host>:<port>` unless {@link Emulator.setBaseUrl} was called before.
+   * `close()` destroys open connections (including `hang` faults) and resolves when closed.
+   * @throws (rejects) when the port cannot be bound or the emulator is already listening.
+   */
+  listen(port: number, host?: string): Promise<{ url: string; close(): Promise<void> }>;
+  /** Base URL = issuer (e.g. `http://127.0.0.1:4000`, no trailing slash). Throws if neither listening nor set. */
+  readonly baseUrl: string;
+  /**
+   * Set the base URL / issuer explicitly (trailing slash removed); takes precedence over the
+   * listening address.
+   * @throws TypeError when not an absolute http(s) URL without query or fragment.
+   */
+  setBaseUrl(url: string): void;
+  /** The integration (same object as passed in; mutable). */
+  integration: EmulatorIntegration;
+  /** The seeded teams/installations/users/resources (see `seed.ts`). */
+  seed: EmulatorSeed;
+  /** Test controls (also over HTTP under `/_emulator/*`). */
+  controls: EmulatorControls;
+}
+
+/**
+ * Create an emulator: generates an RS256 signing key and builds the express app. Does not listen.
+ * @throws Error when `process.env.NODE_ENV === 'production'`.
+ * @throws TypeError on invalid options (empty client id/secret/slug, non-positive TTLs).
+ */
+export async function createEmulator(options: EmulatorOptions): Promise<Emulator> {
+  if (process.env.NODE_ENV === 'production') {
+    throw new Error('The Vercel emulator is a development tool and refuses to run with NODE_ENV=production');
+  }
+  const { integration } = options;
+  for (const key of ['clientId', 'clientSecret', 'slug'] as const) {
+    if (typeof integration[key] !== 'string' || integration[key].length === 0) {
+      throw new TypeError(`integration.${key} must be a non-empty string`);
+    }
+  }
+  const idTokenTtlSeconds = options.idTokenTtlSeconds ?? 300;
+  if (!Number.isInteger(idTokenTtlSeconds) || idTokenTtlSeconds <= 0) {
+    throw new TypeError('idTokenTtlSeconds must be a positive integer number of seconds');
+  }
+  const logger = options.logger ?? pino({ level: 'silent' });
+
+  let explicitBaseUrl: string | undefined;
+  let listeningUrl: string | undefined;
+  const resolveBaseUrl = (): string => {
+    const url = explicitBaseUrl ?? listeningUrl;
+    if (!url) throw new Error('The emulator base URL is unknown: call listen() or setBaseUrl() first');
+    return url;
+  };
+
+  const ctx: EmulatorContext = {
+    integration,
+    seed: createSeed(),
+    keys: await KeyRing.create(),
+    codes: new CodeStore(options.codeTtlSeconds ?? 60),
+    faults: new FaultRegistry(),
+    stats: zeroStats(),
+    logger,
+    idTokenTtlSeconds,
+    baseUrl: resolveBaseUrl,
+    nextTokenOverride: null,
+  };
+  const controls = createControls(ctx);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(wellKnownRouter(ctx));
+  app.use(tokenRouter(ctx));
+  app.use(dashboardRouter(ctx));
+  app.use(openRouter(ctx));
+  app.use(ssoStartRouter(ctx));
+  app.use(avatarsRouter(ctx));
+  app.use(controlsRouter(controls));
+  app.use(notFound);
+  app.use(errorHandler(logger));
+
+  let server: Server | undefined;
+
+  return {
+    app,
+    integration,
+    seed: ctx.seed,
+    controls,
+    get baseUrl(): string {
+      return resolveBaseUrl();
+    },
+    setBaseUrl(url: string): void {
+      explicitBaseUrl = normalizeBaseUrl(url);
+    },
+    listen(port: number, host = '127.0.0.1') {
+      if (server) return Promise.reject(new Error('The emulator is already listening'));
+      return new Promise((resolve, reject) => {
+        const s = app.listen(port, host);
+        server = s;
+        s.once('error', (err) => {
+          server = undefined;
+          reject(err);
+        });
+        s.once('listening', () => {
+          const address = s.address() as AddressInfo;
+          const hostPart = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : host.includes(':') ? `[${host}]` : host;
+          listeningUrl = `http://${hostPart}:${address.port}`;
+          const url = resolveBaseUrl();
+          logger.info({ url }, 'emulator: listening');
+          resolve({
+            url,
+            close: () =>
+              new Promise<void>((done, fail) => {
+                s.close((err) => {
+                  if (server === s) server = undefined;
+                  listeningUrl = undefined;
+                  if (err) fail(err);
+                  else done();
+                });
+                s.closeAllConnections();
+              }),
+          });
+        });
+      });
+    },
+  };
+}
+
+/**
+ * Validate and normalise a base URL (drop trailing slashes).
+ * @throws TypeError when not an absolute http(s) URL without query or fragment.
+ */
+export function normalizeBaseUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new TypeError(`invalid base URL: ${raw}`);
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash || url.username || url.password) {
+    throw new TypeError(`invalid base URL: ${raw}`);
+  }
+  return url.href.replace(/\/+$/, '');
+}

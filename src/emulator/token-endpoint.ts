@@ -1,0 +1,165 @@
+/**
+ * `POST /v1/integrations/sso/token`: the code exchange (VERCEL-SSO.md §1.3).
+ *
+ * Accepts `application/json` and `application/x-www-form-urlencoded` bodies up to 16 KiB.
+ * Processing order and answers (all errors are `{"error":{"code","message"}}`):
+ *
+ * | check | status | `error.code` |
+ * |---|---|---|
+ * | fault on target `token` (before anything else, after counting) | per fault | — |
+ * | body malformed (bad JSON) | 400 | `invalid_request` |
+ * | body too large (> 16 KiB) | 413 | `invalid_request` |
+ * | body not an object / unsupported content type (no body parsed) | 400 | `invalid_request` |
+ * | `grant_type` present and not `authorization_code` | 400 | `unsupported_grant_type` |
+ * | `code`, `state`, `client_id` or `client_secret` missing / not a string | 400 | `invalid_request` |
+ * | `client_id` / `client_secret` wrong (constant-time compare) | 403 | `invalid_client` |
+ * | code unknown | 400 | `invalid_grant` |
+ * | code already used | 400 | `invalid_grant` |
+ * | code minted for another client id (not consumed) | 400 | `invalid_grant` |
+ * | code expired (older than `codeTtlSeconds`; consumed) | 400 | `invalid_grant` |
+ * | `state` differs from the one minted with the code (consumed) | 400 | `invalid_grant` |
+ * | user no longer a member (seed changed) | 400 | `invalid_grant` |
+ *
+ * Success: 200 `{id_token, access_token, token_type: 'Bearer', expires_in}` with
+ * `expires_in = idTokenTtlSeconds` (seconds) and `Cache-Control: no-store`.
+ * The `client_secret` is never logged.
+ *
+ * @module
+ */
+import { randomBytes } from 'node:crypto';
+import express, { Router, type ErrorRequestHandler, type NextFunction, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { constantTimeEqual, type RedeemFailure } from './codes';
+import type { EmulatorContext } from './context';
+import { sendVercelError } from './errors';
+import { applyFault, type Fault } from './faults';
+import { findInstallation, findMember, findPerson } from './seed';
+import { buildIdTokenClaims, mergeWithDeletes, signIdToken } from './tokens';
+
+/** Path of the token endpoint, as on api.vercel.com. */
+export const TOKEN_PATH = '/v1/integrations/sso/token';
+
+/** Maximum accepted request body. */
+export const TOKEN_BODY_LIMIT = '16kb';
+
+/** The successful token response (VERCEL-SSO.md §1.3). */
+export interface TokenResponse {
+  id_token?: string;
+  access_token: string | null;
+  token_type: string | null;
+  /** Seconds. */
+  expires_in: number;
+}
+
+const requestSchema = z.object({
+  grant_type: z.string().max(100).optional(),
+  code: z.string().min(1).max(4096),
+  state: z.string().min(1).max(4096),
+  client_id: z.string().min(1).max(1024),
+  client_secret: z.string().min(1).max(4096),
+  redirect_uri: z.string().max(4096).optional(),
+});
+
+const REDEEM_MESSAGES: Record<RedeemFailure, string> = {
+  unknown_code: 'The authorization code is invalid',
+  code_used: 'The authorization code has already been used',
+  client_mismatch: 'The authorization code was issued to another client',
+  code_expired: 'The authorization code has expired',
+  state_mismatch: 'The state does not match the authorization code',
+};
+
+/** Router for the token endpoint (with its own body parsers and body-error handling). */
+export function tokenRouter(ctx: EmulatorContext): Router {
+  const router = Router();
+  const bodyErrors: ErrorRequestHandler = (err: unknown, _req, res, next) => {
+    const e = err as { type?: unknown; status?: unknown };
+    if (typeof e.type === 'string' && typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+      sendVercelError(res, e.status === 413 ? 413 : 400, 'invalid_request', e.status === 413 ? 'Request body too large' : 'Malformed request body');
+      return;
+    }
+    next(err);
+  };
+  router.post(
+    TOKEN_PATH,
+    async (req: Request, res: Response, next: NextFunction) => {
+      ctx.stats.tokenRequests += 1;
+      const fault = ctx.faults.take('token');
+      if ((await applyFault(fault, req, res)) === 'handled') return;
+      res.locals.emulatorFault = fault;
+      next();
+    },
+    express.json({ limit: TOKEN_BODY_LIMIT }),
+    express.urlencoded({ extended: false, limit: TOKEN_BODY_LIMIT }),
+    async (req: Request, res: Response) => {
+      await exchange(ctx, req, res, (res.locals.emulatorFault as Fault | null) ?? null);
+    },
+    bodyErrors,
+  );
+  return router;
+}
+
+async function exchange(ctx: EmulatorContext, req: Request, res: Response, fault: Fault | null): Promise<void> {
+  const body: unknown = req.body;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    sendVercelError(res, 400, 'invalid_request', 'Expected a JSON or form-encoded object body');
+    return;
+  }
+  const grantType = (body as Record<string, unknown>).grant_type;
+  if (grantType !== undefined && grantType !== 'authorization_code') {
+    sendVercelError(res, 400, 'unsupported_grant_type', 'grant_type must be authorization_code');
+    return;
+  }
+  const parsed = requestSchema.safeParse(body);
+  if (!parsed.success) {
+    const fields = [...new Set(parsed.error.issues.map((i) => String(i.path[0] ?? 'body')))].join(', ');
+    sendVercelError(res, 400, 'invalid_request', `Missing or invalid parameter(s): ${fields}`);
+    return;
+  }
+  const input = parsed.data;
+  const idOk = constantTimeEqual(input.client_id, ctx.integration.clientId);
+  const secretOk = constantTimeEqual(input.client_secret, ctx.integration.clientSecret);
+  if (!(idOk && secretOk)) {
+    ctx.logger.info('emulator: token request with invalid client credentials');
+    sendVercelError(res, 403, 'invalid_client', 'Invalid client credentials');
+    return;
+  }
+  const redeemed = ctx.codes.redeem(input.code, input.client_id, input.state);
+  if (!redeemed.ok) {
+    ctx.logger.info({ reason: redeemed.reason }, 'emulator: token request refused');
+    sendVercelError(res, 400, 'invalid_grant', REDEEM_MESSAGES[redeemed.reason]);
+    return;
+  }
+  const { installationId, userId } = redeemed.grant;
+  const installation = findInstallation(ctx.seed, installationId);
+  const member = installation && findMember(installation, userId);
+  const person = member && findPerson(ctx.seed, member.personId);
+  if (!installation || !member || !person) {
+    sendVercelError(res, 400, 'invalid_grant', 'The user no longer has access to this installation');
+    return;
+  }
+  const override = ctx.nextTokenOverride;
+  ctx.nextTokenOverride = null;
+  const claims = buildIdTokenClaims({
+    issuer: ctx.baseUrl(),
+    clientId: ctx.integration.clientId,
+    installation,
+    member,
+    person,
+    nowSeconds: Math.floor(Date.now() / 1000),
+    ttlSeconds: ctx.idTokenTtlSeconds,
+  });
+  const idToken = await signIdToken(mergeWithDeletes({ ...claims }, override?.claims), ctx.keys, override ?? undefined);
+  const response: TokenResponse = {
+    id_token: idToken,
+    access_token: randomBytes(32).toString('base64url'),
+    token_type: 'Bearer',
+    expires_in: ctx.idTokenTtlSeconds,
+  };
+  if (fault?.kind === 'missing_id_token') delete response.id_token;
+  if (fault?.kind === 'null_access_token') {
+    response.access_token = null;
+    response.token_type = null;
+  }
+  ctx.logger.info({ installationId, userId, override: override !== null }, 'emulator: token issued');
+  res.status(200).set('Cache-Control', 'no-store').set('Pragma', 'no-cache').json(response);
+}
