@@ -1,0 +1,109 @@
+import { z } from 'zod';
+
+/** Seconds, as a positive integer read from an environment string. */
+const seconds = (fallback: number) =>
+  z.coerce.number().int('expected a whole number of seconds').positive('expected a positive number of seconds').default(fallback);
+
+/** Milliseconds, as a positive integer read from an environment string. */
+const milliseconds = (fallback: number) =>
+  z.coerce.number().int('expected a whole number of milliseconds').positive('expected a positive number of milliseconds').default(fallback);
+
+const httpUrl = z
+  .string()
+  .trim()
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'https:' || url.protocol === 'http:') && !url.username && !url.password;
+    } catch {
+      return false;
+    }
+  }, 'expected an absolute http(s) URL without credentials');
+
+/** An origin-only URL (scheme, host, optional port), e.g. `https://sso.example.com`. */
+const originUrl = httpUrl.refine((value) => {
+  const url = new URL(value);
+  return (url.pathname === '/' || url.pathname === '') && !url.search && !url.hash;
+}, 'expected an origin such as https://sso.example.com (no path, query or fragment)');
+
+const commaList = (value: string): string[] =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+
+const booleanString = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+/**
+ * The environment variables this service reads, with their defaults.
+ * Every variable is documented in `.env.example` and the README's configuration table.
+ * Vercel's own names are used where Vercel has them (`INTEGRATION_CLIENT_ID`, `INTEGRATION_CLIENT_SECRET`).
+ */
+export const environmentSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test'], { message: 'expected development, production or test' }).default('development'),
+  PORT: z.coerce.number().int().min(0, 'expected a TCP port (0-65535)').max(65535, 'expected a TCP port (0-65535)').default(3000),
+  HOST: z.string().trim().min(1).default('0.0.0.0'),
+  PUBLIC_URL: originUrl,
+  CALLBACK_PATH: z
+    .string()
+    .regex(/^\/[A-Za-z0-9/_-]*$/, 'expected a path such as /callback')
+    .default('/callback'),
+  INTEGRATION_CLIENT_ID: z.string().trim().min(1, 'expected the integration client id (oac_...) from the Integration Console'),
+  INTEGRATION_CLIENT_SECRET: z.string().min(1, 'expected the integration client secret from the Integration Console'),
+  INTEGRATION_SLUG: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]*$/, 'expected the integration slug (lowercase letters, digits and dashes)')
+    .optional(),
+  SESSION_SECRET: z
+    .string()
+    .transform(commaList)
+    .refine((secrets) => secrets.length > 0, 'expected one or more comma-separated secrets, newest first')
+    .refine((secrets) => secrets.every((s) => s.length >= 32), 'expected every secret to be at least 32 characters'),
+  SESSION_IDLE_TIMEOUT_SECONDS: seconds(30 * 60),
+  SESSION_ABSOLUTE_TIMEOUT_SECONDS: seconds(8 * 60 * 60),
+  SESSION_COOKIE_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/, 'expected a cookie name (letters, digits, _ . -)')
+    .optional(),
+  VERCEL_API_URL: originUrl.default('https://api.vercel.com'),
+  VERCEL_ISSUER: httpUrl.default('https://marketplace.vercel.com'),
+  VERCEL_JWKS_URL: httpUrl.optional(),
+  VERCEL_SSO_URL: originUrl.default('https://vercel.com'),
+  ID_TOKEN_ALGORITHMS: z
+    .string()
+    .default('RS256')
+    .transform(commaList)
+    .pipe(
+      z
+        .array(z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA']))
+        .min(1, 'expected asymmetric JWS algorithms such as RS256'),
+    ),
+  ID_TOKEN_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0, 'expected 0 or more seconds').max(300, 'expected at most 300 seconds').default(30),
+  ID_TOKEN_MAX_AGE_SECONDS: seconds(10 * 60),
+  TOKEN_EXCHANGE_TIMEOUT_MS: milliseconds(5000),
+  JWKS_TIMEOUT_MS: milliseconds(3000),
+  JWKS_COOLDOWN_MS: z.coerce.number().int().min(0, 'expected 0 or more milliseconds').default(30_000),
+  JWKS_CACHE_MAX_AGE_MS: milliseconds(10 * 60 * 1000),
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .default('false')
+    .transform((value): boolean | number | string => {
+      if (value === 'true') return true;
+      if (value === 'false' || value === '') return false;
+      if (/^\d+$/.test(value)) return Number(value);
+      return value;
+    }),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'expected fatal, error, warn, info, debug, trace or silent' }).default('info'),
+  DEEP_LINK_ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform(commaList)
+    .pipe(z.array(originUrl)),
+  SECURE_COOKIES: booleanString.optional(),
+});
+
+/** The raw, validated environment (before it is shaped into {@link Config}). */
+export type Environment = z.infer<typeof environmentSchema>;

@@ -1,0 +1,49 @@
+import type { CookieOptions, Request } from 'express';
+import type { Config } from '../config';
+import { isValidId } from './deep-links';
+
+/** Lifetime of the installation hint cookie, ms (30 days). Not a credential: it only names the installation. */
+export const INSTALLATION_HINT_MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000;
+/** Lifetime of the provider-initiated "where to land" record and cookie, ms (10 minutes). */
+export const RETURN_TO_MAX_AGE_MS = 10 * 60 * 1000;
+
+/**
+ * Names and attributes of our two non-session cookies. Both are `HttpOnly`, `SameSite=Lax`,
+ * `Secure` when the session cookie is, and `__Host-` prefixed when Secure.
+ * - installation hint: the last installation id (not secret) so an expired session can start
+ *   provider-initiated SSO (VERCEL-SSO.md §3);
+ * - return-to: a random id of a one-time record holding where the user wanted to go.
+ */
+export class AuxiliaryCookies {
+  readonly installationHint: string;
+  readonly returnTo: string;
+
+  constructor(private readonly config: Config) {
+    const prefix = config.session.secureCookies ? '__Host-' : '';
+    this.installationHint = `${prefix}sso_installation`;
+    this.returnTo = `${prefix}sso_return_to`;
+  }
+
+  /** Cookie attributes for a cookie living `maxAgeMs` milliseconds. */
+  options(maxAgeMs?: number): CookieOptions {
+    return {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: this.config.session.secureCookies,
+      path: '/',
+      ...(maxAgeMs !== undefined ? { maxAge: maxAgeMs } : {}),
+    };
+  }
+
+  /** The installation id from the hint cookie, when well-formed. */
+  readInstallationHint(req: Request): string | undefined {
+    const value: unknown = req.cookies?.[this.installationHint];
+    return typeof value === 'string' && isValidId(value) ? value : undefined;
+  }
+
+  /** The return-to record id from its cookie, when well-formed. */
+  readReturnTo(req: Request): string | undefined {
+    const value: unknown = req.cookies?.[this.returnTo];
+    return typeof value === 'string' && /^[A-Za-z0-9_-]{16,64}$/.test(value) ? value : undefined;
+  }
+}

@@ -1,0 +1,177 @@
+/**
+ * Deep links: maps the context parameters Vercel sends to the Redirect Login URL
+ * (VERCEL-SSO.md §1.2) to a page of the provider dashboard. Pure: no I/O, no clock.
+ *
+ * Precedence (first match wins):
+ *  1. `url`: only when its origin is allow-listed, its scheme is http(s) and it has no userinfo
+ *     (Vercel: the provider "must validate" it; RFC 9700 §4.11 open redirectors).
+ *  2. `invoice_id`             → `/invoices/{invoice_id}`
+ *  3. `support=true` or `path=support` → `/support` (`?resource_id=` when a resource is named)
+ *  4. `check_id`               → `/checks/{check_id}` (`?project_id=` when present)
+ *  5. `project_id`             → `/projects/{project_id}`
+ *  6. `experimentation_item_id`→ `/experimentation/{experimentation_item_id}`
+ *  7. `path` (billing, usage, onboarding, secrets) → `/resources/{resource_id}/{path}` or `/{path}`
+ *  8. `resource_id`            → `/resources/{resource_id}`
+ *  9. otherwise                → `/` (the dashboard home)
+ * A parameter that is present but unusable (bad id, foreign origin) is skipped with a warning,
+ * and the next rule is tried. `pr` is display-only and never a redirect target.
+ */
+
+/** The deep-link parameters of a callback, each a single string when present. */
+export interface DeepLinkParams {
+  product_id?: string;
+  resource_id?: string;
+  project_id?: string;
+  check_id?: string;
+  invoice_id?: string;
+  experimentation_item_id?: string;
+  pr?: string;
+  path?: string;
+  url?: string;
+  support?: string;
+}
+
+/** Names of the deep-link parameters, in the order they appear in VERCEL-SSO.md §1.2. */
+export const DEEP_LINK_PARAMS = [
+  'product_id',
+  'resource_id',
+  'project_id',
+  'check_id',
+  'invoice_id',
+  'experimentation_item_id',
+  'pr',
+  'path',
+  'url',
+  'support',
+] as const satisfies readonly (keyof DeepLinkParams)[];
+
+/** The page kinds a deep link can resolve to. */
+export type DeepLinkKind =
+  | 'url'
+  | 'invoice'
+  | 'support'
+  | 'check'
+  | 'project'
+  | 'experimentation'
+  | 'path'
+  | 'resource'
+  | 'home';
+
+/** The `path` values Vercel documents (VERCEL-SSO.md §1.2). */
+export const DASHBOARD_SECTIONS = ['billing', 'usage', 'onboarding', 'secrets'] as const;
+export type DashboardSection = (typeof DASHBOARD_SECTIONS)[number];
+
+/** Where a deep link lands. `location` is a path on our origin, or an absolute allow-listed URL. */
+export interface DeepLinkTarget {
+  kind: DeepLinkKind;
+  location: string;
+  /** Why parameters were ignored; safe to log (no parameter values). */
+  warnings: string[];
+}
+
+/** Options for {@link resolveDeepLink}. */
+export interface DeepLinkOptions {
+  /** Our public origin, e.g. `https://sso.example.com`. A `url` on it becomes a relative path. */
+  publicOrigin: string;
+  /** Origins a `url` may point to (exact `scheme://host[:port]` match). */
+  allowedOrigins: readonly string[];
+}
+
+/** Vercel and provider ids: letters, digits, `_` and `-`, at most 128 characters. */
+const ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
+
+/** True when `value` is a well-formed id that is safe in a path segment. */
+export function isValidId(value: string | undefined): value is string {
+  return value !== undefined && ID_PATTERN.test(value);
+}
+
+/**
+ * Validates a `url` deep link: absolute http(s), no userinfo, allow-listed origin.
+ * @returns the URL to land on (a path when it is on our own origin), or undefined.
+ */
+export function allowedUrl(raw: string, options: DeepLinkOptions): string | undefined {
+  if (raw.length > 2048 || /[\u0000-\u001f\u007f\\]/.test(raw)) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
+  if (url.username || url.password) return undefined;
+  if (!options.allowedOrigins.includes(url.origin)) return undefined;
+  if (url.origin === options.publicOrigin) return safeLocalPath(`${url.pathname}${url.search}${url.hash}`);
+  return url.href;
+}
+
+/**
+ * Accepts a same-origin path (e.g. where the user wanted to go before provider-initiated SSO).
+ * Refuses scheme-relative (`//host`), backslash (`/\host`) and control-character tricks.
+ * @returns the path, or undefined when it is not a plain absolute path.
+ */
+export function safeLocalPath(path: string): string | undefined {
+  if (path.length === 0 || path.length > 2048) return undefined;
+  if (!path.startsWith('/') || path.startsWith('//') || path.startsWith('/\\')) return undefined;
+  if (/[\u0000-\u001f\u007f\\]/.test(path)) return undefined;
+  // Re-parse against a dummy origin: the result must stay on it.
+  const url = new URL(path, 'http://local.invalid');
+  if (url.origin !== 'http://local.invalid') return undefined;
+  return `${url.pathname}${url.search}${url.hash}`;
+}
+
+const segment = encodeURIComponent;
+
+/**
+ * Resolves the landing page for a set of deep-link parameters, following the precedence above.
+ * Never throws; unusable input falls through to the next rule and finally to the home page.
+ */
+export function resolveDeepLink(params: DeepLinkParams, options: DeepLinkOptions): DeepLinkTarget {
+  const warnings: string[] = [];
+  const id = (name: keyof DeepLinkParams): string | undefined => {
+    const value = params[name];
+    if (value === undefined || value === '') return undefined;
+    if (isValidId(value)) return value;
+    warnings.push(`ignored malformed ${name}`);
+    return undefined;
+  };
+
+  if (params.url !== undefined && params.url !== '') {
+    const location = allowedUrl(params.url, options);
+    if (location) return { kind: 'url', location, warnings };
+    warnings.push('ignored url: not on an allowed origin');
+  }
+
+  const resourceId = id('resource_id');
+  const invoiceId = id('invoice_id');
+  if (invoiceId) return { kind: 'invoice', location: `/invoices/${segment(invoiceId)}`, warnings };
+
+  if (params.support === 'true' || params.path === 'support') {
+    const query = resourceId ? `?resource_id=${segment(resourceId)}` : '';
+    return { kind: 'support', location: `/support${query}`, warnings };
+  }
+
+  const projectId = id('project_id');
+  const checkId = id('check_id');
+  if (checkId) {
+    const query = projectId ? `?project_id=${segment(projectId)}` : '';
+    return { kind: 'check', location: `/checks/${segment(checkId)}${query}`, warnings };
+  }
+  if (projectId) return { kind: 'project', location: `/projects/${segment(projectId)}`, warnings };
+
+  const experimentationItemId = id('experimentation_item_id');
+  if (experimentationItemId) {
+    return { kind: 'experimentation', location: `/experimentation/${segment(experimentationItemId)}`, warnings };
+  }
+
+  if (params.path !== undefined && params.path !== '') {
+    const section = DASHBOARD_SECTIONS.find((s) => s === params.path);
+    if (section) {
+      const location = resourceId ? `/resources/${segment(resourceId)}/${section}` : `/${section}`;
+      return { kind: 'path', location, warnings };
+    }
+    warnings.push('ignored unknown path');
+  }
+
+  if (resourceId) return { kind: 'resource', location: `/resources/${segment(resourceId)}`, warnings };
+  return { kind: 'home', location: '/', warnings };
+}

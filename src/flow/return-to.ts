@@ -1,0 +1,38 @@
+import { randomBytes } from 'node:crypto';
+import type { Request, Response } from 'express';
+import type { OneTimeStore } from '../stores/one-time-store';
+import type { AuxiliaryCookies } from './cookies';
+import { RETURN_TO_MAX_AGE_MS } from './cookies';
+import { safeLocalPath } from './deep-links';
+
+const KEY_PREFIX = 'return-to:';
+
+/**
+ * Remembers where a signed-out user wanted to go across the provider-initiated SSO round trip
+ * (VERCEL-SSO.md §3: "anything it wants to remember ... it keeps itself, bound to the browser").
+ * The record lives in the {@link OneTimeStore}; the browser holds only its random id in a cookie.
+ */
+export class ReturnToRecords {
+  constructor(
+    private readonly store: OneTimeStore,
+    private readonly cookies: AuxiliaryCookies,
+  ) {}
+
+  /** Stores `path` (a same-origin path; anything else is ignored) and sets the cookie. */
+  async remember(res: Response, path: string): Promise<void> {
+    const safe = safeLocalPath(path);
+    if (!safe || safe === '/') return;
+    const id = randomBytes(18).toString('base64url');
+    await this.store.set(KEY_PREFIX + id, safe, RETURN_TO_MAX_AGE_MS);
+    res.cookie(this.cookies.returnTo, id, this.cookies.options(RETURN_TO_MAX_AGE_MS));
+  }
+
+  /** Consumes the record named by the cookie (once) and clears the cookie. */
+  async consume(req: Request, res: Response): Promise<string | undefined> {
+    const id = this.cookies.readReturnTo(req);
+    if (req.cookies?.[this.cookies.returnTo] !== undefined) res.clearCookie(this.cookies.returnTo, this.cookies.options());
+    if (!id) return undefined;
+    const path = await this.store.take(KEY_PREFIX + id);
+    return path === undefined ? undefined : safeLocalPath(path);
+  }
+}

@@ -1,0 +1,116 @@
+import type { Request, RequestHandler } from 'express';
+import 'pino-http';
+import session from 'express-session';
+import type { Config } from '../config';
+import { HttpError } from '../web/http-error';
+import type { SessionIdentity } from './identity';
+
+declare module 'express-session' {
+  interface SessionData {
+    /** The signed-in user. Only identity: never the id_token or access_token (VERCEL-SSO.md §1.4). */
+    identity?: SessionIdentity;
+    /** Last authenticated request, ms since epoch (idle lifetime). */
+    lastSeenAt?: number;
+    /** CSRF synchronizer token (csrf-sync). */
+    csrfToken?: string;
+  }
+}
+
+/** The session store could not be read or written: 503, nothing half-written. */
+export const SESSION_STORE_UNAVAILABLE = new HttpError(
+  503,
+  { title: 'Sign-in is temporarily unavailable', message: 'Please try again in a moment.' },
+  'session_store_unavailable',
+  { 'Retry-After': '5' },
+);
+
+/**
+ * express-session configured for this service: server-side store, cookie `HttpOnly`,
+ * `SameSite=Lax` (the Vercel redirect is a cross-site top-level GET), `Secure` per config,
+ * `rolling` so the cookie's lifetime tracks the idle lifetime; signing secrets rotate (first signs, all verify).
+ * A store failure becomes a 503 (never a 500).
+ */
+export function createSessionMiddleware(config: Config, store: session.Store): RequestHandler {
+  const middleware = session({
+    name: config.session.cookieName,
+    secret: config.session.secrets,
+    store,
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    unset: 'destroy',
+    cookie: {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: config.session.secureCookies,
+      path: '/',
+      maxAge: config.session.idleTimeoutSeconds * 1000,
+    },
+  });
+  return (req, res, next) => {
+    middleware(req, res, (error?: unknown) => {
+      if (error) {
+        req.log?.warn({ err: { name: (error as Error).name } }, 'session store read failed');
+        next(SESSION_STORE_UNAVAILABLE);
+        return;
+      }
+      next();
+    });
+  };
+}
+
+/**
+ * Enforces both lifetimes on the server (OWASP ASVS V3.3.2, V3.3.4): a session idle for longer than
+ * `idleTimeoutSeconds`, or older than `absoluteTimeoutSeconds` since login, is destroyed before the
+ * request sees it. A live session gets its `lastSeenAt` updated. Sets `res.locals.sessionExpired`.
+ */
+export function enforceSessionLifetimes(config: Config, now: () => number = Date.now): RequestHandler {
+  const idleMs = config.session.idleTimeoutSeconds * 1000;
+  const absoluteMs = config.session.absoluteTimeoutSeconds * 1000;
+  return async (req, res, next) => {
+    const identity = req.session?.identity;
+    if (!identity) return next();
+    const at = now();
+    const lastSeenAt = req.session.lastSeenAt ?? identity.loginAt;
+    const expired = at - lastSeenAt > idleMs ? 'idle' : at - identity.loginAt > absoluteMs ? 'absolute' : undefined;
+    if (!expired) {
+      req.session.lastSeenAt = at;
+      return next();
+    }
+    req.log?.info({ event: 'session_expired', lifetime: expired, installation_id: identity.installationId, user_id: identity.userId }, 'session expired');
+    res.locals.sessionExpired = true;
+    try {
+      // regenerate, not destroy: the old record is deleted and the request continues with an empty session.
+      await new Promise<void>((resolve, reject) => req.session.regenerate((error) => (error ? reject(error) : resolve())));
+    } catch {
+      return next(SESSION_STORE_UNAVAILABLE);
+    }
+    next();
+  };
+}
+
+/** The signed-in identity of this request, if any (after {@link enforceSessionLifetimes}). */
+export function currentIdentity(req: Request): SessionIdentity | undefined {
+  return req.session?.identity;
+}
+
+/**
+ * Starts a fresh session for `identity`: regenerates the session id (no fixation, OWASP ASVS V3.2.1),
+ * stores the identity and saves it before the caller redirects.
+ * @throws {@link HttpError} 503 when the store fails; no session is created.
+ */
+export async function establishSession(req: Request, identity: SessionIdentity): Promise<void> {
+  try {
+    await new Promise<void>((resolve, reject) => req.session.regenerate((error) => (error ? reject(error) : resolve())));
+    req.session.identity = identity;
+    req.session.lastSeenAt = identity.loginAt;
+    await new Promise<void>((resolve, reject) => req.session.save((error) => (error ? reject(error) : resolve())));
+  } catch {
+    throw SESSION_STORE_UNAVAILABLE;
+  }
+}
+
+/** Destroys the session on the server. @throws the store's error. */
+export function destroySession(req: Request): Promise<void> {
+  return new Promise<void>((resolve, reject) => req.session.destroy((error) => (error ? reject(error) : resolve())));
+}

@@ -1,0 +1,67 @@
+import { LRUCache } from 'lru-cache';
+
+/**
+ * Short-lived records that must be used once across every instance: the redeemed-code guard
+ * and the provider-initiated "where to land" record. Implementations must make {@link claim}
+ * and {@link take} atomic (Redis: `SET NX PX` and `GETDEL`), so that two instances racing on
+ * the same key let exactly one win.
+ */
+export interface OneTimeStore {
+  /**
+   * Creates `key` with `value` only if it does not exist yet.
+   * @param ttlMs - lifetime in milliseconds.
+   * @returns true when this call created it (the caller won), false when it already existed.
+   */
+  claim(key: string, value: string, ttlMs: number): Promise<boolean>;
+  /** Overwrites `key`, keeping it for `ttlMs` milliseconds. */
+  set(key: string, value: string, ttlMs: number): Promise<void>;
+  /** Reads `key` without consuming it; undefined when absent or expired. */
+  get(key: string): Promise<string | undefined>;
+  /** Reads and deletes `key` in one step; undefined when absent or expired. */
+  take(key: string): Promise<string | undefined>;
+  /** Deletes `key`. */
+  delete(key: string): Promise<void>;
+}
+
+/**
+ * In-process {@link OneTimeStore} for a single instance (the demo, tests): an LRU bounded to
+ * `maxEntries` whose entries expire after their TTL. Atomic because Node runs it on one thread.
+ */
+export class MemoryOneTimeStore implements OneTimeStore {
+  private readonly cache: LRUCache<string, string>;
+
+  /** @param maxEntries - upper bound on live records (oldest evicted first); default 100 000. */
+  constructor(maxEntries = 100_000) {
+    this.cache = new LRUCache<string, string>({ max: maxEntries, ttlAutopurge: false });
+  }
+
+  async claim(key: string, value: string, ttlMs: number): Promise<boolean> {
+    if (this.cache.has(key)) return false;
+    this.cache.set(key, value, { ttl: ttlMs });
+    return true;
+  }
+
+  async set(key: string, value: string, ttlMs: number): Promise<void> {
+    this.cache.set(key, value, { ttl: ttlMs });
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    return this.cache.get(key);
+  }
+
+  async take(key: string): Promise<string | undefined> {
+    const value = this.cache.get(key);
+    if (value !== undefined) this.cache.delete(key);
+    return value;
+  }
+
+  async delete(key: string): Promise<void> {
+    this.cache.delete(key);
+  }
+
+  /** Live entries (tests, metrics). */
+  get size(): number {
+    this.cache.purgeStale();
+    return this.cache.size;
+  }
+}

@@ -1,0 +1,16 @@
+import session from 'express-session';
+import createMemoryStore from 'memorystore';
+
+/** Upper bound on sessions held by the in-memory store (least recently used evicted first). */
+export const MEMORY_SESSION_STORE_MAX = 100_000;
+
+/**
+ * The single-instance session store: memorystore (an LRU with TTLs and a periodic prune), so expired
+ * sessions are dropped and the store cannot grow without bound, unlike express-session's MemoryStore.
+ * Entry TTLs follow the cookie's `maxAge` (the idle lifetime).
+ * @param checkPeriodMs - how often expired entries are pruned, ms (default 60 s).
+ */
+export function createMemorySessionStore(checkPeriodMs = 60_000): session.Store {
+  const MemoryStore = createMemoryStore(session);
+  return new MemoryStore({ checkPeriod: checkPeriodMs, max: MEMORY_SESSION_STORE_MAX });
+}

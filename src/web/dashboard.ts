@@ -1,0 +1,84 @@
+import { Router, type Request, type RequestHandler } from 'express';
+import { DASHBOARD_SECTIONS, isValidId } from '../flow/deep-links';
+import { HttpError } from './http-error';
+import { requireAdmin } from './require-session';
+
+/**
+ * The provider dashboard: placeholder pages a vendor replaces with their own. Each deep-link kind of
+ * `src/flow/deep-links.ts` lands on one of these. All need a session (mounted behind `requireSession`);
+ * `USER` identities see read-only pages, and the example admin action refuses them with 403.
+ */
+export function dashboardRouter(csrfProtection: RequestHandler): Router {
+  const router = Router();
+
+  router.get('/', (_req, res) => {
+    res.render('home', { title: 'Dashboard', sections: DASHBOARD_SECTIONS });
+  });
+
+  router.get('/resources/:resourceId', (req, res) => {
+    const resourceId = idParam(req, 'resourceId');
+    res.render('page', { title: `Resource ${resourceId}`, kind: 'resource', id: resourceId, resourceId, sections: DASHBOARD_SECTIONS });
+  });
+
+  router.get('/resources/:resourceId/:section', (req, res) => {
+    const resourceId = idParam(req, 'resourceId');
+    const section = sectionParam(req);
+    res.render('page', { title: `${label(section)} · ${resourceId}`, kind: section, id: resourceId, resourceId });
+  });
+
+  router.post('/resources/:resourceId/rotate-secret', csrfProtection, requireAdmin, (req, res) => {
+    const resourceId = idParam(req, 'resourceId');
+    req.log.info({ event: 'admin_action', action: 'rotate_secret', resource_id: resourceId, installation_id: res.locals.identity.installationId, user_id: res.locals.identity.userId }, 'admin action');
+    res.render('page', { title: `Resource ${resourceId}`, kind: 'resource', id: resourceId, resourceId, notice: 'The resource secret was rotated (placeholder action).' });
+  });
+
+  router.get('/projects/:projectId', (req, res) => {
+    const projectId = idParam(req, 'projectId');
+    res.render('page', { title: `Project ${projectId}`, kind: 'project', id: projectId });
+  });
+
+  router.get('/checks/:checkId', (req, res) => {
+    const checkId = idParam(req, 'checkId');
+    const projectId = typeof req.query.project_id === 'string' && isValidId(req.query.project_id) ? req.query.project_id : undefined;
+    res.render('page', { title: `Check ${checkId}`, kind: 'check', id: checkId, projectId });
+  });
+
+  router.get('/invoices/:invoiceId', (req, res) => {
+    const invoiceId = idParam(req, 'invoiceId');
+    res.render('page', { title: `Invoice ${invoiceId}`, kind: 'invoice', id: invoiceId });
+  });
+
+  router.get('/experimentation/:itemId', (req, res) => {
+    const itemId = idParam(req, 'itemId');
+    res.render('page', { title: `Experimentation item ${itemId}`, kind: 'experimentation', id: itemId });
+  });
+
+  router.get('/support', (req, res) => {
+    const resourceId = typeof req.query.resource_id === 'string' && isValidId(req.query.resource_id) ? req.query.resource_id : undefined;
+    res.render('page', { title: 'Support', kind: 'support', resourceId });
+  });
+
+  for (const section of DASHBOARD_SECTIONS) {
+    router.get(`/${section}`, (_req, res) => {
+      res.render('page', { title: label(section), kind: section });
+    });
+  }
+
+  return router;
+}
+
+function idParam(req: Request, name: string): string {
+  const value = req.params[name];
+  if (typeof value !== 'string' || !isValidId(value)) throw new HttpError(404, { title: 'Page not found', message: 'There is nothing at this address.' }, 'malformed_id');
+  return value;
+}
+
+function sectionParam(req: Request): string {
+  const value = req.params.section;
+  if (!DASHBOARD_SECTIONS.some((s) => s === value)) throw new HttpError(404, { title: 'Page not found', message: 'There is nothing at this address.' }, 'unknown_section');
+  return value as string;
+}
+
+function label(section: string): string {
+  return section.charAt(0).toUpperCase() + section.slice(1);
+}
