@@ -11,8 +11,6 @@ declare module 'express-session' {
     identity?: SessionIdentity;
     /** Last authenticated request, ms since epoch (idle lifetime). */
     lastSeenAt?: number;
-    /** CSRF synchronizer token (csrf-sync). */
-    csrfToken?: string;
   }
 }
 

@@ -1,0 +1,80 @@
+/**
+ * `npm run demo`: the whole flow on one machine with embedded defaults. Starts the Vercel emulator
+ * (playing api.vercel.com, marketplace.vercel.com and vercel.com) and the SSO backend wired to it,
+ * with generated development secrets and in-memory stores. No Redis, no .env needed.
+ *
+ * The emulator runs on 127.0.0.1 and the backend on localhost: two different sites, as
+ * vercel.com and the provider are, so cookies and SameSite behave as in production.
+ *
+ * Environment (all optional): `PORT` (backend, default 3000), `EMULATOR_PORT` (default 4000),
+ * `LOG_LEVEL` (default info). Development only: refuses to run with NODE_ENV=production.
+ * @module
+ */
+import { randomBytes } from 'node:crypto';
+import { loadConfig } from '../config';
+import { createEmulator } from '../emulator';
+import { closeServer, startServer } from '../server';
+import { createLogger } from '../web/logger';
+
+/** Client id the demo registers with the emulator (a fixed, recognisable development value). */
+export const DEMO_CLIENT_ID = 'oac_demo0000000000000000000';
+/** Integration slug of the demo (provider-initiated SSO URLs). */
+export const DEMO_SLUG = 'acme-provider';
+
+async function main(): Promise<void> {
+  if (process.env.NODE_ENV === 'production') {
+    process.stderr.write('npm run demo is a development tool and refuses to run with NODE_ENV=production\n');
+    process.exit(1);
+  }
+  const port = Number(process.env.PORT ?? 3000);
+  const emulatorPort = Number(process.env.EMULATOR_PORT ?? 4000);
+  const logLevel = process.env.LOG_LEVEL ?? 'info';
+  const clientSecret = randomBytes(24).toString('base64url');
+  const publicUrl = `http://localhost:${port}`;
+
+  const emulator = await createEmulator({
+    integration: { clientId: DEMO_CLIENT_ID, clientSecret, slug: DEMO_SLUG, name: 'Acme Provider', redirectLoginUrl: `${publicUrl}/callback` },
+    logger: createLogger(logLevel).child({ component: 'vercel-emulator' }),
+  });
+  const emulatorServer = await emulator.listen(emulatorPort, '127.0.0.1');
+
+  const config = loadConfig({
+    NODE_ENV: 'development',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PUBLIC_URL: publicUrl,
+    INTEGRATION_CLIENT_ID: DEMO_CLIENT_ID,
+    INTEGRATION_CLIENT_SECRET: clientSecret,
+    INTEGRATION_SLUG: DEMO_SLUG,
+    SESSION_SECRET: randomBytes(32).toString('base64url'),
+    VERCEL_API_URL: emulatorServer.url,
+    VERCEL_ISSUER: emulatorServer.url,
+    VERCEL_SSO_URL: emulatorServer.url,
+    LOG_LEVEL: logLevel,
+  });
+  const logger = createLogger(config.logLevel);
+  const server = await startServer(config, logger);
+
+  process.stdout.write(
+    [
+      '',
+      '  vercel-marketplace-sso demo',
+      `  Vercel emulator dashboard:  ${emulatorServer.url}/   <- open this and click "Open in Provider"`,
+      `  SSO backend (provider):     ${publicUrl}/   (Redirect Login URL ${publicUrl}/callback)`,
+      '  Press Ctrl+C to stop.',
+      '',
+      '',
+    ].join('\n'),
+  );
+
+  const stop = () => {
+    void Promise.all([closeServer(server, 2000), emulatorServer.close()]).finally(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`demo failed to start: ${(error as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,93 @@
+import type { Server } from 'node:http';
+import type { Logger } from 'pino';
+import { ConfigError, loadConfig, type Config } from './config';
+import { createApp, type AppDependencies } from './web/app';
+import { createLogger } from './web/logger';
+
+/** Default time in-flight requests get to finish after SIGTERM/SIGINT, ms. */
+export const SHUTDOWN_GRACE_MS = 10_000;
+
+/**
+ * Start-up warnings about settings that work but are probably wrong for the deployment.
+ * @returns human-readable lines (also logged at `warn`).
+ */
+export function configurationWarnings(config: Config): string[] {
+  const warnings: string[] = [];
+  if (config.publicUrl.protocol === 'https:' && config.trustProxy === false) {
+    warnings.push('PUBLIC_URL is https but TRUST_PROXY is off: behind a TLS-terminating proxy (ngrok, a load balancer) the Secure session cookie will not be set. Set TRUST_PROXY.');
+  }
+  if (config.env === 'production' && config.publicUrl.protocol !== 'https:') {
+    warnings.push('NODE_ENV=production with an http PUBLIC_URL: session cookies are not Secure.');
+  }
+  if (config.env === 'production') {
+    warnings.push('Sessions and one-time codes are kept in this process only: run a single instance, or configure a shared store.');
+  }
+  return warnings;
+}
+
+/**
+ * Builds the app and listens on `config.port`. SIGTERM/SIGINT stop accepting connections, let
+ * in-flight requests finish for up to {@link SHUTDOWN_GRACE_MS}, then exit 0.
+ */
+export async function startServer(config: Config, logger: Logger, overrides: Partial<AppDependencies> = {}): Promise<Server> {
+  for (const warning of configurationWarnings(config)) logger.warn({ event: 'configuration_warning' }, warning);
+  const { app } = createApp({ config, logger, ...overrides });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
+  });
+  // Keep-alive longer than typical load balancer idle timeouts (60 s) to avoid 502s on reused sockets.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  server.requestTimeout = 30_000;
+  return server;
+}
+
+/** Closes `server`, waiting for in-flight requests up to `graceMs`, then drops the remaining connections. */
+export function closeServer(server: Server, graceMs = SHUTDOWN_GRACE_MS): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+    timer.unref();
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const server = await startServer(config, logger);
+  const address = server.address();
+  logger.info({ event: 'listening', port: typeof address === 'object' && address ? address.port : config.port, public_url: config.publicUrl.origin, callback: new URL(config.callbackPath, config.publicUrl).href }, 'SSO backend listening');
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ event: 'shutdown', signal }, 'shutting down');
+    void closeServer(server).then(() => {
+      logger.info({ event: 'shutdown_complete' }, 'stopped');
+      process.exit(0);
+    });
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`Failed to start: ${(error as Error).message}\n`);
+    process.exit(1);
+  });
+}
