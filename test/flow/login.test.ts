@@ -1,0 +1,203 @@
+import request from 'supertest';
+import { ACME, cookieLine, setCookies, startHarness, type Harness } from '../support/harness';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(() => h.close());
+beforeEach(() => {
+  h.emulator.controls.clearFaults();
+  h.emulator.controls.resetStats();
+});
+
+/** HTML escaping as Eta does it, to find a rendered value. */
+function escapeHtml(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+interface DashboardLink {
+  testId: string;
+  href: string;
+}
+
+/** Every "Open in Provider" link on the emulator dashboard. */
+async function dashboardLinks(): Promise<DashboardLink[]> {
+  const page = await request(h.emulator.app).get('/').expect(200);
+  const links: DashboardLink[] = [];
+  const pattern = /<a\b[^>]*>/g;
+  for (const tag of page.text.match(pattern) ?? []) {
+    const testId = /data-testid="(open-[^"]+)"/.exec(tag)?.[1];
+    const href = /href="([^"]+)"/.exec(tag)?.[1];
+    if (testId && href) links.push({ testId, href: href.replace(/&amp;/g, '&') });
+  }
+  return links;
+}
+
+/** Where each link kind must land, by the documented precedence of src/flow/deep-links.ts. */
+function expectedLanding(kind: string, context: URLSearchParams): RegExp {
+  const resource = context.get('resource_id');
+  switch (kind) {
+    case 'plain':
+      return /^\/$/;
+    case 'resource':
+      return new RegExp(`^/resources/${resource}$`);
+    case 'project':
+      return new RegExp(`^/projects/${context.get('project_id')}$`);
+    case 'check':
+      return new RegExp(`^/checks/${context.get('check_id')}\\?project_id=${context.get('project_id')}$`);
+    case 'invoice':
+      return new RegExp(`^/invoices/${context.get('invoice_id')}$`);
+    case 'support':
+    case 'path-support':
+      return resource ? new RegExp(`^/support\\?resource_id=${resource}$`) : /^\/support$/;
+    case 'experimentation':
+      return new RegExp(`^/experimentation/${context.get('experimentation_item_id')}$`);
+    case 'url':
+      return new RegExp(`^${new URL(context.get('url')!).pathname}$`);
+    default: {
+      const section = kind.replace('path-', '');
+      return resource ? new RegExp(`^/resources/${resource}/${section}$`) : new RegExp(`^/${section}$`);
+    }
+  }
+}
+
+describe('Open in Provider, end to end through the emulator', () => {
+  test('every link of every installation and user lands signed in on the matching page', async () => {
+    const links = await dashboardLinks();
+    const kinds = new Set(links.map((l) => l.testId.split('-').slice(3).join('-')));
+    expect([...kinds].sort()).toEqual(
+      ['plain', 'resource', 'project', 'check', 'invoice', 'support', 'path-billing', 'path-usage', 'path-onboarding', 'path-secrets', 'path-support', 'experimentation', 'url'].sort(),
+    );
+    expect(links.length).toBeGreaterThanOrEqual(13 * 4);
+
+    for (const link of links) {
+      const [, installationId, userId, ...kindParts] = link.testId.split('-');
+      const kind = kindParts.join('-');
+      const open = await request(h.emulator.app).get(link.href).expect(302);
+      const callback = new URL(open.headers.location as string);
+      expect(callback.pathname).toBe('/callback');
+      expect(callback.searchParams.get('mode')).toBe('sso');
+
+      const agent = h.agent();
+      const landed = await agent.get(`${callback.pathname}${callback.search}`);
+      expect({ link: link.testId, status: landed.status }).toEqual({ link: link.testId, status: 302 });
+      expect({ link: link.testId, location: landed.headers.location }).toEqual({ link: link.testId, location: expect.stringMatching(expectedLanding(kind, callback.searchParams)) });
+
+      const page = await agent.get(landed.headers.location as string).expect(200);
+      const member = h.emulator.seed.installations.find((i) => i.id === installationId)!.members.find((m) => m.userId === userId)!;
+      const person = h.emulator.seed.people.find((p) => p.id === member.personId)!;
+      expect(page.text).toContain(`data-testid="user-name">${escapeHtml(person.name)}<`);
+      expect(page.text).toContain(`data-testid="user-role">${member.role}<`);
+      if (member.role === 'USER' && kind !== 'plain') expect(page.text).toContain('data-testid="read-only"');
+
+      const session = await agent.get('/api/session').expect(200);
+      expect(session.body).toMatchObject({ installation_id: installationId, user_id: userId, user_role: member.role, user_name: person.name });
+    }
+  });
+});
+
+describe('the callback response', () => {
+  test('302 with an HttpOnly SameSite=Lax session cookie, no token in any cookie, and the identity in /api/session', async () => {
+    const agent = h.agent();
+    const response = await h.login(agent, ACME.admin, { resource_id: ACME.resource });
+    expect(response.status).toBe(302);
+    expect(response.headers.location).toBe(`/resources/${ACME.resource}`);
+    expect(response.headers['cache-control']).toBe('no-store');
+    expect(response.headers['referrer-policy']).toBe('no-referrer');
+    const session = cookieLine(response, 'sso_session');
+    expect(session).toBeDefined();
+    expect(session).toMatch(/; HttpOnly/);
+    expect(session).toMatch(/; SameSite=Lax/);
+    expect(session).not.toMatch(/; Secure/);
+    expect(session).toMatch(/; Path=\//);
+    for (const line of setCookies(response)) {
+      expect(line).not.toMatch(/eyJ/); // no JWT (id_token) in any cookie
+      expect(Buffer.byteLength(line)).toBeLessThan(4096);
+    }
+
+    const me = await agent.get('/api/session').expect(200);
+    expect(me.body).toEqual({
+      installation_id: ACME.installationId,
+      account_id: 'ac3e0000000000000000a001',
+      user_id: ACME.admin,
+      sub: `account:ac3e0000000000000000a001:user:${ACME.admin}`,
+      user_role: 'ADMIN',
+      user_name: 'Alice Anders',
+      user_email: 'alice@example.com',
+      user_avatar_url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/avatars\//),
+      account_ref: null,
+      login_at: expect.any(String),
+    });
+    expect(JSON.stringify(me.body)).not.toMatch(/eyJ|id_token|access_token/);
+  });
+
+  test('one exchange per login, and the server-side session record holds no token', async () => {
+    const agent = h.agent();
+    await h.login(agent).expect(302);
+    expect(h.emulator.controls.stats().tokenRequests).toBe(1);
+    const store = h.sso.sessionStore as unknown as { all(cb: (e: unknown, s: Record<string, unknown>) => void): void };
+    const sessions = await new Promise<Record<string, unknown>>((resolve, reject) => store.all((e, s) => (e ? reject(e) : resolve(s))));
+    const dump = JSON.stringify(sessions);
+    expect(dump).toContain(ACME.admin);
+    expect(dump).not.toMatch(/eyJ|id_token|access_token|Bearer/);
+  });
+
+  test('a session cookie planted before login is dead after it (no session fixation)', async () => {
+    const attacker = h.agent();
+    await h.login(attacker, ACME.user).expect(302);
+    const planted = cookieLine(await h.login(h.agent(), ACME.user), 'sso_session')!.split(';')[0]!;
+
+    const victim = await request(h.sso.app).get(h.callbackPath(ACME.admin)).set('Cookie', planted).expect(302);
+    const fresh = cookieLine(victim, 'sso_session')!.split(';')[0]!;
+    expect(fresh).not.toBe(planted);
+    const oldSession = await request(h.sso.app).get('/api/session').set('Cookie', planted).expect(401);
+    expect(oldSession.body.error.code).toBe('no_session');
+    const newSession = await request(h.sso.app).get('/api/session').set('Cookie', fresh).expect(200);
+    expect(newSession.body.user_id).toBe(ACME.admin);
+  });
+
+  test('one log line per login outcome, with installation and user ids and the request id', async () => {
+    h.logs.clear();
+    await h.login(h.agent(), ACME.user, { project_id: 'prj_acmeWeb000000000001' }).expect(302);
+    const outcomes = h.logs.logins();
+    expect(outcomes).toHaveLength(1);
+    expect(outcomes[0]).toMatchObject({ outcome: 'success', installation_id: ACME.installationId, user_id: ACME.user, role: 'USER', deep_link: 'project' });
+    expect(outcomes[0]!.req).toMatchObject({ id: expect.any(String) });
+  });
+});
+
+describe('code replay (refresh, back button)', () => {
+  test('the same browser with the session of that login goes to the destination; no second session, no second exchange', async () => {
+    const agent = h.agent();
+    const path = h.callbackPath(ACME.admin, { invoice_id: 'inv_acme2026010000001' });
+    const first = await agent.get(path).expect(302);
+    const second = await agent.get(path).expect(302);
+    expect(second.headers.location).toBe('/invoices/inv_acme2026010000001');
+    expect(cookieLine(second, 'sso_session')?.split(';')[0]).toBe(cookieLine(first, 'sso_session')?.split(';')[0]);
+    expect(h.emulator.controls.stats().tokenRequests).toBe(1);
+  });
+
+  test('another browser replaying the code gets the "no longer valid" page and no session', async () => {
+    const path = h.callbackPath(ACME.admin);
+    await h.agent().get(path).expect(302);
+    h.logs.clear();
+    const replay = await h.agent().get(path);
+    expect(replay.status).toBe(400);
+    expect(replay.text).toContain('This sign-in link is no longer valid');
+    expect(cookieLine(replay, 'sso_session')).toBeUndefined();
+    expect(h.logs.logins()).toEqual([expect.objectContaining({ outcome: 'failure', reason: 'code_replayed' })]);
+    expect(h.emulator.controls.stats().tokenRequests).toBe(1);
+  });
+
+  test('a signed-in user of another identity replaying someone else’s code gets the "no longer valid" page', async () => {
+    const path = h.callbackPath(ACME.admin);
+    await h.agent().get(path).expect(302);
+    const other = h.agent();
+    await h.login(other, ACME.user).expect(302);
+    const replay = await other.get(path).expect(400);
+    expect(replay.text).toContain('no longer valid');
+    const me = await other.get('/api/session').expect(200);
+    expect(me.body.user_id).toBe(ACME.user);
+  });
+});

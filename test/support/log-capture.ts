@@ -1,0 +1,30 @@
+import { Writable } from 'node:stream';
+
+/** A pino destination that keeps every log line, for assertions on what was (and was not) logged. */
+export class LogCapture extends Writable {
+  readonly lines: string[] = [];
+
+  override _write(chunk: Buffer, _encoding: string, callback: () => void): void {
+    for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) this.lines.push(line);
+    callback();
+  }
+
+  /** Parsed log records. */
+  records(): Array<Record<string, unknown>> {
+    return this.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+  }
+
+  /** Records of `event: "login"`. */
+  logins(): Array<Record<string, unknown>> {
+    return this.records().filter((r) => r.event === 'login');
+  }
+
+  /** Everything logged, as one string to grep. */
+  text(): string {
+    return this.lines.join('\n');
+  }
+
+  clear(): void {
+    this.lines.length = 0;
+  }
+}
