@@ -7,7 +7,7 @@
  * @module
  */
 import { KeyObject } from 'node:crypto';
-import { calculateJwkThumbprint, exportJWK, exportSPKI, generateKeyPair, type JWK } from 'jose';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 
 /** A public JWK as published at `/.well-known/jwks`. */
 export interface PublicSigningJwk extends JWK {
@@ -27,7 +27,10 @@ export interface SigningKey {
   privateKey: KeyObject;
   /** The public JWK as published in the JWKS. */
   publicJwk: PublicSigningJwk;
-  /** The public key as an SPKI PEM string (used only by the `hs256-public-key` attack token). */
+  /**
+   * The public key as an SPKI PEM string in Node's `KeyObject.export({type: 'spki', format: 'pem'})`
+   * form (64-char lines, trailing newline); used only by the `hs256-public-key` attack token.
+   */
   publicPem: string;
   /** Creation time, ms since epoch. */
   createdAtMs: number;
@@ -48,7 +51,7 @@ export async function generateSigningKey(): Promise<SigningKey> {
     kid,
     privateKey: toKeyObject(privateKey),
     publicJwk: { kty: 'RSA', kid, alg: 'RS256', use: 'sig', n: jwk.n, e: jwk.e },
-    publicPem: await exportSPKI(publicKey),
+    publicPem: toKeyObject(publicKey).export({ type: 'spki', format: 'pem' }).toString(),
     createdAtMs: Date.now(),
   };
 }

@@ -43,7 +43,8 @@ export interface IdTokenClaims {
  * - `signWith`: `'active'` (default) signs RS256 with the active key; `'unknown-key'` RS256 with
  *   a key absent from the JWKS (its own `kid`); `'none'` an unsigned `alg: none` JWT (empty
  *   signature, `kid` of the active key); `'hs256-public-key'` HS256 keyed with the active public
- *   key's SPKI PEM bytes (the classic algorithm-confusion attack; `kid` of the active key).
+ *   key's SPKI PEM bytes (Node's `export({type: 'spki', format: 'pem'})` form, trailing newline included;
+ *   the classic algorithm-confusion attack; `kid` of the active key).
  */
 export interface TokenOverride {
   claims?: Record<string, unknown>;
