@@ -1,7 +1,7 @@
 import path from 'node:path';
 import cookieParser from 'cookie-parser';
 import { csrfSync } from 'csrf-sync';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import type session from 'express-session';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
@@ -156,15 +156,15 @@ export function createApp(deps: AppDependencies): SsoApp {
     res.set('Cache-Control', 'no-store').render('signed-out', { title: 'Signed out' });
   });
 
-  const signedIn = express.Router();
-  signedIn.use(requireSession(config, cookies, returnTo));
-  signedIn.use((req, res, next) => {
-    res.locals.csrfToken = generateToken(req);
-    next();
-  });
-  signedIn.use(formBody);
-  signedIn.use(dashboardRouter(csrfSynchronisedProtection));
-  app.use(signedIn);
+  const signedIn: RequestHandler[] = [
+    requireSession(config, cookies, returnTo),
+    (req, res, next) => {
+      res.locals.csrfToken = generateToken(req);
+      next();
+    },
+    formBody,
+  ];
+  app.use(dashboardRouter(signedIn, csrfSynchronisedProtection));
 
   app.use(notFound);
   app.use(errorHandler);

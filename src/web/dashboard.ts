@@ -5,61 +5,62 @@ import { requireAdmin } from './require-session';
 
 /**
  * The provider dashboard: placeholder pages a vendor replaces with their own. Each deep-link kind of
- * `src/flow/deep-links.ts` lands on one of these. All need a session (mounted behind `requireSession`);
+ * `src/flow/deep-links.ts` lands on one of these. All need a session (`signedIn`: `requireSession` and the CSRF token);
  * `USER` identities see read-only pages, and the example admin action refuses them with 403.
  */
-export function dashboardRouter(csrfProtection: RequestHandler): Router {
+export function dashboardRouter(signedIn: RequestHandler[], csrfProtection: RequestHandler): Router {
   const router = Router();
+  // The guard goes on each route (not router.use) so unknown paths stay 404s for everyone.
 
-  router.get('/', (_req, res) => {
+  router.get('/', ...signedIn, (_req, res) => {
     res.render('home', { title: 'Dashboard', sections: DASHBOARD_SECTIONS });
   });
 
-  router.get('/resources/:resourceId', (req, res) => {
+  router.get('/resources/:resourceId', ...signedIn, (req, res) => {
     const resourceId = idParam(req, 'resourceId');
     res.render('page', { title: `Resource ${resourceId}`, kind: 'resource', id: resourceId, resourceId, sections: DASHBOARD_SECTIONS });
   });
 
-  router.get('/resources/:resourceId/:section', (req, res) => {
+  router.get('/resources/:resourceId/:section', ...signedIn, (req, res) => {
     const resourceId = idParam(req, 'resourceId');
     const section = sectionParam(req);
     res.render('page', { title: `${label(section)} · ${resourceId}`, kind: section, id: resourceId, resourceId });
   });
 
-  router.post('/resources/:resourceId/rotate-secret', csrfProtection, requireAdmin, (req, res) => {
+  router.post('/resources/:resourceId/rotate-secret', ...signedIn, csrfProtection, requireAdmin, (req, res) => {
     const resourceId = idParam(req, 'resourceId');
     req.log.info({ event: 'admin_action', action: 'rotate_secret', resource_id: resourceId, installation_id: res.locals.identity.installationId, user_id: res.locals.identity.userId }, 'admin action');
     res.render('page', { title: `Resource ${resourceId}`, kind: 'resource', id: resourceId, resourceId, notice: 'The resource secret was rotated (placeholder action).' });
   });
 
-  router.get('/projects/:projectId', (req, res) => {
+  router.get('/projects/:projectId', ...signedIn, (req, res) => {
     const projectId = idParam(req, 'projectId');
     res.render('page', { title: `Project ${projectId}`, kind: 'project', id: projectId });
   });
 
-  router.get('/checks/:checkId', (req, res) => {
+  router.get('/checks/:checkId', ...signedIn, (req, res) => {
     const checkId = idParam(req, 'checkId');
     const projectId = typeof req.query.project_id === 'string' && isValidId(req.query.project_id) ? req.query.project_id : undefined;
     res.render('page', { title: `Check ${checkId}`, kind: 'check', id: checkId, projectId });
   });
 
-  router.get('/invoices/:invoiceId', (req, res) => {
+  router.get('/invoices/:invoiceId', ...signedIn, (req, res) => {
     const invoiceId = idParam(req, 'invoiceId');
     res.render('page', { title: `Invoice ${invoiceId}`, kind: 'invoice', id: invoiceId });
   });
 
-  router.get('/experimentation/:itemId', (req, res) => {
+  router.get('/experimentation/:itemId', ...signedIn, (req, res) => {
     const itemId = idParam(req, 'itemId');
     res.render('page', { title: `Experimentation item ${itemId}`, kind: 'experimentation', id: itemId });
   });
 
-  router.get('/support', (req, res) => {
+  router.get('/support', ...signedIn, (req, res) => {
     const resourceId = typeof req.query.resource_id === 'string' && isValidId(req.query.resource_id) ? req.query.resource_id : undefined;
     res.render('page', { title: 'Support', kind: 'support', resourceId });
   });
 
   for (const section of DASHBOARD_SECTIONS) {
-    router.get(`/${section}`, (_req, res) => {
+    router.get(`/${section}`, ...signedIn, (_req, res) => {
       res.render('page', { title: label(section), kind: section });
     });
   }

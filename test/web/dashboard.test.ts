@@ -1,0 +1,191 @@
+import request from 'supertest';
+import type TestAgent from 'supertest/lib/agent';
+import { ACME, cookieLine, SLUG, startHarness, type Harness } from '../support/harness';
+
+let clock = Date.now();
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ SESSION_IDLE_TIMEOUT_SECONDS: '600', SESSION_ABSOLUTE_TIMEOUT_SECONDS: '3600' }, { now: () => clock });
+});
+afterAll(() => h.close());
+beforeEach(() => {
+  clock = Date.now();
+  h.logs.clear();
+});
+
+/** The CSRF token of the sign-out form on a signed-in page. */
+async function csrfToken(agent: TestAgent, path = '/'): Promise<string> {
+  const page = await agent.get(path).expect(200);
+  const token = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1];
+  expect(token).toBeDefined();
+  return token!;
+}
+
+describe('signed-in pages', () => {
+  test('the home page shows name, role, team and installation, and is never cached', async () => {
+    const agent = h.agent();
+    await h.login(agent).expect(302);
+    const home = await agent.get('/').expect(200);
+    expect(home.headers['cache-control']).toBe('no-store');
+    expect(home.text).toContain('data-testid="user-name">Alice Anders<');
+    expect(home.text).toContain('data-testid="identity-role">ADMIN<');
+    expect(home.text).toContain(`data-testid="identity-installation">${ACME.installationId}<`);
+    expect(home.text).toContain('data-testid="identity-account">ac3e0000000000000000a001<');
+    expect(home.text).toMatch(/<img class="avatar" src="http:\/\/127\.0\.0\.1:\d+\/avatars\//);
+  });
+
+  test('the Content-Security-Policy allows no inline script and our pages use none', async () => {
+    const agent = h.agent();
+    await h.login(agent).expect(302);
+    const page = await agent.get(`/resources/${ACME.resource}`).expect(200);
+    const csp = page.headers['content-security-policy'] as string;
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("style-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(page.text).not.toMatch(/<script|\sstyle=|\son[a-z]+=/i);
+    await agent.get('/static/app.css').expect(200).expect('content-type', /css/);
+  });
+
+  test('a USER sees read-only pages and the admin action is refused with 403', async () => {
+    const agent = h.agent();
+    await h.login(agent, ACME.user).expect(302);
+    const page = await agent.get(`/resources/${ACME.resource}`).expect(200);
+    expect(page.text).toContain('data-testid="read-only"');
+    const token = await csrfToken(agent, `/resources/${ACME.resource}`);
+    const refused = await agent.post(`/resources/${ACME.resource}/rotate-secret`).type('form').send({ _csrf: token });
+    expect(refused.status).toBe(403);
+    expect(refused.text).toContain('Administrators only');
+  });
+
+  test('an ADMIN may run the admin action, with a CSRF token', async () => {
+    const agent = h.agent();
+    await h.login(agent, ACME.admin).expect(302);
+    const token = await csrfToken(agent, `/resources/${ACME.resource}`);
+    const done = await agent.post(`/resources/${ACME.resource}/rotate-secret`).type('form').send({ _csrf: token }).expect(200);
+    expect(done.text).toContain('data-testid="notice"');
+    const forged = await agent.post(`/resources/${ACME.resource}/rotate-secret`).type('form').send({ _csrf: 'forged' });
+    expect(forged.status).toBe(403);
+    const missing = await agent.post(`/resources/${ACME.resource}/rotate-secret`).type('form').send({});
+    expect(missing.status).toBe(403);
+  });
+
+  test('malformed ids and unknown sections are 404 pages', async () => {
+    const agent = h.agent();
+    await h.login(agent).expect(302);
+    expect((await agent.get('/resources/%3Cscript%3E')).status).toBe(404);
+    expect((await agent.get(`/resources/${ACME.resource}/nope`)).status).toBe(404);
+    expect((await agent.get('/no/such/page')).status).toBe(404);
+  });
+});
+
+describe('sign-out', () => {
+  test('POST with CSRF destroys the session on the server; the old cookie is dead', async () => {
+    const agent = h.agent();
+    const login = await h.login(agent).expect(302);
+    const cookie = cookieLine(login, 'sso_session')!.split(';')[0]!;
+    const token = await csrfToken(agent);
+    const out = await agent.post('/signout').type('form').send({ _csrf: token }).expect(303);
+    expect(out.headers.location).toBe('/signed-out');
+    expect(cookieLine(out, 'sso_session')).toMatch(/Expires=Thu, 01 Jan 1970/);
+    expect(cookieLine(out, 'sso_installation')).toMatch(/Expires=Thu, 01 Jan 1970/);
+    await request(h.sso.app).get('/api/session').set('Cookie', cookie).expect(401);
+    const back = await request(h.sso.app).get('/').set('Cookie', cookie);
+    expect(back.status).toBe(401);
+  });
+
+  test('without a CSRF token sign-out is refused and the session lives on', async () => {
+    const agent = h.agent();
+    await h.login(agent).expect(302);
+    const refused = await agent.post('/signout').type('form').send({});
+    expect(refused.status).toBe(403);
+    await agent.get('/api/session').expect(200);
+  });
+
+  test('a body over the limit is refused with 413', async () => {
+    const agent = h.agent();
+    await h.login(agent).expect(302);
+    const response = await agent.post('/signout').type('form').send({ _csrf: 'x'.repeat(10_000) });
+    expect(response.status).toBe(413);
+  });
+});
+
+describe('no session', () => {
+  test('without any hint: a 401 page telling the user to open the integration from Vercel', async () => {
+    const response = await request(h.sso.app).get('/projects/prj_acmeWeb000000000001');
+    expect(response.status).toBe(401);
+    expect(response.text).toContain('Open the integration from your Vercel dashboard');
+    const api = await request(h.sso.app).get('/api/session');
+    expect(api.status).toBe(401);
+    expect(api.body).toMatchObject({ error: { code: 'no_session' } });
+  });
+
+  test('with the installation hint: provider-initiated SSO brings the user back to the page they wanted', async () => {
+    const agent = h.agent();
+    await h.login(agent, ACME.user).expect(302);
+    clock += 601_000; // idle lifetime passed
+    const deep = await agent.get('/projects/prj_acmeWeb000000000001?tab=checks');
+    expect(deep.status).toBe(302);
+    const target = new URL(deep.headers.location as string);
+    expect(`${target.origin}${target.pathname}`).toBe(`${h.emulatorUrl}/sso/integrations/${SLUG}/${ACME.installationId}`);
+    expect(cookieLine(deep, 'sso_return_to')).toMatch(/HttpOnly; SameSite=Lax/);
+    expect(deep.headers.location).not.toContain('prj_acmeWeb');
+
+    // At Vercel (the emulator), the user is chosen and sent back to the Redirect Login URL.
+    clock = Date.now();
+    const atVercel = await request(h.emulator.app).get(`${target.pathname}?as=${ACME.user}`).expect(302);
+    const callback = new URL(atVercel.headers.location as string);
+    const landed = await agent.get(`${callback.pathname}${callback.search}`).expect(302);
+    expect(landed.headers.location).toBe('/projects/prj_acmeWeb000000000001?tab=checks');
+    expect(cookieLine(landed, 'sso_return_to')).toMatch(/Expires=Thu, 01 Jan 1970/);
+    await agent.get(landed.headers.location as string).expect(200);
+  });
+});
+
+describe('session lifetimes, enforced on the server', () => {
+  test('idle: a session unused for longer than the idle lifetime is dead; activity keeps it alive', async () => {
+    const agent = h.agent();
+    await h.login(agent).expect(302);
+    clock += 500_000;
+    await agent.get('/api/session').expect(200);
+    clock += 500_000; // 1000 s since login, 500 s since last use
+    await agent.get('/api/session').expect(200);
+    clock += 601_000;
+    await agent.get('/api/session').expect(401);
+    expect(h.logs.records()).toContainEqual(expect.objectContaining({ event: 'session_expired', lifetime: 'idle' }));
+  });
+
+  test('absolute: a session older than the absolute lifetime is dead even when active', async () => {
+    const agent = h.agent();
+    await h.login(agent).expect(302);
+    for (let i = 0; i < 6; i += 1) {
+      clock += 590_000;
+      await agent.get('/api/session').expect(200);
+    }
+    clock += 590_000; // 3540 + 590 s > 3600 s
+    await agent.get('/api/session').expect(401);
+    expect(h.logs.records()).toContainEqual(expect.objectContaining({ event: 'session_expired', lifetime: 'absolute' }));
+  });
+});
+
+describe('operational routes', () => {
+  test('GET /healthz answers 200', async () => {
+    await request(h.sso.app).get('/healthz').expect(200, { status: 'ok' });
+  });
+
+  test('unknown routes get a 404 page; wrong methods never a 500', async () => {
+    const page = await request(h.sso.app).get('/nope');
+    expect(page.status).toBe(404);
+    expect(page.text).toContain('Page not found');
+    for (const method of ['post', 'put', 'delete', 'patch'] as const) {
+      const response = await request(h.sso.app)[method]('/callback');
+      expect([404, 405]).toContain(response.status);
+    }
+  });
+
+  test('every response carries a request id; a well-formed incoming X-Request-Id is kept', async () => {
+    const response = await request(h.sso.app).get('/healthz').set('X-Request-Id', 'lb-req-12345678');
+    expect(response.headers['x-request-id']).toBe('lb-req-12345678');
+    const hostile = await request(h.sso.app).get('/healthz').set('X-Request-Id', 'bad id <script>');
+    expect(hostile.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
