@@ -201,3 +201,41 @@ describe('code replay (refresh, back button)', () => {
     expect(me.body.user_id).toBe(ACME.user);
   });
 });
+
+describe('secrets never reach the log', () => {
+  test('a login and its use log no code, state, token, client secret, cookie or session id', async () => {
+    h.logs.clear();
+    const agent = h.agent();
+    const path = h.callbackPath(ACME.admin, { resource_id: ACME.resource });
+    const query = new URLSearchParams(path.split('?')[1]);
+    const response = await agent.get(path).expect(302);
+    const cookieValue = cookieLine(response, 'sso_session')!.split(';')[0]!.split('=')[1]!;
+    const sessionId = decodeURIComponent(cookieValue).slice(2).split('.')[0]!;
+    await agent.get(response.headers.location as string).expect(200);
+    await agent.get('/api/session').expect(200);
+    await agent.get(path).expect(302); // replay
+
+    const text = h.logs.text();
+    expect(h.logs.lines.length).toBeGreaterThan(5);
+    for (const secret of [query.get('code')!, query.get('state')!, h.config.integration.clientSecret, cookieValue, decodeURIComponent(cookieValue), sessionId]) {
+      expect(text.includes(secret)).toBe(false);
+    }
+    expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}/);
+    expect(text).toContain('/callback');
+  });
+});
+
+describe('behind a TLS-terminating proxy (ngrok)', () => {
+  test('with PUBLIC_URL https and trust proxy on, X-Forwarded-Proto: https gives a Secure __Host- cookie', async () => {
+    const proxied = await startHarness({ PUBLIC_URL: 'https://sso.example.com', TRUST_PROXY: 'true' });
+    try {
+      const response = await proxied.agent().get(proxied.callbackPath()).set('X-Forwarded-Proto', 'https').expect(302);
+      const session = cookieLine(response, '__Host-sso_session');
+      expect(session).toMatch(/; Path=\/; .*HttpOnly; Secure; SameSite=Lax/);
+      expect(cookieLine(response, '__Host-sso_installation')).toMatch(/; Secure/);
+      expect(response.headers['strict-transport-security']).toMatch(/max-age=31536000/);
+    } finally {
+      await proxied.close();
+    }
+  });
+});
