@@ -3,6 +3,8 @@
  *
  * Environment:
  * - `EMULATOR_PORT` (default 4000), `EMULATOR_HOST` (default 127.0.0.1);
+ * - `EMULATOR_PUBLIC_URL` (default `http://<host>:<port>`): the base URL browsers use, which is also
+ *   the issuer (`iss`); set it when the emulator runs behind another name (docker compose);
  * - `INTEGRATION_CLIENT_ID` (default `oac_emulator0000000000000000`),
  *   `INTEGRATION_CLIENT_SECRET` (default `emulator-client-secret`),
  *   `INTEGRATION_SLUG` (default `acme-provider`), `INTEGRATION_NAME` (default `Acme Provider`);
@@ -40,6 +42,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     },
     logger,
   });
+  if (env.EMULATOR_PUBLIC_URL) emulator.setBaseUrl(env.EMULATOR_PUBLIC_URL);
   const { url, close } = await emulator.listen(port, env.EMULATOR_HOST || '127.0.0.1');
   logger.info({ dashboard: `${url}/`, issuer: url, redirectLoginUrl: emulator.integration.redirectLoginUrl }, `Vercel emulator dashboard: ${url}/`);
   const stop = (): void => {
