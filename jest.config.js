@@ -12,5 +12,6 @@ module.exports = {
     '^.+\\.[tj]s$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: { ignoreCodes: ['TS151001'] } }],
   },
   transformIgnorePatterns: ['/node_modules/(?!(jose|openid-client|oauth4webapi)/)'],
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
   testTimeout: 20000,
 };

@@ -4,9 +4,6 @@ import { ConfigError, loadConfig, type Config } from './config';
 import { createApp, type AppDependencies } from './web/app';
 import { createLogger } from './web/logger';
 
-/** Default time in-flight requests get to finish after SIGTERM/SIGINT, ms. */
-export const SHUTDOWN_GRACE_MS = 10_000;
-
 /**
  * Start-up warnings about settings that work but are probably wrong for the deployment.
  * @returns human-readable lines (also logged at `warn`).
@@ -19,19 +16,23 @@ export function configurationWarnings(config: Config): string[] {
   if (config.env === 'production' && config.publicUrl.protocol !== 'https:') {
     warnings.push('NODE_ENV=production with an http PUBLIC_URL: session cookies are not Secure.');
   }
-  if (config.env === 'production') {
-    warnings.push('Sessions and one-time codes are kept in this process only: run a single instance, or configure a shared store.');
+  if (config.env === 'production' && !config.redis) {
+    warnings.push('No REDIS_URL: sessions, redeemed codes and rate limits are kept in this process only. Run a single instance, or set REDIS_URL.');
   }
   return warnings;
 }
 
-/**
- * Builds the app and listens on `config.port`. SIGTERM/SIGINT stop accepting connections, let
- * in-flight requests finish for up to {@link SHUTDOWN_GRACE_MS}, then exit 0.
- */
-export async function startServer(config: Config, logger: Logger, overrides: Partial<AppDependencies> = {}): Promise<Server> {
+/** A listening backend and how to stop it. */
+export interface RunningServer {
+  server: Server;
+  /** Stops accepting, lets in-flight requests finish for up to `config.shutdownGraceMs`, closes the stores. */
+  stop(): Promise<void>;
+}
+
+/** Builds the app and listens on `config.port` (0: a free port). */
+export async function startServer(config: Config, logger: Logger, overrides: Partial<AppDependencies> = {}): Promise<RunningServer> {
   for (const warning of configurationWarnings(config)) logger.warn({ event: 'configuration_warning' }, warning);
-  const { app } = createApp({ config, logger, ...overrides });
+  const { app, stores } = createApp({ config, logger, ...overrides });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
   });
@@ -39,11 +40,17 @@ export async function startServer(config: Config, logger: Logger, overrides: Par
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   server.requestTimeout = 30_000;
-  return server;
+  return {
+    server,
+    async stop() {
+      await closeServer(server, config.shutdownGraceMs);
+      await stores.close();
+    },
+  };
 }
 
-/** Closes `server`, waiting for in-flight requests up to `graceMs`, then drops the remaining connections. */
-export function closeServer(server: Server, graceMs = SHUTDOWN_GRACE_MS): Promise<void> {
+/** Closes `server`, waiting for in-flight requests up to `graceMs` (ms), then drops the remaining connections. */
+export function closeServer(server: Server, graceMs: number): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => server.closeAllConnections(), graceMs);
     timer.unref();
@@ -67,16 +74,16 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
-  const server = await startServer(config, logger);
-  const address = server.address();
-  logger.info({ event: 'listening', port: typeof address === 'object' && address ? address.port : config.port, public_url: config.publicUrl.origin, callback: new URL(config.callbackPath, config.publicUrl).href }, 'SSO backend listening');
+  const running = await startServer(config, logger);
+  const address = running.server.address();
+  logger.info({ event: 'listening', session_store: config.redis ? 'redis' : 'memory', port: typeof address === 'object' && address ? address.port : config.port, public_url: config.publicUrl.origin, callback: new URL(config.callbackPath, config.publicUrl).href }, 'SSO backend listening');
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ event: 'shutdown', signal }, 'shutting down');
-    void closeServer(server).then(() => {
+    logger.info({ event: 'shutdown', signal, grace_ms: config.shutdownGraceMs }, 'shutting down');
+    void running.stop().then(() => {
       logger.info({ event: 'shutdown_complete' }, 'stopped');
       process.exit(0);
     });

@@ -103,6 +103,27 @@ export const environmentSchema = z.object({
     .transform(commaList)
     .pipe(z.array(originUrl)),
   SECURE_COOKIES: booleanString.optional(),
+  REDIS_URL: z
+    .string()
+    .trim()
+    .refine((value) => {
+      try {
+        const url = new URL(value);
+        return url.protocol === 'redis:' || url.protocol === 'rediss:';
+      } catch {
+        return false;
+      }
+    }, 'expected a redis:// or rediss:// URL')
+    .optional(),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'expected a key prefix of letters, digits and : _ . -')
+    .default('vms:'),
+  REDIS_COMMAND_TIMEOUT_MS: milliseconds(1000),
+  RATE_LIMIT_WINDOW_SECONDS: seconds(60),
+  RATE_LIMIT_CALLBACK_MAX: z.coerce.number().int().positive('expected a positive number of requests').default(60),
+  RATE_LIMIT_SIGNOUT_MAX: z.coerce.number().int().positive('expected a positive number of requests').default(30),
+  SHUTDOWN_GRACE_MS: milliseconds(10_000),
 });
 
 /** The raw, validated environment (before it is shaped into {@link Config}). */

@@ -62,6 +62,24 @@ export interface Config {
     /** Origins a `url` deep link may point to; always includes {@link Config.publicUrl}'s origin. */
     allowedOrigins: string[];
   };
+  /** Shared state for several instances; absent: in-process stores (one instance). */
+  redis?: {
+    /** `redis://` or `rediss://` (TLS) URL, credentials included. Secret: never logged. */
+    url: string;
+    /** Prefix of every key we write (sessions, one-time records, rate-limit counters). */
+    keyPrefix: string;
+    /** Upper bound on one Redis command, ms: how long a request can wait on Redis before its 503. */
+    commandTimeoutMs: number;
+  };
+  rateLimit: {
+    windowSeconds: number;
+    /** Requests per client IP per window on the callback. */
+    callbackMax: number;
+    /** Requests per client IP per window on sign-out. */
+    signoutMax: number;
+  };
+  /** Time in-flight requests get to finish after SIGTERM/SIGINT, ms. */
+  shutdownGraceMs: number;
 }
 
 /** Thrown by {@link loadConfig}; `message` is one line naming the variable and what is expected. */
@@ -133,5 +151,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     deepLinks: { allowedOrigins },
+    ...(e.REDIS_URL ? { redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX, commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS } } : {}),
+    rateLimit: { windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS, callbackMax: e.RATE_LIMIT_CALLBACK_MAX, signoutMax: e.RATE_LIMIT_SIGNOUT_MAX },
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
   };
 }

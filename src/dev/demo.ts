@@ -13,7 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../config';
 import { createEmulator } from '../emulator';
-import { closeServer, startServer } from '../server';
+import { startServer } from '../server';
 import { createLogger } from '../web/logger';
 
 /** Client id the demo registers with the emulator (a fixed, recognisable development value). */
@@ -51,9 +51,10 @@ async function main(): Promise<void> {
     VERCEL_ISSUER: emulatorServer.url,
     VERCEL_SSO_URL: emulatorServer.url,
     LOG_LEVEL: logLevel,
+    SHUTDOWN_GRACE_MS: '2000',
   });
   const logger = createLogger(config.logLevel);
-  const server = await startServer(config, logger);
+  const backend = await startServer(config, logger);
 
   process.stdout.write(
     [
@@ -68,7 +69,7 @@ async function main(): Promise<void> {
   );
 
   const stop = () => {
-    void Promise.all([closeServer(server, 2000), emulatorServer.close()]).finally(() => process.exit(0));
+    void Promise.all([backend.stop(), emulatorServer.close()]).finally(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -87,17 +87,23 @@ export class IdTokenVerifier {
   }
 
   /**
-   * True when a JWKS is cached and fresh, or can be fetched now (readiness).
+   * True when the issuer's keys are reachable now, or a previously fetched JWKS is cached (readiness).
    * Never throws.
    */
   async keysAvailable(): Promise<boolean> {
+    let jwks: RemoteJwks;
     try {
-      const jwks = await this.keySet();
-      if (jwks.fresh) return true;
+      jwks = await this.keySet();
+    } catch {
+      return false;
+    }
+    if (jwks.fresh) return true;
+    try {
       await jwks.reload();
       return true;
     } catch {
-      return false;
+      // Unreachable now, but cached keys still verify tokens signed with a known kid.
+      return jwks.jwks() !== undefined;
     }
   }
 

@@ -65,3 +65,37 @@ export class MemoryOneTimeStore implements OneTimeStore {
     return this.cache.size;
   }
 }
+
+/**
+ * {@link OneTimeStore} in Redis, shared by every instance: `claim` is `SET key value NX PX ttl`,
+ * `take` is `GETDEL` (Redis >= 6.2), so racing instances let exactly one win.
+ * Errors (Redis down, command timeout) propagate; callers turn them into 503s.
+ */
+export class RedisOneTimeStore implements OneTimeStore {
+  constructor(
+    private readonly client: import('./redis-client').RedisClient,
+    /** Key prefix, e.g. `vms:once:`. */
+    private readonly prefix: string,
+  ) {}
+
+  async claim(key: string, value: string, ttlMs: number): Promise<boolean> {
+    const result = await this.client.set(this.prefix + key, value, { condition: 'NX', expiration: { type: 'PX', value: ttlMs } });
+    return result === 'OK';
+  }
+
+  async set(key: string, value: string, ttlMs: number): Promise<void> {
+    await this.client.set(this.prefix + key, value, { expiration: { type: 'PX', value: ttlMs } });
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    return (await this.client.get(this.prefix + key)) ?? undefined;
+  }
+
+  async take(key: string): Promise<string | undefined> {
+    return (await this.client.getDel(this.prefix + key)) ?? undefined;
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.client.del(this.prefix + key);
+  }
+}

@@ -12,12 +12,13 @@ import { AuxiliaryCookies } from '../flow/cookies';
 import { IdTokenVerifier } from '../flow/id-token';
 import { ReturnToRecords } from '../flow/return-to';
 import { createSessionMiddleware, currentIdentity, destroySession, enforceSessionLifetimes, SESSION_STORE_UNAVAILABLE } from '../flow/session';
-import { MemoryOneTimeStore, type OneTimeStore } from '../stores/one-time-store';
-import { createMemorySessionStore } from '../stores/session-store';
+import { createStores, type Stores } from '../stores';
+import type { OneTimeStore } from '../stores/one-time-store';
 import type { SsoTokenResponse } from '../vercel/sso-token';
 import { dashboardRouter } from './dashboard';
 import { errorHandler, notFound } from './error-handler';
 import { createHttpLogger } from './logger';
+import { createRateLimit } from './rate-limit';
 import { requireSession } from './require-session';
 import { useEtaViews } from './views';
 
@@ -25,10 +26,8 @@ import { useEtaViews } from './views';
 export interface AppDependencies {
   config: Config;
   logger: Logger;
-  /** express-session store; default: the bounded in-memory store. */
-  sessionStore?: session.Store;
-  /** Redeemed codes and return-to records; default: in memory. */
-  oneTimeStore?: OneTimeStore;
+  /** Sessions, one-time records and rate-limit counters; default: in process (see `createStores`). */
+  stores?: Stores;
   /** id_token verifier; default: one built from `config` (one remote JWKS per process). */
   verifier?: IdTokenVerifier;
   /** Vendor extension point, see `src/flow/account-hook.ts`. */
@@ -43,6 +42,7 @@ export interface AppDependencies {
 export interface SsoApp {
   app: Express;
   verifier: IdTokenVerifier;
+  stores: Stores;
   sessionStore: session.Store;
   oneTimeStore: OneTimeStore;
 }
@@ -52,7 +52,8 @@ export const FORM_BODY_LIMIT = '4kb';
 
 /**
  * Builds the express application: security headers, request logging, sessions, the callback,
- * the provider dashboard, sign-out, `/api/session` and `/healthz`. Does not listen.
+ * the provider dashboard, sign-out, `/api/session`, `/healthz` (liveness) and `/readyz` (readiness:
+ * the session store answers and the issuer's keys are reachable or cached). Does not listen.
  */
 export function createApp(deps: AppDependencies): SsoApp {
   const { config } = deps;
@@ -69,8 +70,11 @@ export function createApp(deps: AppDependencies): SsoApp {
       cooldownMs: config.http.jwksCooldownMs,
       cacheMaxAgeMs: config.http.jwksCacheMaxAgeMs,
     });
-  const sessionStore = deps.sessionStore ?? createMemorySessionStore();
-  const oneTimeStore = deps.oneTimeStore ?? new MemoryOneTimeStore();
+  const stores = deps.stores ?? createStores(config, deps.logger);
+  const { sessionStore, oneTimeStore } = stores;
+  const rateWindow = config.rateLimit.windowSeconds;
+  const callbackLimit = createRateLimit({ windowSeconds: rateWindow, max: config.rateLimit.callbackMax, store: stores.rateLimitStore('callback'), logger: deps.logger });
+  const signoutLimit = createRateLimit({ windowSeconds: rateWindow, max: config.rateLimit.signoutMax, store: stores.rateLimitStore('signout'), logger: deps.logger });
   const cookies = new AuxiliaryCookies(config);
   const returnTo = new ReturnToRecords(oneTimeStore, cookies);
   const { csrfSynchronisedProtection, generateToken } = csrfSync({
@@ -98,6 +102,18 @@ export function createApp(deps: AppDependencies): SsoApp {
   app.get('/healthz', (_req, res) => {
     res.set('Cache-Control', 'no-store').json({ status: 'ok' });
   });
+  app.get('/readyz', async (req, res) => {
+    const [sessionStoreReady, issuerKeysReady] = await Promise.all([stores.ping(), verifier.keysAvailable()]);
+    const ready = sessionStoreReady && issuerKeysReady;
+    if (!ready) req.log.warn({ event: 'not_ready', session_store: sessionStoreReady, issuer_keys: issuerKeysReady }, 'not ready');
+    res
+      .status(ready ? 200 : 503)
+      .set('Cache-Control', 'no-store')
+      .json({
+        status: ready ? 'ready' : 'not_ready',
+        checks: { session_store: sessionStoreReady ? 'ok' : 'unavailable', issuer_keys: issuerKeysReady ? 'ok' : 'unavailable' },
+      });
+  });
 
   app.use(cookieParser());
   app.use(createSessionMiddleware(config, sessionStore));
@@ -105,6 +121,7 @@ export function createApp(deps: AppDependencies): SsoApp {
 
   app.get(
     config.callbackPath,
+    callbackLimit,
     createCallbackHandler({
       config,
       verifier,
@@ -139,7 +156,7 @@ export function createApp(deps: AppDependencies): SsoApp {
     });
   });
 
-  app.post('/signout', formBody, csrfSynchronisedProtection, async (req, res) => {
+  app.post('/signout', signoutLimit, formBody, csrfSynchronisedProtection, async (req, res) => {
     const identity = currentIdentity(req);
     try {
       await destroySession(req);
@@ -168,7 +185,7 @@ export function createApp(deps: AppDependencies): SsoApp {
 
   app.use(notFound);
   app.use(errorHandler);
-  return { app, verifier, sessionStore, oneTimeStore };
+  return { app, verifier, stores, sessionStore, oneTimeStore };
 }
 
 /**

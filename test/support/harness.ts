@@ -59,6 +59,8 @@ export async function startHarness(env: Record<string, string> = {}, deps: Parti
     JWKS_TIMEOUT_MS: '1000',
     JWKS_COOLDOWN_MS: '0',
     LOG_LEVEL: 'debug',
+    RATE_LIMIT_CALLBACK_MAX: '100000',
+    RATE_LIMIT_SIGNOUT_MAX: '100000',
     ...env,
   });
   const logs = new LogCapture();
@@ -81,8 +83,7 @@ export async function startHarness(env: Record<string, string> = {}, deps: Parti
     },
     async close() {
       await server.close();
-      const store = sso.sessionStore as unknown as { stopInterval?: () => void };
-      store.stopInterval?.();
+      await sso.stores.close();
     },
   };
   return harness;

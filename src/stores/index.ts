@@ -1,0 +1,81 @@
+import { RedisStore as RedisSessionStore } from 'connect-redis';
+import type session from 'express-session';
+import type { Store as RateLimitStore } from 'express-rate-limit';
+import type { Logger } from 'pino';
+import type { RedisReply } from 'rate-limit-redis';
+import { RecoveringRedisRateLimitStore } from './rate-limit-store';
+import type { Config } from '../config';
+import { MemoryOneTimeStore, RedisOneTimeStore, type OneTimeStore } from './one-time-store';
+import { createRedisClient, type RedisClient } from './redis-client';
+import { createMemorySessionStore } from './session-store';
+
+/**
+ * Where sessions, one-time records and rate-limit counters live: in Redis when `REDIS_URL` is set
+ * (shared by every instance), otherwise in this process (one instance: the demo, tests).
+ */
+export interface Stores {
+  kind: 'memory' | 'redis';
+  sessionStore: session.Store;
+  oneTimeStore: OneTimeStore;
+  /** A rate-limit counter store for the limiter `name`; undefined means express-rate-limit's memory store. */
+  rateLimitStore(name: string): RateLimitStore | undefined;
+  /** True when the store answers now (readiness). Never throws; bounded by the command timeout. */
+  ping(): Promise<boolean>;
+  /** Releases connections and timers. */
+  close(): Promise<void>;
+}
+
+/** Builds the stores for `config`. Redis connects in the background; an outage never throws here. */
+export function createStores(config: Config, logger: Logger): Stores {
+  if (!config.redis) {
+    const sessionStore = createMemorySessionStore();
+    return {
+      kind: 'memory',
+      sessionStore,
+      oneTimeStore: new MemoryOneTimeStore(),
+      rateLimitStore: () => undefined,
+      ping: async () => true,
+      close: async () => {
+        (sessionStore as unknown as { stopInterval?: () => void }).stopInterval?.();
+      },
+    };
+  }
+  const { keyPrefix } = config.redis;
+  const client: RedisClient = createRedisClient({ url: config.redis.url, commandTimeoutMs: config.redis.commandTimeoutMs, logger });
+  const idleSeconds = config.session.idleTimeoutSeconds;
+  const absoluteMs = config.session.absoluteTimeoutSeconds * 1000;
+  const sessionStore = new RedisSessionStore({
+    client,
+    prefix: `${keyPrefix}sess:`,
+    // A session key lives for the idle lifetime, and never past the absolute lifetime.
+    ttl: (sess) => {
+      const loginAt = sess.identity?.loginAt;
+      if (!loginAt) return idleSeconds;
+      return Math.max(1, Math.min(idleSeconds, Math.ceil((loginAt + absoluteMs - Date.now()) / 1000)));
+    },
+  });
+  return {
+    kind: 'redis',
+    sessionStore,
+    oneTimeStore: new RedisOneTimeStore(client, `${keyPrefix}once:`),
+    rateLimitStore: (name) =>
+      new RecoveringRedisRateLimitStore({
+        prefix: `${keyPrefix}rl:${name}:`,
+        sendCommand: (...args: string[]) => client.sendCommand(args) as Promise<RedisReply>,
+      }),
+    ping: async () => {
+      try {
+        return (await client.ping()) === 'PONG';
+      } catch {
+        return false;
+      }
+    },
+    close: async () => {
+      try {
+        await client.close();
+      } catch {
+        client.destroy();
+      }
+    },
+  };
+}

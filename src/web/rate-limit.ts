@@ -1,0 +1,51 @@
+import type { Request, RequestHandler } from 'express';
+import { rateLimit, type RateLimitInfo, type Store } from 'express-rate-limit';
+import type { Logger } from 'pino';
+import { HttpError } from './http-error';
+
+/** Options of {@link createRateLimit}. */
+export interface RateLimitOptions {
+  /** Window length, seconds. */
+  windowSeconds: number;
+  /** Requests allowed per client IP per window. */
+  max: number;
+  /** Counter store (Redis when configured); undefined = in process. */
+  store?: Store;
+  logger: Logger;
+}
+
+/**
+ * A per-IP rate limit (express-rate-limit; OWASP ASVS V11.1.4 anti-automation). Over the limit:
+ * a 429 page with `Retry-After` (seconds) and the `RateLimit` headers. The client IP honours
+ * `trust proxy`. When the counter store fails (Redis down), requests pass: the flow's own
+ * Redis-backed steps then answer 503.
+ */
+export function createRateLimit(options: RateLimitOptions): RequestHandler {
+  return rateLimit({
+    windowMs: options.windowSeconds * 1000,
+    limit: options.max,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    passOnStoreError: true,
+    ...(options.store ? { store: options.store } : {}),
+    // Store errors repeat on every request during an outage; the Redis client already logs them
+    // (rate-limited), so they go to debug. Configuration warnings stay visible.
+    logger: {
+      error: (error: unknown, message?: string) => options.logger.debug({ event: 'rate_limit_store_error', err: { name: (error as Error)?.name } }, message ?? 'rate limit store error'),
+      warn: (error: unknown, message?: string) => options.logger.warn({ event: 'rate_limit_warning', err: { name: (error as Error)?.name, message: (error as Error)?.message } }, message ?? 'rate limit warning'),
+    },
+    handler: (req, _res, next, limiterOptions) => {
+      const resetTime = (req as Request & { rateLimit?: RateLimitInfo }).rateLimit?.resetTime;
+      const retryAfter = Math.max(1, Math.ceil(((resetTime?.getTime() ?? Date.now() + limiterOptions.windowMs) - Date.now()) / 1000));
+      req.log?.warn({ event: 'rate_limited', path: req.path }, 'rate limit exceeded');
+      next(
+        new HttpError(
+          429,
+          { title: 'Too many requests', message: `Please wait ${retryAfter} seconds and try again.` },
+          'rate_limited',
+          { 'Retry-After': String(retryAfter) },
+        ),
+      );
+    },
+  });
+}
