@@ -36,7 +36,8 @@ export function createSessionMiddleware(config: Config, store: session.Store): R
     resave: false,
     saveUninitialized: false,
     rolling: true,
-    unset: 'destroy',
+    // unset stays 'keep': with 'destroy', a request whose store read failed (req.session unset)
+    // would delete the session at its end, turning a Redis hiccup into a sign-out.
     cookie: {
       httpOnly: true,
       sameSite: 'lax',

@@ -8,6 +8,7 @@ import type { Config } from '../config';
 import { MemoryOneTimeStore, RedisOneTimeStore, type OneTimeStore } from './one-time-store';
 import { createRedisClient, type RedisClient } from './redis-client';
 import { createMemorySessionStore } from './session-store';
+import { TimeoutSessionStore, withTimeout } from './timeout';
 
 /**
  * Where sessions, one-time records and rate-limit counters live: in Redis when `REDIS_URL` is set
@@ -44,7 +45,8 @@ export function createStores(config: Config, logger: Logger): Stores {
   const client: RedisClient = createRedisClient({ url: config.redis.url, commandTimeoutMs: config.redis.commandTimeoutMs, logger });
   const idleSeconds = config.session.idleTimeoutSeconds;
   const absoluteMs = config.session.absoluteTimeoutSeconds * 1000;
-  const sessionStore = new RedisSessionStore({
+  const timeoutMs = config.redis.commandTimeoutMs;
+  const redisSessionStore = new RedisSessionStore({
     client,
     prefix: `${keyPrefix}sess:`,
     // A session key lives for the idle lifetime, and never past the absolute lifetime.
@@ -54,18 +56,19 @@ export function createStores(config: Config, logger: Logger): Stores {
       return Math.max(1, Math.min(idleSeconds, Math.ceil((loginAt + absoluteMs - Date.now()) / 1000)));
     },
   });
+  const sessionStore = new TimeoutSessionStore(redisSessionStore, timeoutMs);
   return {
     kind: 'redis',
     sessionStore,
-    oneTimeStore: new RedisOneTimeStore(client, `${keyPrefix}once:`),
+    oneTimeStore: new RedisOneTimeStore(client, `${keyPrefix}once:`, timeoutMs),
     rateLimitStore: (name) =>
       new RecoveringRedisRateLimitStore({
         prefix: `${keyPrefix}rl:${name}:`,
-        sendCommand: (...args: string[]) => client.sendCommand(args) as Promise<RedisReply>,
+        sendCommand: (...args: string[]) => withTimeout(client.sendCommand(args) as Promise<RedisReply>, timeoutMs, 'rate limit'),
       }),
     ping: async () => {
       try {
-        return (await client.ping()) === 'PONG';
+        return (await withTimeout(client.ping(), timeoutMs, 'ping')) === 'PONG';
       } catch {
         return false;
       }

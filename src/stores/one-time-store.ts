@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { withTimeout } from './timeout';
 
 /**
  * Short-lived records that must be used once across every instance: the redeemed-code guard
@@ -76,26 +77,28 @@ export class RedisOneTimeStore implements OneTimeStore {
     private readonly client: import('./redis-client').RedisClient,
     /** Key prefix, e.g. `vms:once:`. */
     private readonly prefix: string,
+    /** Bound on each operation, ms (see `withTimeout`). */
+    private readonly timeoutMs: number,
   ) {}
 
   async claim(key: string, value: string, ttlMs: number): Promise<boolean> {
-    const result = await this.client.set(this.prefix + key, value, { condition: 'NX', expiration: { type: 'PX', value: ttlMs } });
+    const result = await withTimeout(this.client.set(this.prefix + key, value, { condition: 'NX', expiration: { type: 'PX', value: ttlMs } }), this.timeoutMs, 'one-time claim');
     return result === 'OK';
   }
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {
-    await this.client.set(this.prefix + key, value, { expiration: { type: 'PX', value: ttlMs } });
+    await withTimeout(this.client.set(this.prefix + key, value, { expiration: { type: 'PX', value: ttlMs } }), this.timeoutMs, 'one-time set');
   }
 
   async get(key: string): Promise<string | undefined> {
-    return (await this.client.get(this.prefix + key)) ?? undefined;
+    return (await withTimeout(this.client.get(this.prefix + key), this.timeoutMs, 'one-time get')) ?? undefined;
   }
 
   async take(key: string): Promise<string | undefined> {
-    return (await this.client.getDel(this.prefix + key)) ?? undefined;
+    return (await withTimeout(this.client.getDel(this.prefix + key), this.timeoutMs, 'one-time take')) ?? undefined;
   }
 
   async delete(key: string): Promise<void> {
-    await this.client.del(this.prefix + key);
+    await withTimeout(this.client.del(this.prefix + key), this.timeoutMs, 'one-time delete');
   }
 }

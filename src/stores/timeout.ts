@@ -1,0 +1,76 @@
+import session from 'express-session';
+
+/** A store operation that did not finish within its bound. */
+export class StoreTimeoutError extends Error {
+  constructor(readonly operation: string, readonly timeoutMs: number) {
+    super(`${operation} did not finish within ${timeoutMs} ms`);
+    this.name = 'StoreTimeoutError';
+  }
+}
+
+/**
+ * Rejects with {@link StoreTimeoutError} when `promise` has not settled after `timeoutMs` ms.
+ * node-redis bounds a command only while it waits to be written: once on the socket it waits for
+ * its reply for ever, so a stalled (black-holed) connection would hang the request. Every Redis
+ * operation a request waits on goes through this; a late reply is discarded.
+ */
+export function withTimeout<T>(promise: Promise<T>, timeoutMs: number, operation: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new StoreTimeoutError(operation, timeoutMs)), timeoutMs);
+  });
+  promise.catch(() => undefined); // a late failure after the timeout is not unhandled
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+type Callback = (error?: unknown, value?: unknown) => void;
+
+/**
+ * Wraps an express-session store so every `get`, `set`, `destroy` and `touch` answers within
+ * `timeoutMs` ms: a late store call fails with {@link StoreTimeoutError} (which the session
+ * middleware turns into a 503) and its eventual result is ignored.
+ */
+export class TimeoutSessionStore extends session.Store {
+  constructor(
+    private readonly inner: session.Store,
+    private readonly timeoutMs: number,
+  ) {
+    super();
+  }
+
+  override get(sid: string, callback: (error: unknown, session?: session.SessionData | null) => void): void {
+    this.bounded('session get', callback as Callback, (done) => this.inner.get(sid, done));
+  }
+
+  override set(sid: string, data: session.SessionData, callback?: (error?: unknown) => void): void {
+    this.bounded('session set', callback as Callback | undefined, (done) => this.inner.set(sid, data, done));
+  }
+
+  override destroy(sid: string, callback?: (error?: unknown) => void): void {
+    this.bounded('session destroy', callback as Callback | undefined, (done) => this.inner.destroy(sid, done));
+  }
+
+  override touch(sid: string, data: session.SessionData, callback?: () => void): void {
+    if (!this.inner.touch) {
+      callback?.();
+      return;
+    }
+    this.bounded('session touch', callback as Callback | undefined, (done) => this.inner.touch!(sid, data, done));
+  }
+
+  private bounded(operation: string, callback: Callback | undefined, call: (done: Callback) => void): void {
+    let settled = false;
+    const finish: Callback = (error, value) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      callback?.(error, value);
+    };
+    const timer = setTimeout(() => finish(new StoreTimeoutError(operation, this.timeoutMs)), this.timeoutMs);
+    try {
+      call(finish);
+    } catch (error) {
+      finish(error);
+    }
+  }
+}
