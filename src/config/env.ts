@@ -1,30 +1,48 @@
+import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
 
+/** A whole number read from an environment string, with `expected` as the message for any failure. */
+const integer = (expected: string, min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number({ message: expected }).int(expected).min(min, expected).max(max, expected);
+
 /** Seconds, as a positive integer read from an environment string. */
-const seconds = (fallback: number) =>
-  z.coerce.number().int('expected a whole number of seconds').positive('expected a positive number of seconds').default(fallback);
+const seconds = (fallback: number) => integer('expected a positive whole number of seconds', 1).default(fallback);
 
 /** Milliseconds, as a positive integer read from an environment string. */
-const milliseconds = (fallback: number) =>
-  z.coerce.number().int('expected a whole number of milliseconds').positive('expected a positive number of milliseconds').default(fallback);
+const milliseconds = (fallback: number) => integer('expected a positive whole number of milliseconds', 1).default(fallback);
+
+function parsesAsUrl(value: string): URL | undefined {
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
+}
 
 const httpUrl = z
   .string()
   .trim()
   .refine((value) => {
-    try {
-      const url = new URL(value);
-      return (url.protocol === 'https:' || url.protocol === 'http:') && !url.username && !url.password;
-    } catch {
-      return false;
-    }
+    const url = parsesAsUrl(value);
+    return url !== undefined && (url.protocol === 'https:' || url.protocol === 'http:') && !url.username && !url.password;
   }, 'expected an absolute http(s) URL without credentials');
 
 /** An origin-only URL (scheme, host, optional port), e.g. `https://sso.example.com`. */
-const originUrl = httpUrl.refine((value) => {
-  const url = new URL(value);
-  return (url.pathname === '/' || url.pathname === '') && !url.search && !url.hash;
-}, 'expected an origin such as https://sso.example.com (no path, query or fragment)');
+const originUrl = z
+  .string()
+  .trim()
+  .refine((value) => {
+    const url = parsesAsUrl(value);
+    return (
+      url !== undefined &&
+      (url.protocol === 'https:' || url.protocol === 'http:') &&
+      !url.username &&
+      !url.password &&
+      (url.pathname === '/' || url.pathname === '') &&
+      !url.search &&
+      !url.hash
+    );
+  }, 'expected an origin such as https://sso.example.com (http(s), no path, query, fragment or credentials)');
 
 const commaList = (value: string): string[] =>
   value
@@ -43,8 +61,12 @@ const booleanString = z
  */
 export const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test'], { message: 'expected development, production or test' }).default('development'),
-  PORT: z.coerce.number().int().min(0, 'expected a TCP port (0-65535)').max(65535, 'expected a TCP port (0-65535)').default(3000),
-  HOST: z.string().trim().min(1).default('0.0.0.0'),
+  PORT: integer('expected a TCP port (0-65535)', 0, 65535).default(3000),
+  HOST: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9.:-]{1,253}$/, 'expected an IP address or host name to listen on, e.g. 0.0.0.0')
+    .default('0.0.0.0'),
   PUBLIC_URL: originUrl,
   CALLBACK_PATH: z
     .string()
@@ -77,22 +99,31 @@ export const environmentSchema = z.object({
     .transform(commaList)
     .pipe(
       z
-        .array(z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA']))
+        .array(z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'], { message: 'expected asymmetric JWS algorithms such as RS256 (RS*, PS*, ES*, EdDSA)' }))
         .min(1, 'expected asymmetric JWS algorithms such as RS256'),
     ),
-  ID_TOKEN_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0, 'expected 0 or more seconds').max(300, 'expected at most 300 seconds').default(30),
+  ID_TOKEN_CLOCK_TOLERANCE_SECONDS: integer('expected 0 to 300 seconds', 0, 300).default(30),
   ID_TOKEN_MAX_AGE_SECONDS: seconds(10 * 60),
   TOKEN_EXCHANGE_TIMEOUT_MS: milliseconds(5000),
   JWKS_TIMEOUT_MS: milliseconds(3000),
-  JWKS_COOLDOWN_MS: z.coerce.number().int().min(0, 'expected 0 or more milliseconds').default(30_000),
+  JWKS_COOLDOWN_MS: integer('expected 0 or more milliseconds', 0).default(30_000),
   JWKS_CACHE_MAX_AGE_MS: milliseconds(10 * 60 * 1000),
   TRUST_PROXY: z
     .string()
     .trim()
     .default('false')
+    .refine((value) => {
+      if (value === 'true' || value === 'false' || /^\d+$/.test(value)) return true;
+      try {
+        proxyAddr.compile(value.split(',').map((item) => item.trim()));
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'expected true, false, a hop count, or comma-separated addresses/subnets (loopback, 10.0.0.0/8)')
     .transform((value): boolean | number | string => {
       if (value === 'true') return true;
-      if (value === 'false' || value === '') return false;
+      if (value === 'false') return false;
       if (/^\d+$/.test(value)) return Number(value);
       return value;
     }),
@@ -121,9 +152,12 @@ export const environmentSchema = z.object({
     .default('vms:'),
   REDIS_COMMAND_TIMEOUT_MS: milliseconds(1000),
   RATE_LIMIT_WINDOW_SECONDS: seconds(60),
-  RATE_LIMIT_CALLBACK_MAX: z.coerce.number().int().positive('expected a positive number of requests').default(60),
-  RATE_LIMIT_SIGNOUT_MAX: z.coerce.number().int().positive('expected a positive number of requests').default(30),
+  RATE_LIMIT_CALLBACK_MAX: integer('expected a positive whole number of requests', 1).default(60),
+  RATE_LIMIT_SIGNOUT_MAX: integer('expected a positive whole number of requests', 1).default(30),
   SHUTDOWN_GRACE_MS: milliseconds(10_000),
+}).refine((e) => e.SESSION_IDLE_TIMEOUT_SECONDS <= e.SESSION_ABSOLUTE_TIMEOUT_SECONDS, {
+  path: ['SESSION_IDLE_TIMEOUT_SECONDS'],
+  message: 'expected at most SESSION_ABSOLUTE_TIMEOUT_SECONDS',
 });
 
 /** The raw, validated environment (before it is shaped into {@link Config}). */

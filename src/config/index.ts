@@ -82,31 +82,41 @@ export interface Config {
   shutdownGraceMs: number;
 }
 
-/** Thrown by {@link loadConfig}; `message` is one line naming the variable and what is expected. */
+/** Thrown by {@link loadConfig}; `message` is one line naming every bad variable and what is expected. */
 export class ConfigError extends Error {
   constructor(
-    /** The environment variable at fault. */
-    readonly variable: string,
+    /** The environment variables at fault, in schema order. */
+    readonly variables: string[],
     message: string,
   ) {
     super(message);
     this.name = 'ConfigError';
   }
+
+  /** The first variable at fault. */
+  get variable(): string {
+    return this.variables[0] ?? 'environment';
+  }
 }
 
 /**
- * Validates the environment and shapes it into a {@link Config}.
+ * Validates the environment and shapes it into a {@link Config}. An empty value counts as unset
+ * (`PORT=` in a `.env` file means "use the default"; `SESSION_SECRET=` means "missing").
  * @param env - variables to read (default `process.env`).
- * @throws {@link ConfigError} naming the first missing or malformed variable.
+ * @throws {@link ConfigError} naming every missing or malformed variable, on one line; values are never echoed.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = environmentSchema.safeParse(env);
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
+  const parsed = environmentSchema.safeParse(present);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const variable = String(issue.path[0] ?? 'environment');
-    const received = env[variable];
-    const expected = received === undefined && issue.code === 'invalid_type' ? 'is required' : issue.message;
-    throw new ConfigError(variable, `Invalid configuration: ${variable} ${expected === 'is required' ? expected : `is malformed: ${expected}`}`);
+    const problems = new Map<string, string>();
+    for (const issue of parsed.error.issues) {
+      const variable = String(issue.path[0] ?? 'environment');
+      if (problems.has(variable)) continue;
+      problems.set(variable, present[variable] === undefined ? 'is required' : `is malformed: ${issue.message}`);
+    }
+    const text = [...problems].map(([variable, problem]) => `${variable} ${problem}`).join('; ');
+    throw new ConfigError([...problems.keys()], `Invalid configuration: ${text}`);
   }
   const e = parsed.data;
   const publicUrl = new URL(e.PUBLIC_URL);

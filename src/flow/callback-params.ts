@@ -51,7 +51,9 @@ export function parseCallbackQuery(query: Record<string, unknown>): SsoCallback 
   const error = get('error');
   if (error !== undefined) {
     const description = get('error_description');
-    return { kind: 'error', error: error.slice(0, 100), ...(description !== undefined ? { description: description.slice(0, 500) } : {}) };
+    // RFC 6749 §4.1.2.1 error codes are ASCII words; anything else is shown as a generic code.
+    const code = /^[a-z_]{1,64}$/.test(error) ? error : 'unknown_error';
+    return { kind: 'error', error: code, ...(description !== undefined ? { description: description.slice(0, 300) } : {}) };
   }
 
   if (get('mode') !== 'sso') throw new InvalidCallbackError('mode is not sso');

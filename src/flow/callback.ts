@@ -81,7 +81,7 @@ export function createCallbackHandler(deps: CallbackDependencies): RequestHandle
     }
 
     if (callback.kind === 'error') {
-      req.log.info({ event: 'login', outcome: 'cancelled', error: callback.error.replace(/[^A-Za-z0-9_.-]/g, '?') }, 'login cancelled by Vercel');
+      req.log.info({ event: 'login', outcome: 'cancelled', error: callback.error }, 'login cancelled by Vercel');
       res.status(400).render('signin-error', {
         title: 'Sign-in did not complete',
         error: callback.error,

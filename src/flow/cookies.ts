@@ -1,3 +1,4 @@
+import { parse as parseCookieHeader } from 'cookie';
 import type { CookieOptions, Request } from 'express';
 import type { Config } from '../config';
 import { isValidId } from './deep-links';
@@ -37,13 +38,32 @@ export class AuxiliaryCookies {
 
   /** The installation id from the hint cookie, when well-formed. */
   readInstallationHint(req: Request): string | undefined {
-    const value: unknown = req.cookies?.[this.installationHint];
-    return typeof value === 'string' && isValidId(value) ? value : undefined;
+    const value = readCookie(req, this.installationHint);
+    return value !== undefined && isValidId(value) ? value : undefined;
   }
 
   /** The return-to record id from its cookie, when well-formed. */
   readReturnTo(req: Request): string | undefined {
-    const value: unknown = req.cookies?.[this.returnTo];
-    return typeof value === 'string' && /^[A-Za-z0-9_-]{16,64}$/.test(value) ? value : undefined;
+    const value = readCookie(req, this.returnTo);
+    return value !== undefined && /^[A-Za-z0-9_-]{16,64}$/.test(value) ? value : undefined;
+  }
+
+  /** True when the request carries the return-to cookie at all (well-formed or not). */
+  hasReturnTo(req: Request): boolean {
+    return readCookie(req, this.returnTo) !== undefined;
+  }
+}
+
+/**
+ * Reads one cookie as a plain string with the `cookie` package. (No cookie-parser: its `j:` JSON
+ * cookies turn strings into objects, which express-session then chokes on.)
+ */
+export function readCookie(req: Request, name: string): string | undefined {
+  const header = req.headers.cookie;
+  if (!header) return undefined;
+  try {
+    return parseCookieHeader(header)[name];
+  } catch {
+    return undefined;
   }
 }

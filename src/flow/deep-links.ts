@@ -116,6 +116,8 @@ export function safeLocalPath(path: string): string | undefined {
   // Re-parse against a dummy origin: the result must stay on it.
   const url = new URL(path, 'http://local.invalid');
   if (url.origin !== 'http://local.invalid') return undefined;
+  // Dot segments are resolved by the parse: `/.//evil.example` becomes `//evil.example`, so check again.
+  if (url.pathname.startsWith('//') || url.pathname.startsWith('/\\')) return undefined;
   return `${url.pathname}${url.search}${url.hash}`;
 }
 

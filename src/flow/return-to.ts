@@ -7,6 +7,9 @@ import { safeLocalPath } from './deep-links';
 
 const KEY_PREFIX = 'return-to:';
 
+/** Longest path remembered across provider-initiated SSO; longer ones land on the home page. */
+export const MAX_RETURN_TO_LENGTH = 512;
+
 /**
  * Remembers where a signed-out user wanted to go across the provider-initiated SSO round trip
  * (VERCEL-SSO.md §3: "anything it wants to remember ... it keeps itself, bound to the browser").
@@ -18,11 +21,15 @@ export class ReturnToRecords {
     private readonly cookies: AuxiliaryCookies,
   ) {}
 
-  /** Stores `path` (a same-origin path; anything else is ignored) and sets the cookie. */
-  async remember(res: Response, path: string): Promise<void> {
+  /**
+   * Stores `path` (a same-origin path of at most {@link MAX_RETURN_TO_LENGTH} characters; anything
+   * else is ignored) and sets the cookie. A browser that already holds a record id reuses it, so one
+   * browser keeps at most one record.
+   */
+  async remember(req: Request, res: Response, path: string): Promise<void> {
     const safe = safeLocalPath(path);
-    if (!safe || safe === '/') return;
-    const id = randomBytes(18).toString('base64url');
+    if (!safe || safe === '/' || safe.length > MAX_RETURN_TO_LENGTH) return;
+    const id = this.cookies.readReturnTo(req) ?? randomBytes(18).toString('base64url');
     await this.store.set(KEY_PREFIX + id, safe, RETURN_TO_MAX_AGE_MS);
     res.cookie(this.cookies.returnTo, id, this.cookies.options(RETURN_TO_MAX_AGE_MS));
   }
@@ -30,7 +37,7 @@ export class ReturnToRecords {
   /** Consumes the record named by the cookie (once) and clears the cookie. */
   async consume(req: Request, res: Response): Promise<string | undefined> {
     const id = this.cookies.readReturnTo(req);
-    if (req.cookies?.[this.cookies.returnTo] !== undefined) res.clearCookie(this.cookies.returnTo, this.cookies.options());
+    if (this.cookies.hasReturnTo(req)) res.clearCookie(this.cookies.returnTo, this.cookies.options());
     if (!id) return undefined;
     const path = await this.store.take(KEY_PREFIX + id);
     return path === undefined ? undefined : safeLocalPath(path);

@@ -47,14 +47,22 @@ export function createSessionMiddleware(config: Config, store: session.Store): R
     },
   });
   return (req, res, next) => {
-    middleware(req, res, (error?: unknown) => {
+    let called = false;
+    const done = (error?: unknown) => {
+      if (called) return;
+      called = true;
       if (error) {
-        req.log?.warn({ err: { name: (error as Error).name } }, 'session store read failed');
+        req.log?.warn({ event: 'session_store_error', err: { name: (error as Error)?.name } }, 'session store read failed');
         next(SESSION_STORE_UNAVAILABLE);
         return;
       }
       next();
-    });
+    };
+    try {
+      middleware(req, res, done);
+    } catch (error) {
+      done(error);
+    }
   };
 }
 

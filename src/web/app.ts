@@ -1,5 +1,4 @@
 import path from 'node:path';
-import cookieParser from 'cookie-parser';
 import { csrfSync } from 'csrf-sync';
 import express, { type Express, type RequestHandler } from 'express';
 import type session from 'express-session';
@@ -19,7 +18,7 @@ import { dashboardRouter } from './dashboard';
 import { errorHandler, notFound } from './error-handler';
 import { createHttpLogger } from './logger';
 import { createRateLimit } from './rate-limit';
-import { requireSession } from './require-session';
+import { requireSession, wouldStartProviderSso } from './require-session';
 import { useEtaViews } from './views';
 
 /** What {@link createApp} needs; everything but `config` and `logger` has a single-instance default. */
@@ -72,11 +71,19 @@ export function createApp(deps: AppDependencies): SsoApp {
     });
   const stores = deps.stores ?? createStores(config, deps.logger);
   const { sessionStore, oneTimeStore } = stores;
-  const rateWindow = config.rateLimit.windowSeconds;
-  const callbackLimit = createRateLimit({ windowSeconds: rateWindow, max: config.rateLimit.callbackMax, store: stores.rateLimitStore('callback'), logger: deps.logger });
-  const signoutLimit = createRateLimit({ windowSeconds: rateWindow, max: config.rateLimit.signoutMax, store: stores.rateLimitStore('signout'), logger: deps.logger });
   const cookies = new AuxiliaryCookies(config);
   const returnTo = new ReturnToRecords(oneTimeStore, cookies);
+  const rateWindow = config.rateLimit.windowSeconds;
+  const callbackLimit = createRateLimit({ windowSeconds: rateWindow, max: config.rateLimit.callbackMax, store: stores.rateLimitStore('callback'), logger: deps.logger });
+  // Each provider-initiated SSO redirect writes a return-to record: counted per IP like the callback.
+  const ssoRedirectLimit = createRateLimit({
+    windowSeconds: rateWindow,
+    max: config.rateLimit.callbackMax,
+    store: stores.rateLimitStore('sso-redirect'),
+    logger: deps.logger,
+    skip: (req) => !wouldStartProviderSso(config, cookies, req),
+  });
+  const signoutLimit = createRateLimit({ windowSeconds: rateWindow, max: config.rateLimit.signoutMax, store: stores.rateLimitStore('signout'), logger: deps.logger });
   const { csrfSynchronisedProtection, generateToken } = csrfSync({
     getTokenFromRequest: (req) => {
       const token: unknown = req.body?._csrf;
@@ -92,7 +99,7 @@ export function createApp(deps: AppDependencies): SsoApp {
   useEtaViews(app, config.env === 'production');
   app.locals.productName = 'Acme Provider';
 
-  app.use(createHttpLogger(deps.logger));
+  app.use(createHttpLogger(deps.logger, config.trustProxy !== false));
   app.use(helmet(helmetOptions(config)));
   app.use((req, res, next) => {
     res.locals.requestId = String(req.id);
@@ -115,7 +122,6 @@ export function createApp(deps: AppDependencies): SsoApp {
       });
   });
 
-  app.use(cookieParser());
   app.use(createSessionMiddleware(config, sessionStore));
   app.use(enforceSessionLifetimes(config, deps.now));
 
@@ -174,6 +180,7 @@ export function createApp(deps: AppDependencies): SsoApp {
   });
 
   const signedIn: RequestHandler[] = [
+    ssoRedirectLimit,
     requireSession(config, cookies, returnTo),
     (req, res, next) => {
       res.locals.csrfToken = generateToken(req);

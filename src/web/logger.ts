@@ -50,15 +50,16 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
 /**
- * Per-request logging with pino-http: a request id on every line (`req.id`, echoed in `X-Request-Id`;
- * a well-formed incoming `X-Request-Id` from the load balancer is kept). The URL is logged as its path
- * only: the query of `/callback` carries `code` and `state`.
+ * Per-request logging with pino-http: a request id on every line (`req.id`, echoed in `X-Request-Id`).
+ * A well-formed incoming `X-Request-Id` is kept only when `trustIncomingRequestId` (a trusted proxy sets
+ * it); otherwise clients could choose ids. The URL is logged as its path only: the query of `/callback`
+ * carries `code` and `state`.
  */
-export function createHttpLogger(logger: Logger): HttpLogger {
+export function createHttpLogger(logger: Logger, trustIncomingRequestId = false): HttpLogger {
   return pinoHttp({
     logger,
     genReqId(req: IncomingMessage, res: ServerResponse) {
-      const incoming = req.headers['x-request-id'];
+      const incoming = trustIncomingRequestId ? req.headers['x-request-id'] : undefined;
       const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
       res.setHeader('X-Request-Id', id);
       return id;

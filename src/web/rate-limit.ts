@@ -11,6 +11,8 @@ export interface RateLimitOptions {
   max: number;
   /** Counter store (Redis when configured); undefined = in process. */
   store?: Store;
+  /** Requests for which this returns true are neither counted nor limited. */
+  skip?: (req: Request) => boolean;
   logger: Logger;
 }
 
@@ -27,6 +29,7 @@ export function createRateLimit(options: RateLimitOptions): RequestHandler {
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     passOnStoreError: true,
+    ...(options.skip ? { skip: options.skip } : {}),
     ...(options.store ? { store: options.store } : {}),
     // Store errors repeat on every request during an outage; the Redis client already logs them
     // (rate-limited), so they go to debug. Configuration warnings stay visible.

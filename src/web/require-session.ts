@@ -1,9 +1,17 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { Config } from '../config';
 import type { AuxiliaryCookies } from '../flow/cookies';
 import type { ReturnToRecords } from '../flow/return-to';
 import { currentIdentity } from '../flow/session';
 import { HttpError } from './http-error';
+
+/**
+ * True when {@link requireSession} would send this request to provider-initiated SSO (no session,
+ * an installation hint, a slug configured): the requests the SSO-redirect rate limit counts.
+ */
+export function wouldStartProviderSso(config: Config, cookies: AuxiliaryCookies, req: Request): boolean {
+  return !currentIdentity(req) && req.method === 'GET' && Boolean(config.integration.slug) && cookies.readInstallationHint(req) !== undefined;
+}
 
 /**
  * Guards signed-in pages. Without a session:
@@ -24,7 +32,7 @@ export function requireSession(config: Config, cookies: AuxiliaryCookies, return
     const installationId = cookies.readInstallationHint(req);
     const slug = config.integration.slug;
     if (installationId && slug && req.method === 'GET') {
-      await returnTo.remember(res, req.originalUrl);
+      await returnTo.remember(req, res, req.originalUrl);
       const target = new URL(`/sso/integrations/${encodeURIComponent(slug)}/${encodeURIComponent(installationId)}`, config.vercel.ssoUrl);
       req.log.info({ event: 'provider_initiated_sso', installation_id: installationId }, 'no session; redirecting to Vercel to sign in again');
       res.redirect(302, target.href);

@@ -84,6 +84,47 @@ describe('error from Vercel', () => {
   });
 });
 
+describe('error from Vercel: content spoofing', () => {
+  test('an error code that is not an OAuth error word is shown as unknown_error', async () => {
+    const response = await request(h.sso.app).get('/callback?error=Account%20suspended&error_description=Call%20us');
+    expect(response.status).toBe(400);
+    expect(response.text).toContain('data-testid="oauth-error">unknown_error<');
+    expect(response.text).not.toContain('Account suspended');
+  });
+});
+
+describe('rate limits', () => {
+  test('the callback answers 429 with Retry-After past the limit, without calling Vercel', async () => {
+    const limited = await startHarness({ RATE_LIMIT_CALLBACK_MAX: '2', RATE_LIMIT_WINDOW_SECONDS: '60' });
+    try {
+      await request(limited.sso.app).get('/callback?mode=sso&code=a&state=b').expect(400);
+      await request(limited.sso.app).get('/callback?mode=sso&code=a&state=b').expect(400);
+      limited.emulator.controls.resetStats();
+      const response = await request(limited.sso.app).get(limited.callbackPath());
+      expect(response.status).toBe(429);
+      expect(response.text).toContain('Too many requests');
+      expect(Number(response.headers['retry-after'])).toBeGreaterThan(0);
+      expect(Number(response.headers['retry-after'])).toBeLessThanOrEqual(60);
+      expect(response.headers.ratelimit).toBeDefined();
+      expect(limited.emulator.controls.stats().tokenRequests).toBe(0);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  test('sign-out answers 429 past its limit', async () => {
+    const limited = await startHarness({ RATE_LIMIT_SIGNOUT_MAX: '1' });
+    try {
+      await request(limited.sso.app).post('/signout').type('form').send({}).expect(403);
+      const response = await request(limited.sso.app).post('/signout').type('form').send({});
+      expect(response.status).toBe(429);
+      expect(response.headers['retry-after']).toBeDefined();
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
 describe('token endpoint failures', () => {
   test.each([
     [400, undefined],

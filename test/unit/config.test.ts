@@ -46,10 +46,19 @@ describe('loadConfig', () => {
   test.each([
     [{ ...valid, PUBLIC_URL: undefined }, 'PUBLIC_URL', /required/],
     [{ ...valid, INTEGRATION_CLIENT_ID: undefined }, 'INTEGRATION_CLIENT_ID', /required/],
-    [{ ...valid, PUBLIC_URL: 'localhost:3000' }, 'PUBLIC_URL', /http\(s\) URL/],
+    [{ ...valid, PUBLIC_URL: 'localhost:3000' }, 'PUBLIC_URL', /expected an origin/],
+    [{ ...valid, PUBLIC_URL: 'sso.example.com' }, 'PUBLIC_URL', /expected an origin/],
+    [{ ...valid, VERCEL_API_URL: 'nope' }, 'VERCEL_API_URL', /expected an origin/],
+    [{ ...valid, DEEP_LINK_ALLOWED_ORIGINS: 'not-a-url' }, 'DEEP_LINK_ALLOWED_ORIGINS', /expected an origin/],
+    [{ ...valid, TRUST_PROXY: 'maybe' }, 'TRUST_PROXY', /hop count/],
+    [{ ...valid, TRUST_PROXY: '1.5' }, 'TRUST_PROXY', /hop count/],
+    [{ ...valid, HOST: 'not a host' }, 'HOST', /IP address or host name/],
+    [{ ...valid, PORT: '70000' }, 'PORT', /expected a TCP port/],
+    [{ ...valid, SESSION_IDLE_TIMEOUT_SECONDS: '90000', SESSION_ABSOLUTE_TIMEOUT_SECONDS: '60' }, 'SESSION_IDLE_TIMEOUT_SECONDS', /at most SESSION_ABSOLUTE_TIMEOUT_SECONDS/],
+    [{ ...valid, REDIS_URL: 'http://redis:6379' }, 'REDIS_URL', /redis:\/\//],
     [{ ...valid, PUBLIC_URL: 'https://sso.example.com/login' }, 'PUBLIC_URL', /no path/],
     [{ ...valid, SESSION_SECRET: 'short' }, 'SESSION_SECRET', /at least 32 characters/],
-    [{ ...valid, PORT: 'eighty' }, 'PORT', /malformed/],
+    [{ ...valid, PORT: 'eighty' }, 'PORT', /PORT is malformed: expected a TCP port/],
     [{ ...valid, ID_TOKEN_ALGORITHMS: 'HS256' }, 'ID_TOKEN_ALGORITHMS', /malformed/],
     [{ ...valid, DEEP_LINK_ALLOWED_ORIGINS: 'https://ok.example.com,javascript:alert(1)' }, 'DEEP_LINK_ALLOWED_ORIGINS', /malformed/],
     [{ ...valid, LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /expected fatal/],
@@ -59,6 +68,31 @@ describe('loadConfig', () => {
     expect(error.message).toContain(variable);
     expect(error.message).toMatch(pattern);
     expect(error.message).not.toContain('\n');
+  });
+
+  test('every bad variable is named, on one line', () => {
+    const error = failure({ PORT: 'abc', SESSION_SECRET: 'short' });
+    expect(error.variables).toEqual(expect.arrayContaining(['PORT', 'PUBLIC_URL', 'INTEGRATION_CLIENT_ID', 'INTEGRATION_CLIENT_SECRET', 'SESSION_SECRET']));
+    expect(error.message).toMatch(/^Invalid configuration: .*PORT is malformed.*; .*SESSION_SECRET is malformed/);
+    expect(error.message).not.toContain('\n');
+  });
+
+  test('an empty value counts as unset: defaults apply, required ones are reported missing', () => {
+    expect(loadConfig({ ...valid, PORT: '', TRUST_PROXY: '' }).port).toBe(3000);
+    const error = failure({ ...valid, SESSION_SECRET: '', INTEGRATION_CLIENT_SECRET: ' ' });
+    expect(error.message).toBe('Invalid configuration: INTEGRATION_CLIENT_SECRET is required; SESSION_SECRET is required');
+  });
+
+  test('TRUST_PROXY takes booleans, hop counts and address lists', () => {
+    expect(loadConfig({ ...valid, TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ ...valid, TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ ...valid, TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toBe('loopback, 10.0.0.0/8');
+  });
+
+  test('REDIS_URL enables the shared stores with the documented defaults', () => {
+    const config = loadConfig({ ...valid, REDIS_URL: 'rediss://:pw@redis.example.com:6380' });
+    expect(config.redis).toEqual({ url: 'rediss://:pw@redis.example.com:6380', keyPrefix: 'vms:', commandTimeoutMs: 1000 });
+    expect(loadConfig(valid).redis).toBeUndefined();
   });
 
   test('the secret values never appear in the error message', () => {

@@ -67,7 +67,7 @@ describe('resolveDeepLink: hostile input falls back with a warning, never off-or
 });
 
 describe('safeLocalPath and allowedUrl', () => {
-  test.each(['//evil.example', '/\\evil.example', 'https://evil.example', 'evil', '', '/a\nb', '/\u0000'])('refuses %j', (path) => {
+  test.each(['//evil.example', '/\\evil.example', 'https://evil.example', 'evil', '', '/a\nb', '/\u0000', '/.//evil.com', '/%2e//evil.com', '/..//evil.com', '/a/..//evil.com'])('refuses %j', (path) => {
     expect(safeLocalPath(path)).toBeUndefined();
   });
   test('keeps a plain path with query', () => {

@@ -141,6 +141,36 @@ describe('no session', () => {
   });
 });
 
+describe('provider-initiated SSO redirect abuse', () => {
+  test('a path longer than 512 characters is not remembered; the redirect still happens', async () => {
+    const response = await request(h.sso.app).get(`/support?${'a'.repeat(2000)}`).set('Cookie', `sso_installation=${ACME.installationId}`);
+    expect(response.status).toBe(302);
+    expect(cookieLine(response, 'sso_return_to')).toBeUndefined();
+  });
+
+  test('a browser keeps one return-to record: the second redirect reuses its id', async () => {
+    const first = await request(h.sso.app).get('/projects/prj_a').set('Cookie', `sso_installation=${ACME.installationId}`);
+    const id = cookieLine(first, 'sso_return_to')!.split(';')[0]!.split('=')[1]!;
+    const second = await request(h.sso.app).get('/projects/prj_b').set('Cookie', `sso_installation=${ACME.installationId}; sso_return_to=${id}`);
+    expect(cookieLine(second, 'sso_return_to')!.split(';')[0]).toBe(`sso_return_to=${id}`);
+  });
+
+  test('redirects to provider-initiated SSO are rate limited per IP (429 page with Retry-After)', async () => {
+    const limited = await startHarness({ RATE_LIMIT_CALLBACK_MAX: '3' });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i += 1) statuses.push((await request(limited.sso.app).get('/projects/prj_a').set('Cookie', `sso_installation=${ACME.installationId}`)).status);
+      expect(statuses).toEqual([302, 302, 302, 429]);
+      // Signed-in users and requests that would not redirect are not counted.
+      const agent = limited.agent();
+      await limited.login(agent).expect(302);
+      for (let i = 0; i < 5; i += 1) await agent.get('/').expect(200);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
 describe('session lifetimes, enforced on the server', () => {
   test('idle: a session unused for longer than the idle lifetime is dead; activity keeps it alive', async () => {
     const agent = h.agent();
@@ -182,10 +212,27 @@ describe('operational routes', () => {
     }
   });
 
-  test('every response carries a request id; a well-formed incoming X-Request-Id is kept', async () => {
+  test('every response carries a request id; a client cannot choose it without a trusted proxy', async () => {
     const response = await request(h.sso.app).get('/healthz').set('X-Request-Id', 'lb-req-12345678');
-    expect(response.headers['x-request-id']).toBe('lb-req-12345678');
-    const hostile = await request(h.sso.app).get('/healthz').set('X-Request-Id', 'bad id <script>');
-    expect(hostile.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  test('behind a trusted proxy a well-formed X-Request-Id is kept, a malformed one replaced', async () => {
+    const proxied = await startHarness({ TRUST_PROXY: 'loopback' });
+    try {
+      const kept = await request(proxied.sso.app).get('/healthz').set('X-Request-Id', 'lb-req-12345678');
+      expect(kept.headers['x-request-id']).toBe('lb-req-12345678');
+      const hostile = await request(proxied.sso.app).get('/healthz').set('X-Request-Id', 'bad id <script>');
+      expect(hostile.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    } finally {
+      await proxied.close();
+    }
+  });
+
+  test.each(['j:{"a":1}', 'j:1', 'j:[]', 'j%3A%7B%7D', '%FF', 's:', 's%3A.'])('a malformed session cookie (%s) is ignored, never a 500', async (value) => {
+    const api = await request(h.sso.app).get('/api/session').set('Cookie', `sso_session=${value}`);
+    expect(api.status).toBe(401);
+    const callback = await request(h.sso.app).get(h.callbackPath()).set('Cookie', `sso_session=${value}`);
+    expect(callback.status).toBe(302);
   });
 });
