@@ -97,3 +97,41 @@ describeWithRedis('two backend processes sharing one Redis', () => {
     }
   });
 });
+
+describeWithRedis('graceful shutdown', () => {
+  test('SIGTERM lets an in-flight login finish, then the process exits 0', async () => {
+    const prefix = uniquePrefix();
+    const emulator = await createEmulator({
+      integration: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, slug: SLUG, name: 'Acme Provider', redirectLoginUrl: `${PUBLIC_URL}/callback` },
+    });
+    const listening = await emulator.listen(0, '127.0.0.1');
+    const backend = await startBackendProcess({
+      NODE_ENV: 'test',
+      PUBLIC_URL,
+      INTEGRATION_CLIENT_ID: CLIENT_ID,
+      INTEGRATION_CLIENT_SECRET: CLIENT_SECRET,
+      SESSION_SECRET,
+      VERCEL_API_URL: listening.url,
+      VERCEL_ISSUER: listening.url,
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_KEY_PREFIX: prefix,
+      SHUTDOWN_GRACE_MS: '5000',
+    });
+    try {
+      const url = new URL(emulator.controls.mintLogin({ installationId: ACME.installationId, userId: ACME.admin }).redirectUrl);
+      emulator.controls.setFault('token', { kind: 'delay', ms: 800 }, { times: 1 });
+      const inFlight = request(backend.url).get(`${url.pathname}${url.search}`);
+      const pending = inFlight.then((r) => r);
+      await new Promise((r) => setTimeout(r, 300));
+      const exited = backend.stop();
+      const response = await pending;
+      expect(response.status).toBe(302);
+      expect(await exited).toBe(0);
+      expect(backend.lines.some((line) => line.includes('"event":"shutdown_complete"'))).toBe(true);
+    } finally {
+      await backend.stop();
+      await listening.close();
+      await deleteKeys(prefix);
+    }
+  });
+});
