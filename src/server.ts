@@ -40,6 +40,17 @@ export async function startServer(config: Config, logger: Logger, overrides: Par
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   server.requestTimeout = 30_000;
+  const address = server.address();
+  logger.info(
+    {
+      event: 'listening',
+      session_store: stores.kind,
+      port: typeof address === 'object' && address ? address.port : config.port,
+      public_url: config.publicUrl.origin,
+      callback: new URL(config.callbackPath, config.publicUrl).href,
+    },
+    'SSO backend listening',
+  );
   return {
     server,
     async stop() {
@@ -75,8 +86,6 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   const running = await startServer(config, logger);
-  const address = running.server.address();
-  logger.info({ event: 'listening', session_store: config.redis ? 'redis' : 'memory', port: typeof address === 'object' && address ? address.port : config.port, public_url: config.publicUrl.origin, callback: new URL(config.callbackPath, config.publicUrl).href }, 'SSO backend listening');
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

@@ -142,6 +142,12 @@ export async function createEmulator(options: EmulatorOptions): Promise<Emulator
   app.use(ssoStartRouter(ctx));
   app.use(avatarsRouter(ctx));
   app.use(controlsRouter(controls));
+  app.get('/favicon.ico', (_req, res) => {
+    res
+      .type('image/svg+xml')
+      .set('Cache-Control', 'public, max-age=86400')
+      .send('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#000"/><path d="M16 7l10 17H6z" fill="#fff"/></svg>');
+  });
   app.use(notFound);
   app.use(errorHandler(logger));
 
