@@ -7,18 +7,15 @@ import { VercelApiError, VercelUnavailableError } from '../vercel/errors';
 import { HttpError, LINK_NO_LONGER_VALID } from '../web/http-error';
 import type { AccountResolver } from './account-hook';
 import { InvalidCallbackError, parseCallbackQuery, type SsoCallback } from './callback-params';
-import { INSTALLATION_HINT_MAX_AGE_MS, type AuxiliaryCookies } from './cookies';
+import type { AccountSwitch } from './account-switch';
+import { completeLogin, REDEEMED_CODE_TTL_MS, type PendingLogin } from './complete-login';
+import type { AuxiliaryCookies } from './cookies';
 import { resolveDeepLink, type DeepLinkTarget } from './deep-links';
 import { InvalidIdTokenError, KeysUnavailableError } from './id-token';
 import { identityKey, type SessionIdentity, type VercelIdentity } from './identity';
 import type { ReturnToRecords } from './return-to';
-import { currentIdentity, establishSession } from './session';
-
-/**
- * How long a redeemed code is remembered, ms. Longer than any code lifetime Vercel uses, so a
- * replay (refresh, back button) is recognised without calling Vercel (RFC 9700 §4.2.4 one-time use).
- */
-export const REDEEMED_CODE_TTL_MS = 10 * 60 * 1000;
+import { logLoginFailure } from './login-log';
+import { currentIdentity } from './session';
 
 /** Dependencies of {@link createCallbackHandler}. */
 export interface CallbackDependencies {
@@ -28,6 +25,8 @@ export interface CallbackDependencies {
   resolveAccount: AccountResolver;
   cookies: AuxiliaryCookies;
   returnTo: ReturnToRecords;
+  /** Asks before replacing a signed-in user's session with another user's. */
+  accountSwitch: AccountSwitch;
   /** The code exchange; defaults to `POST /v1/integrations/sso/token` on `config.vercel.apiUrl`. */
   exchange?: (code: string, state: string) => Promise<SsoTokenResponse>;
   /** Clock, ms since epoch. */
@@ -48,7 +47,8 @@ const INVALID_LINK = new HttpError(
  *  4. exchange the code → 400 when Vercel refuses it, 502/504 when Vercel fails;
  *  5. verify the id_token → 401 when invalid, 503 when the keys are unreachable;
  *  6. the vendor account hook → 403 when it refuses;
- *  7. a fresh session (new id, identity only, saved) → 302 to the deep link's page.
+ *  7. already signed in as another user → a confirmation page (login CSRF defence, see AccountSwitch);
+ *  8. a fresh session (new id, identity only, saved) → 302 to the deep link's page.
  * Every outcome writes one `event: "login"` log line with installation and user ids, never a secret.
  */
 export function createCallbackHandler(deps: CallbackDependencies): RequestHandler {
@@ -76,7 +76,7 @@ export function createCallbackHandler(deps: CallbackDependencies): RequestHandle
       callback = parseCallbackQuery(req.query as Record<string, unknown>);
     } catch (error) {
       if (!(error instanceof InvalidCallbackError)) throw error;
-      fail(req, 'invalid_callback', { detail: error.reason });
+      logLoginFailure(req, 'invalid_callback', { detail: error.reason });
       throw INVALID_LINK;
     }
 
@@ -95,7 +95,7 @@ export function createCallbackHandler(deps: CallbackDependencies): RequestHandle
 
     const codeKey = `code:${createHash('sha256').update(callback.code).digest('base64url')}`;
     const won = await deps.oneTimeStore.claim(codeKey, 'pending', REDEEMED_CODE_TTL_MS).catch(() => {
-      fail(req, 'one_time_store_unavailable');
+      logLoginFailure(req, 'one_time_store_unavailable');
       throw storeUnavailable();
     });
     if (!won) {
@@ -115,11 +115,11 @@ export function createCallbackHandler(deps: CallbackDependencies): RequestHandle
       verified = await deps.verifier.verify(tokens.id_token);
     } catch (error) {
       if (error instanceof InvalidIdTokenError) {
-        fail(req, 'invalid_id_token', { check: error.check });
+        logLoginFailure(req, 'invalid_id_token', { check: error.check });
         throw new HttpError(401, { title: 'Sign-in failed', message: 'Vercel’s answer could not be verified. Open the integration again from your Vercel dashboard.' }, 'invalid_id_token');
       }
       if (error instanceof KeysUnavailableError) {
-        fail(req, 'issuer_keys_unavailable', { detail: error.reason });
+        logLoginFailure(req, 'issuer_keys_unavailable', { detail: error.reason });
         await deps.oneTimeStore.delete(codeKey).catch(() => undefined);
         throw new HttpError(503, { title: 'Sign-in is temporarily unavailable', message: 'We could not reach Vercel to check your sign-in. Please try again in a moment.' }, 'issuer_keys_unavailable', { 'Retry-After': '5' });
       }
@@ -127,11 +127,11 @@ export function createCallbackHandler(deps: CallbackDependencies): RequestHandle
     }
 
     const decision = await deps.resolveAccount(verified, { requestId: String(req.id) }).catch((error: unknown) => {
-      fail(req, 'account_hook_failed', { installation_id: verified.installationId, user_id: verified.userId, err: { name: (error as Error)?.name } });
+      logLoginFailure(req, 'account_hook_failed', { installation_id: verified.installationId, user_id: verified.userId, err: { name: (error as Error)?.name } });
       throw new HttpError(503, { title: 'Sign-in is temporarily unavailable', message: 'Your account could not be loaded. Please try again in a moment.' }, 'account_hook_failed');
     });
     if (!decision.allow) {
-      fail(req, 'account_refused', { installation_id: verified.installationId, user_id: verified.userId, detail: decision.reason.slice(0, 200) });
+      logLoginFailure(req, 'account_refused', { installation_id: verified.installationId, user_id: verified.userId, detail: decision.reason.slice(0, 200) });
       throw new HttpError(403, { title: 'Sign-in refused', message: decision.reason }, 'account_refused');
     }
 
@@ -140,30 +140,20 @@ export function createCallbackHandler(deps: CallbackDependencies): RequestHandle
       ...(decision.accountRef ? { accountRef: decision.accountRef } : {}),
       loginAt: now(),
     };
-    try {
-      await establishSession(req, identity);
-    } catch (error) {
-      fail(req, 'session_store_unavailable', { installation_id: identity.installationId, user_id: identity.userId });
-      throw error;
-    }
-    await deps.oneTimeStore.set(codeKey, `done:${identityKey(identity)}`, REDEEMED_CODE_TTL_MS).catch(() => undefined);
-
     const returnTo = await deps.returnTo.consume(req, res).catch(() => undefined);
-    const location = target.kind === 'home' && returnTo ? returnTo : target.location;
-    res.cookie(deps.cookies.installationHint, identity.installationId, deps.cookies.options(INSTALLATION_HINT_MAX_AGE_MS));
-    req.log.info(
-      {
-        event: 'login',
-        outcome: 'success',
-        installation_id: identity.installationId,
-        account_id: identity.accountId,
-        user_id: identity.userId,
-        role: identity.role,
-        deep_link: target.kind === 'home' && returnTo ? 'return_to' : target.kind,
-      },
-      'login succeeded',
-    );
-    res.redirect(302, location);
+    const useReturnTo = target.kind === 'home' && returnTo !== undefined;
+    const login: PendingLogin = {
+      identity,
+      location: useReturnTo ? returnTo : target.location,
+      deepLinkKind: useReturnTo ? 'return_to' : target.kind,
+      codeKey,
+    };
+    const signedIn = currentIdentity(req);
+    if (signedIn && identityKey(signedIn) !== identityKey(identity)) {
+      await deps.accountSwitch.offer(req, res, signedIn, login);
+      return;
+    }
+    await completeLogin(deps, req, res, login);
   };
 
   /** A code seen before: same browser and identity → its destination; otherwise "no longer valid". */
@@ -175,31 +165,27 @@ export function createCallbackHandler(deps: CallbackDependencies): RequestHandle
       res.redirect(302, target.location);
       return;
     }
-    fail(req, 'code_replayed');
+    logLoginFailure(req, 'code_replayed');
     throw new HttpError(400, LINK_NO_LONGER_VALID, 'code_replayed');
   }
 
   /** Maps an exchange failure to the page; releases the code claim when Vercel may not have used it. */
   async function exchangeFailure(req: Request, error: unknown, codeKey: string): Promise<HttpError> {
     if (error instanceof VercelApiError && error.status >= 400 && error.status < 500) {
-      fail(req, 'exchange_rejected', { upstream_status: error.status, upstream_code: error.code });
+      logLoginFailure(req, 'exchange_rejected', { upstream_status: error.status, upstream_code: error.code });
       return new HttpError(400, LINK_NO_LONGER_VALID, 'exchange_rejected');
     }
     await deps.oneTimeStore.delete(codeKey).catch(() => undefined);
     if (error instanceof VercelUnavailableError && error.reason === 'timeout') {
-      fail(req, 'exchange_timeout', { timeout_ms: config.http.tokenExchangeTimeoutMs });
+      logLoginFailure(req, 'exchange_timeout', { timeout_ms: config.http.tokenExchangeTimeoutMs });
       return new HttpError(504, { title: 'Vercel did not answer in time', message: 'Please open the integration again from your Vercel dashboard in a moment.' }, 'exchange_timeout');
     }
     const detail = error instanceof VercelApiError ? { upstream_status: error.status } : error instanceof VercelUnavailableError ? { detail: error.reason } : { err: { name: (error as Error)?.name } };
-    fail(req, 'exchange_failed', detail);
+    logLoginFailure(req, 'exchange_failed', detail);
     return new HttpError(502, { title: 'Vercel could not complete the sign-in', message: 'Please open the integration again from your Vercel dashboard in a moment.' }, 'exchange_failed');
   }
 }
 
-/** Writes the one failure line of a login. `fields` never hold a secret. */
-function fail(req: Request, reason: string, fields: Record<string, unknown> = {}): void {
-  req.log.warn({ event: 'login', outcome: 'failure', reason, ...fields }, `login failed: ${reason}`);
-}
 
 function storeUnavailable(): HttpError {
   return new HttpError(503, { title: 'Sign-in is temporarily unavailable', message: 'Please try again in a moment.' }, 'one_time_store_unavailable', { 'Retry-After': '5' });

@@ -6,6 +6,7 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { keepVercelIdentity, type AccountResolver } from '../flow/account-hook';
+import { AccountSwitch } from '../flow/account-switch';
 import { createCallbackHandler } from '../flow/callback';
 import { AuxiliaryCookies } from '../flow/cookies';
 import { IdTokenVerifier } from '../flow/id-token';
@@ -91,6 +92,7 @@ export function createApp(deps: AppDependencies): SsoApp {
     },
   });
   const formBody = express.urlencoded({ extended: false, limit: FORM_BODY_LIMIT, parameterLimit: 20 });
+  const accountSwitch = new AccountSwitch(oneTimeStore, cookies, (req) => generateToken(req));
 
   const app = express();
   app.disable('x-powered-by');
@@ -138,10 +140,13 @@ export function createApp(deps: AppDependencies): SsoApp {
       resolveAccount: deps.resolveAccount ?? keepVercelIdentity,
       cookies,
       returnTo,
+      accountSwitch,
       ...(deps.exchange ? { exchange: deps.exchange } : {}),
       ...(deps.now ? { now: deps.now } : {}),
     }),
   );
+
+  app.post('/switch-account', callbackLimit, formBody, csrfSynchronisedProtection, accountSwitch.confirm());
 
   app.get('/api/session', (req, res) => {
     res.set('Cache-Control', 'no-store');

@@ -144,17 +144,36 @@ describe('the callback response', () => {
   });
 
   test('a session cookie planted before login is dead after it (no session fixation)', async () => {
-    const attacker = h.agent();
-    await h.login(attacker, ACME.user).expect(302);
+    // The attacker plants their own signed-in session (Bob) in the victim's browser.
     const planted = cookieLine(await h.login(h.agent(), ACME.user), 'sso_session')!.split(';')[0]!;
 
-    const victim = await request(h.sso.app).get(h.callbackPath(ACME.admin)).set('Cookie', planted).expect(302);
-    const fresh = cookieLine(victim, 'sso_session')!.split(';')[0]!;
+    // The victim opens their own link: they are asked first, then get a fresh session id.
+    const offer = await request(h.sso.app).get(h.callbackPath(ACME.admin)).set('Cookie', planted).expect(200);
+    expect(offer.text).toContain('data-testid="switch-account"');
+    expect(cookieLine(offer, 'sso_session')?.split(';')[0] ?? planted).toBe(planted); // same session (a rolling refresh at most)
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(offer.text)![1]!;
+    const switchId = /name="switch_id" value="([^"]+)"/.exec(offer.text)![1]!;
+    const confirmed = await request(h.sso.app).post('/switch-account').set('Cookie', planted).type('form').send({ _csrf: csrf, switch_id: switchId }).expect(303);
+    const fresh = cookieLine(confirmed, 'sso_session')!.split(';')[0]!;
     expect(fresh).not.toBe(planted);
-    const oldSession = await request(h.sso.app).get('/api/session').set('Cookie', planted).expect(401);
-    expect(oldSession.body.error.code).toBe('no_session');
+    await request(h.sso.app).get('/api/session').set('Cookie', planted).expect(401);
     const newSession = await request(h.sso.app).get('/api/session').set('Cookie', fresh).expect(200);
     expect(newSession.body.user_id).toBe(ACME.admin);
+  });
+
+  test('logging in again as the same user also gets a fresh session id', async () => {
+    const agent = h.agent();
+    const first = cookieLine(await h.login(agent).expect(302), 'sso_session')!.split(';')[0]!;
+    const second = cookieLine(await h.login(agent).expect(302), 'sso_session')!.split(';')[0]!;
+    expect(second).not.toBe(first);
+    await request(h.sso.app).get('/api/session').set('Cookie', first).expect(401);
+    await request(h.sso.app).get('/api/session').set('Cookie', second).expect(200);
+  });
+
+  test('a forged session cookie that names no stored session is replaced at login', async () => {
+    const forged = 'sso_session=s%3Aattacker-chosen-id.invalidsignature';
+    const response = await request(h.sso.app).get(h.callbackPath(ACME.admin)).set('Cookie', forged).expect(302);
+    expect(cookieLine(response, 'sso_session')).not.toContain('attacker-chosen-id');
   });
 
   test('one log line per login outcome, with installation and user ids and the request id', async () => {
@@ -164,6 +183,61 @@ describe('the callback response', () => {
     expect(outcomes).toHaveLength(1);
     expect(outcomes[0]).toMatchObject({ outcome: 'success', installation_id: ACME.installationId, user_id: ACME.user, role: 'USER', deep_link: 'project' });
     expect(outcomes[0]!.req).toMatchObject({ id: expect.any(String) });
+  });
+});
+
+describe('signed in as one user, a link for another (login CSRF defence)', () => {
+  /** Signs `agent` in as Alice (ADMIN), then opens a link for Bob; returns the offer page. */
+  async function offer(agent: ReturnType<Harness['agent']>, context: Record<string, string> = { resource_id: ACME.resource }) {
+    const login = await h.login(agent, ACME.admin).expect(302);
+    sessionBefore = cookieLine(login, 'sso_session')!.split(';')[0]!;
+    h.logs.clear();
+    return agent.get(h.callbackPath(ACME.user, context));
+  }
+  let sessionBefore = '';
+  const field = (html: string, name: string) => new RegExp(`name="${name}" value="([^"]+)"`).exec(html)?.[1];
+
+  test('the session is not replaced silently: both identities are shown and nothing changes', async () => {
+    const agent = h.agent();
+    const page = await offer(agent);
+    expect(page.status).toBe(200);
+    expect(page.headers['cache-control']).toBe('no-store');
+    expect(page.text).toContain('data-testid="switch-current">Alice Anders<');
+    expect(page.text).toContain('data-testid="switch-next">Bob Brown<');
+    expect(cookieLine(page, 'sso_session')?.split(';')[0] ?? sessionBefore).toBe(sessionBefore);
+    expect(h.logs.logins()).toEqual([expect.objectContaining({ outcome: 'switch_offered', user_id: ACME.user, current_user_id: ACME.admin })]);
+    const me = await agent.get('/api/session').expect(200);
+    expect(me.body.user_id).toBe(ACME.admin);
+  });
+
+  test('confirming (POST with CSRF) switches to the new user with a fresh session and lands on the deep link', async () => {
+    const agent = h.agent();
+    const page = await offer(agent);
+    const response = await agent.post('/switch-account').type('form').send({ _csrf: field(page.text, '_csrf'), switch_id: field(page.text, 'switch_id') });
+    expect(response.status).toBe(303);
+    expect(response.headers.location).toBe(`/resources/${ACME.resource}`);
+    expect(cookieLine(response, 'sso_session')).toBeDefined();
+    const me = await agent.get('/api/session').expect(200);
+    expect(me.body).toMatchObject({ user_id: ACME.user, user_role: 'USER' });
+    expect(h.logs.logins()).toContainEqual(expect.objectContaining({ outcome: 'success', user_id: ACME.user }));
+    // The offer is used up.
+    const again = await agent.post('/switch-account').type('form').send({ _csrf: field(page.text, '_csrf'), switch_id: field(page.text, 'switch_id') });
+    expect([400, 403]).toContain(again.status);
+  });
+
+  test('without the CSRF token, or from another browser, the switch is refused', async () => {
+    const agent = h.agent();
+    const page = await offer(agent);
+    const switchId = field(page.text, 'switch_id');
+    await agent.post('/switch-account').type('form').send({ switch_id: switchId }).expect(403);
+
+    const other = h.agent();
+    await h.login(other, ACME.user).expect(302);
+    const otherCsrf = field((await other.get('/').expect(200)).text, '_csrf');
+    const stolen = await other.post('/switch-account').type('form').send({ _csrf: otherCsrf, switch_id: switchId });
+    expect(stolen.status).toBe(400);
+    expect(stolen.text).toContain('no longer valid');
+    await agent.get('/api/session').expect(200).expect((r) => expect(r.body.user_id).toBe(ACME.admin));
   });
 });
 
@@ -190,7 +264,7 @@ describe('code replay (refresh, back button)', () => {
     expect(h.emulator.controls.stats().tokenRequests).toBe(1);
   });
 
-  test('a signed-in user of another identity replaying someone else’s code gets the "no longer valid" page', async () => {
+  test('a signed-in user of another identity replaying someone else’s used code gets the "no longer valid" page', async () => {
     const path = h.callbackPath(ACME.admin);
     await h.agent().get(path).expect(302);
     const other = h.agent();

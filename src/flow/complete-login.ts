@@ -1,0 +1,60 @@
+import type { Request, Response } from 'express';
+import type { OneTimeStore } from '../stores/one-time-store';
+import { INSTALLATION_HINT_MAX_AGE_MS, type AuxiliaryCookies } from './cookies';
+import { identityKey, type SessionIdentity } from './identity';
+import { logLoginFailure } from './login-log';
+import { establishSession } from './session';
+
+/**
+ * How long a redeemed code is remembered, ms. Longer than any code lifetime Vercel uses, so a
+ * replay (refresh, back button) is recognised without calling Vercel (RFC 9700 §4.2.4 one-time use).
+ */
+export const REDEEMED_CODE_TTL_MS = 10 * 60 * 1000;
+
+/** A verified, allowed login waiting for its session. */
+export interface PendingLogin {
+  identity: SessionIdentity;
+  /** Where to land: a path on our origin or an allow-listed URL. */
+  location: string;
+  /** The deep-link kind, for the log line. */
+  deepLinkKind: string;
+  /** The one-time key of the redeemed code (a hash, never the code). */
+  codeKey: string;
+}
+
+/**
+ * The last step of every login: a fresh session (new id, identity only, saved before the redirect),
+ * the redeemed-code record pointing at this identity (so a refresh lands again), the installation
+ * hint cookie, one success log line, and the redirect.
+ * @throws HttpError 503 when the session store fails; nothing else is written then.
+ */
+export async function completeLogin(
+  deps: { oneTimeStore: OneTimeStore; cookies: AuxiliaryCookies },
+  req: Request,
+  res: Response,
+  login: PendingLogin,
+  status: 302 | 303 = 302,
+): Promise<void> {
+  const { identity } = login;
+  try {
+    await establishSession(req, identity);
+  } catch (error) {
+    logLoginFailure(req, 'session_store_unavailable', { installation_id: identity.installationId, user_id: identity.userId });
+    throw error;
+  }
+  await deps.oneTimeStore.set(login.codeKey, `done:${identityKey(identity)}`, REDEEMED_CODE_TTL_MS).catch(() => undefined);
+  res.cookie(deps.cookies.installationHint, identity.installationId, deps.cookies.options(INSTALLATION_HINT_MAX_AGE_MS));
+  req.log.info(
+    {
+      event: 'login',
+      outcome: 'success',
+      installation_id: identity.installationId,
+      account_id: identity.accountId,
+      user_id: identity.userId,
+      role: identity.role,
+      deep_link: login.deepLinkKind,
+    },
+    'login succeeded',
+  );
+  res.redirect(status, login.location);
+}

@@ -1,0 +1,6 @@
+import type { Request } from 'express';
+
+/** Writes the one failure line of a login (`event: "login"`, `outcome: "failure"`). `fields` never hold a secret. */
+export function logLoginFailure(req: Request, reason: string, fields: Record<string, unknown> = {}): void {
+  req.log.warn({ event: 'login', outcome: 'failure', reason, ...fields }, `login failed: ${reason}`);
+}
