@@ -106,7 +106,7 @@ export const environmentSchema = z.object({
   ID_TOKEN_MAX_AGE_SECONDS: seconds(10 * 60),
   TOKEN_EXCHANGE_TIMEOUT_MS: milliseconds(5000),
   JWKS_TIMEOUT_MS: milliseconds(3000),
-  JWKS_COOLDOWN_MS: integer('expected 0 or more milliseconds', 0).default(30_000),
+  JWKS_COOLDOWN_MS: integer('expected 0 or more milliseconds', 0).default(5_000),
   JWKS_CACHE_MAX_AGE_MS: milliseconds(10 * 60 * 1000),
   TRUST_PROXY: z
     .string()

@@ -7,11 +7,19 @@ export const USER_AGENT = 'vercel-marketplace-sso/0.1 (+https://github.com/verce
 /** Options of {@link requestJson}. */
 export interface RequestJsonOptions<T> {
   method: 'GET' | 'POST' | 'DELETE';
-  /** Absolute URL. */
+  /** Absolute URL. Its existing query is kept; {@link RequestJsonOptions.query} is appended. */
   url: URL;
+  /**
+   * Query parameters appended to `url` (e.g. `teamId`/`slug`, `limit`, `until`); `undefined` values are
+   * skipped. Numbers are sent in decimal.
+   */
+  query?: Readonly<Record<string, string | number | undefined>>;
   /** Serialized as JSON with `Content-Type: application/json`. */
   body?: unknown;
-  /** Bearer token for the authenticated endpoints (VERCEL-SSO.md §5); the SSO exchange sends none. */
+  /**
+   * Bearer token for the authenticated endpoints (VERCEL-SSO.md §5); the SSO exchange sends none.
+   * Sent only in the `Authorization` header: never logged, never part of an error message.
+   */
   bearerToken?: string;
   /** Abort after this many milliseconds. */
   timeoutMs: number;
@@ -35,8 +43,27 @@ const errorBodySchema = {
 };
 
 /**
- * One JSON request to the Vercel API: timeout, `User-Agent`, no redirects followed,
- * the 2xx body parsed with `schema`.
+ * `url` with `query` appended (a copy; `undefined` values skipped).
+ * @throws TypeError when a number in `query` is not finite.
+ */
+export function withQuery(url: URL, query: Readonly<Record<string, string | number | undefined>> = {}): URL {
+  const out = new URL(url);
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined) continue;
+    if (typeof value === 'number' && !Number.isFinite(value)) throw new TypeError(`query parameter ${key} must be a finite number`);
+    out.searchParams.append(key, String(value));
+  }
+  return out;
+}
+
+/** Characters a bearer token may contain (RFC 6750 §2.1 `b64token`); anything else could split the header. */
+const BEARER_TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+/**
+ * One JSON request to the Vercel API: timeout, `User-Agent`, no redirects followed, optional bearer
+ * authentication and query, the 2xx body parsed with `schema`.
+ * @throws TypeError (before any request) when `bearerToken` is empty or has characters a bearer token
+ *   cannot have; the message never contains the token.
  * @throws {@link VercelApiError} for a non-2xx answer (with Vercel's `error.code`/`error.message` when present).
  * @throws {@link VercelUnavailableError} on timeout (`timeout`), connection failure or redirect (`network`),
  *   or a 2xx body that is not JSON or fails the schema (`malformed_response`).
@@ -44,14 +71,18 @@ const errorBodySchema = {
 export async function requestJson<T>(options: RequestJsonOptions<T>): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': USER_AGENT };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
-  if (options.bearerToken !== undefined) headers.Authorization = `Bearer ${options.bearerToken}`;
+  if (options.bearerToken !== undefined) {
+    if (!BEARER_TOKEN.test(options.bearerToken)) throw new TypeError('the bearer token is empty or has characters a token cannot have');
+    headers.Authorization = `Bearer ${options.bearerToken}`;
+  }
+  const url = withQuery(options.url, options.query);
   const doFetch = options.fetch ?? fetch;
   const signal = AbortSignal.timeout(options.timeoutMs);
 
   let response: Response;
   let text: string;
   try {
-    response = await doFetch(options.url, {
+    response = await doFetch(url, {
       method: options.method,
       headers,
       redirect: 'manual',

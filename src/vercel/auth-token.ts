@@ -1,0 +1,160 @@
+/**
+ * Shapes of Vercel's user-token endpoints (docs/VERCEL-SSO.md §5; Vercel REST API:
+ * Authentication). Every response body is parsed with these zod schemas; unknown extra fields are
+ * dropped, a missing or mistyped documented field makes the response malformed. All times are
+ * **milliseconds since the Unix epoch**.
+ *
+ * @module
+ */
+import { z } from 'zod';
+
+/** A timestamp in milliseconds since the Unix epoch. */
+const epochMs = z.number().int().nonnegative();
+
+/**
+ * A token scope giving access to the user's personal account.
+ * Vercel REST API: Authentication › Get an Auth Token (`token.scopes[]`, `type: "user"`).
+ */
+export const userScopeSchema = z.object({
+  type: z.literal('user'),
+  /** How the scope was granted (e.g. `manual`, `github`, `saml`). */
+  origin: z.string().optional(),
+  /** Ms since epoch. */
+  createdAt: epochMs,
+  /** Ms since epoch; absent when the scope does not expire. */
+  expiresAt: epochMs.optional(),
+});
+
+/**
+ * A token scope giving access to one team.
+ * Vercel REST API: Authentication › Get an Auth Token (`token.scopes[]`, `type: "team"`).
+ */
+export const teamScopeSchema = z.object({
+  type: z.literal('team'),
+  /** The team the token may act on. */
+  teamId: z.string(),
+  /** How the scope was granted (e.g. `manual`, `saml`). */
+  origin: z.string().optional(),
+  /** Ms since epoch. */
+  createdAt: epochMs,
+  /** Ms since epoch; absent when the scope does not expire. */
+  expiresAt: epochMs.optional(),
+});
+
+/** One entry of `AuthToken.scopes`: personal account (`user`) or one team (`team`). */
+export const authTokenScopeSchema = z.discriminatedUnion('type', [userScopeSchema, teamScopeSchema]);
+
+/** One entry of `AuthToken.scopes` (see {@link authTokenScopeSchema}). */
+export type AuthTokenScope = z.infer<typeof authTokenScopeSchema>;
+
+/**
+ * Metadata of an authentication token. Never contains the token's value (only
+ * {@link CreateAuthTokenResponse.bearerToken} does, once).
+ * Vercel REST API: Authentication › Get an Auth Token (GET /v5/user/tokens/{tokenId}), `AuthToken`.
+ */
+export const authTokenSchema = z.object({
+  /** Token id (what `get`/`delete` take), e.g. 64 hex digits. Not a secret. */
+  id: z.string().min(1),
+  /** Human name given at creation. */
+  name: z.string(),
+  /** Kind of token, e.g. `oauth2-token`. */
+  type: z.string(),
+  /** How the token was created, e.g. `manual`. */
+  origin: z.string().optional(),
+  /** What the token may act on. */
+  scopes: z.array(authTokenScopeSchema).optional(),
+  /** Ms since epoch; absent when the token never expires. */
+  expiresAt: epochMs.optional(),
+  /** Ms since epoch of the last use. */
+  activeAt: epochMs,
+  /** Ms since epoch of the creation. */
+  createdAt: epochMs,
+  /** Leading characters of the value, for recognition (not enough to use it). */
+  prefix: z.string().optional(),
+  /** Trailing characters of the value, for recognition (not enough to use it). */
+  suffix: z.string().optional(),
+  /** Ms since epoch when the token was found leaked, if ever. */
+  leakedAt: epochMs.optional(),
+});
+
+/** See {@link authTokenSchema}. */
+export type AuthToken = z.infer<typeof authTokenSchema>;
+
+/**
+ * Paging of a token list, newest first. `next`: pass it as `until` to get the next (older) page;
+ * `prev`: pass it as `since` to get the previous (newer) page; `null` when there is no such page.
+ * Vercel REST API: Authentication › List Auth Tokens (`pagination`); Vercel REST API: Pagination.
+ */
+export const paginationSchema = z.object({
+  /** Number of tokens in this page. */
+  count: z.number().int().nonnegative(),
+  /** Ms since epoch, or null on the last page. */
+  next: epochMs.nullable(),
+  /** Ms since epoch, or null on the first page. */
+  prev: epochMs.nullable(),
+});
+
+/** See {@link paginationSchema}. */
+export type Pagination = z.infer<typeof paginationSchema>;
+
+/**
+ * Request body of `POST /v3/user/tokens`.
+ * Vercel REST API: Authentication › Create an Auth Token (POST /v3/user/tokens), body.
+ */
+export interface CreateAuthTokenRequest {
+  /** Required, non-empty. */
+  name: string;
+  /** Ms since epoch, in the future; omit for a token that does not expire. */
+  expiresAt?: number;
+  /** Restrict the token to one project (`prj_…`). */
+  projectId?: string;
+}
+
+/**
+ * 200 body of `POST /v3/user/tokens`.
+ * Vercel REST API: Authentication › Create an Auth Token (POST /v3/user/tokens), response.
+ */
+export const createAuthTokenResponseSchema = z.object({
+  token: authTokenSchema,
+  /** The token's value. Returned **only here, once**: store it safely, never log it. */
+  bearerToken: z.string().min(1),
+});
+
+/** See {@link createAuthTokenResponseSchema}. Holds a secret (`bearerToken`). */
+export type CreateAuthTokenResponse = z.infer<typeof createAuthTokenResponseSchema>;
+
+/**
+ * 200 body of `GET /v5/user/tokens/{tokenId}`.
+ * Vercel REST API: Authentication › Get an Auth Token (GET /v5/user/tokens/{tokenId}), response.
+ */
+export const getAuthTokenResponseSchema = z.object({ token: authTokenSchema });
+
+/** See {@link getAuthTokenResponseSchema}. */
+export type GetAuthTokenResponse = z.infer<typeof getAuthTokenResponseSchema>;
+
+/**
+ * 200 body of `DELETE /v3/user/tokens/{tokenId}`.
+ * Vercel REST API: Authentication › Delete an Auth Token (DELETE /v3/user/tokens/{tokenId}), response.
+ */
+export const deleteAuthTokenResponseSchema = z.object({
+  /** Id of the token that was invalidated (the real id also when `current` was asked). */
+  tokenId: z.string().min(1),
+});
+
+/** See {@link deleteAuthTokenResponseSchema}. */
+export type DeleteAuthTokenResponse = z.infer<typeof deleteAuthTokenResponseSchema>;
+
+/**
+ * 200 body of `GET /v5/user/tokens` (the seed) and `GET /v6/user/tokens` (current docs).
+ * Vercel REST API: Authentication › List Auth Tokens, response. `testingToken` appears in the v5
+ * reference only (shape undocumented there; parsed as an `AuthToken` when present).
+ */
+export const listAuthTokensResponseSchema = z.object({
+  /** Newest first. */
+  tokens: z.array(authTokenSchema),
+  pagination: paginationSchema,
+  testingToken: authTokenSchema.nullish(),
+});
+
+/** See {@link listAuthTokensResponseSchema}. */
+export type ListAuthTokensResponse = z.infer<typeof listAuthTokensResponseSchema>;

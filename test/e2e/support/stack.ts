@@ -1,0 +1,96 @@
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { loadConfig, type Config } from '../../../src/config';
+import { createEmulator, type Emulator } from '../../../src/emulator';
+import { startServer, type RunningServer } from '../../../src/server';
+import { createLogger } from '../../../src/web/logger';
+
+export const CLIENT_ID = 'oac_e2e00000000000000000000';
+export const SLUG = 'acme-provider';
+
+/** The emulator and the backend running in this process, wired like `npm run demo`. */
+export interface Stack {
+  emulator: Emulator;
+  /** `http://127.0.0.1:<port>` (plays vercel.com, api.vercel.com and the issuer). */
+  emulatorUrl: string;
+  /** `http://localhost:<port>`: the provider, a different site from the emulator. */
+  backendUrl: string;
+  config: Config;
+  close(): Promise<void>;
+}
+
+/** A port that was free a moment ago on 127.0.0.1. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts the emulator on 127.0.0.1 and the backend on a free port with `PUBLIC_URL=http://localhost:<port>`,
+ * exactly as src/dev/demo.ts does (same wiring, generated secrets, in-memory stores). `env` overrides
+ * backend variables (e.g. short session lifetimes). Logs are silent unless `E2E_LOG_LEVEL` is set.
+ * The backend port is picked with a throwaway listener; a lost race (EADDRINUSE) is retried.
+ */
+export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
+  const logLevel = process.env.E2E_LOG_LEVEL || 'silent';
+  const clientSecret = randomBytes(24).toString('base64url');
+  const emulator = await createEmulator({
+    integration: { clientId: CLIENT_ID, clientSecret, slug: SLUG, name: 'Acme Provider', redirectLoginUrl: 'http://localhost:1/callback' },
+    logger: createLogger(logLevel).child({ component: 'vercel-emulator' }),
+  });
+  const emulatorServer = await emulator.listen(0, '127.0.0.1');
+
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    const port = await freePort();
+    const publicUrl = `http://localhost:${port}`;
+    emulator.integration.redirectLoginUrl = `${publicUrl}/callback`;
+    const config = loadConfig({
+      NODE_ENV: 'development',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PUBLIC_URL: publicUrl,
+      INTEGRATION_CLIENT_ID: CLIENT_ID,
+      INTEGRATION_CLIENT_SECRET: clientSecret,
+      INTEGRATION_SLUG: SLUG,
+      SESSION_SECRET: randomBytes(32).toString('base64url'),
+      VERCEL_API_URL: emulatorServer.url,
+      VERCEL_ISSUER: emulatorServer.url,
+      VERCEL_SSO_URL: emulatorServer.url,
+      LOG_LEVEL: logLevel,
+      SHUTDOWN_GRACE_MS: '2000',
+      // Test 1 signs in 65 times within a minute from one address; the default limit is 60.
+      RATE_LIMIT_CALLBACK_MAX: '10000',
+      ...env,
+    });
+    let backend: RunningServer;
+    try {
+      backend = await startServer(config, createLogger(logLevel));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') {
+        await emulatorServer.close();
+        throw error;
+      }
+      lastError = error;
+      continue;
+    }
+    return {
+      emulator,
+      emulatorUrl: emulatorServer.url,
+      backendUrl: publicUrl,
+      config,
+      async close() {
+        await Promise.all([backend.stop(), emulatorServer.close()]);
+      },
+    };
+  }
+  await emulatorServer.close();
+  throw lastError;
+}
