@@ -1,4 +1,6 @@
 import request from 'supertest';
+import { createApp, type AppDependencies } from '../../src/web/app';
+import { createLogger } from '../../src/web/logger';
 import { ACME, CLIENT_SECRET, cookieLine, startHarness, type Harness } from '../support/harness';
 
 let h: Harness;
@@ -21,6 +23,11 @@ afterEach(() => {
   secrets.clear();
   secrets.add(CLIENT_SECRET);
 });
+
+/** Another backend on the same emulator and log capture, with some dependencies replaced (a cold JWKS cache by default). */
+function variantApp(deps: Partial<AppDependencies>) {
+  return createApp({ config: h.config, logger: createLogger('info', h.logs), ...deps }).app;
+}
 
 /** A fresh code's callback path, remembering its code and state as secrets. */
 function freshCallback(context: Record<string, string> = {}, userId = ACME.admin): string {
@@ -168,10 +175,8 @@ describe('token endpoint failures', () => {
   });
 
   test('a refused connection gives a 502 page', async () => {
-    const { createApp } = await import('../../src/web/app');
-    const { createLogger } = await import('../../src/web/logger');
     const config = { ...h.config, vercel: { ...h.config.vercel, apiUrl: new URL('http://127.0.0.1:9') } };
-    const app = createApp({ config, logger: createLogger('info', h.logs), verifier: h.sso.verifier }).app;
+    const app = variantApp({ config, verifier: h.sso.verifier });
     const response = await request(app).get(freshCallback());
     await expectRefused(response, 502, 'exchange_failed', 'Vercel could not complete the sign-in');
     expect(h.logs.logins()[0]).toMatchObject({ detail: 'network' });
@@ -235,20 +240,16 @@ describe('issuer keys', () => {
   });
 
   test('JWKS unreachable with a cold cache gives a 503 page', async () => {
-    const { createApp } = await import('../../src/web/app');
-    const { createLogger } = await import('../../src/web/logger');
     h.emulator.controls.setFault('jwks', { kind: 'unavailable' });
-    const app = createApp({ config: h.config, logger: createLogger('info', h.logs) }).app;
+    const app = variantApp({});
     const response = await request(app).get(freshCallback());
     await expectRefused(response, 503, 'issuer_keys_unavailable', 'temporarily unavailable');
     expect(response.headers['retry-after']).toBe('5');
   });
 
   test('discovery unreachable with a cold cache gives a 503 page, and the next login recovers', async () => {
-    const { createApp } = await import('../../src/web/app');
-    const { createLogger } = await import('../../src/web/logger');
     h.emulator.controls.setFault('discovery', { kind: 'hang' }, { times: 1 });
-    const app = createApp({ config: h.config, logger: createLogger('info', h.logs) }).app;
+    const app = variantApp({});
     const response = await request(app).get(freshCallback());
     await expectRefused(response, 503, 'issuer_keys_unavailable', 'temporarily unavailable');
     h.logs.clear();
@@ -259,14 +260,10 @@ describe('issuer keys', () => {
 
 describe('the vendor account hook', () => {
   test('a refusal shows the reason (escaped) with 403 and creates no session', async () => {
-    const { createApp } = await import('../../src/web/app');
-    const { createLogger } = await import('../../src/web/logger');
-    const app = createApp({
-      config: h.config,
-      logger: createLogger('info', h.logs),
+    const app = variantApp({
       verifier: h.sso.verifier,
       resolveAccount: async (identity) => (identity.role === 'USER' ? { allow: false, reason: 'Viewers <b>cannot</b> use this plan.' } : { allow: true, accountRef: 'acct_42' }),
-    }).app;
+    });
     const refused = await request(app).get(freshCallback({}, ACME.user));
     await expectRefused(refused, 403, 'account_refused', 'Viewers &lt;b&gt;cannot&lt;/b&gt; use this plan.');
 
@@ -277,16 +274,12 @@ describe('the vendor account hook', () => {
   });
 
   test('a hook that throws gives a 503 page and no session', async () => {
-    const { createApp } = await import('../../src/web/app');
-    const { createLogger } = await import('../../src/web/logger');
-    const app = createApp({
-      config: h.config,
-      logger: createLogger('info', h.logs),
+    const app = variantApp({
       verifier: h.sso.verifier,
       resolveAccount: async () => {
         throw new Error('database down');
       },
-    }).app;
+    });
     const response = await request(app).get(freshCallback());
     await expectRefused(response, 503, 'account_hook_failed', 'temporarily unavailable');
   });
