@@ -8,6 +8,7 @@
  */
 import { Router, type Request, type Response } from 'express';
 import type { EmulatorContext } from './context';
+import type { DevToken } from './dev-tokens';
 import { findPerson, findTeam, type SeedInstallation, type UserRole } from './seed';
 import { renderPage } from './views';
 
@@ -63,6 +64,13 @@ export interface DashboardInstallation {
   users: DashboardUser[];
 }
 
+/** One row of the "Development API tokens" table. */
+export interface DashboardDevToken {
+  personName: string;
+  tokenId: string;
+  bearerToken: string;
+}
+
 /** Everything the dashboard template shows. */
 export interface DashboardView {
   title: string;
@@ -71,6 +79,8 @@ export interface DashboardView {
   redirectLoginUrl: string;
   baseUrl: string;
   installations: DashboardInstallation[];
+  /** Seeded development API tokens (`Authorization: Bearer …` for `/v3|v5|v6/user/tokens`). */
+  devTokens: DashboardDevToken[];
 }
 
 /**
@@ -111,8 +121,8 @@ export function linkContexts(installation: SeedInstallation, redirectLoginUrl: s
   return out;
 }
 
-/** Build the dashboard view model from the current state. */
-export function buildDashboardView(ctx: EmulatorContext): DashboardView {
+/** Build the dashboard view model from the current state (and the seeded development tokens, if any). */
+export function buildDashboardView(ctx: EmulatorContext, devTokens: readonly DevToken[] = []): DashboardView {
   return {
     title: 'Vercel emulator: dashboard',
     integrationName: ctx.integration.name,
@@ -145,14 +155,15 @@ export function buildDashboardView(ctx: EmulatorContext): DashboardView {
         }),
       };
     }),
+    devTokens: devTokens.map(({ personName, tokenId, bearerToken }) => ({ personName, tokenId, bearerToken })),
   };
 }
 
 /** Router serving `GET /`. */
-export function dashboardRouter(ctx: EmulatorContext): Router {
+export function dashboardRouter(ctx: EmulatorContext, devTokens: readonly DevToken[] = []): Router {
   const router = Router();
   router.get('/', (_req: Request, res: Response) => {
-    renderPage(res, 'dashboard', buildDashboardView(ctx));
+    renderPage(res, 'dashboard', buildDashboardView(ctx, devTokens));
   });
   return router;
 }

@@ -27,6 +27,9 @@ import { openRouter } from './open';
 import { createSeed, type EmulatorSeed } from './seed';
 import { ssoStartRouter } from './sso-start';
 import { tokenRouter } from './token-endpoint';
+import { seedDevTokens, type DevToken } from './dev-tokens';
+import { UserTokenStore } from './user-tokens';
+import { userTokensRouter } from './user-tokens-endpoint';
 import { wellKnownRouter } from './well-known';
 
 export type { EmulatorIntegration, EmulatorStats } from './context';
@@ -36,6 +39,8 @@ export type { TokenOverride, IdTokenClaims } from './tokens';
 export type { MintLoginInput, MintedLogin, ContextKey } from './login';
 export { CONTEXT_KEYS, LoginError } from './login';
 export { LINK_KINDS, type LinkKind } from './dashboard';
+export type { DevToken } from './dev-tokens';
+export type { UserTokenStore, StoredUserToken } from './user-tokens';
 export type {
   EmulatorSeed,
   SeedTeam,
@@ -87,6 +92,10 @@ export interface Emulator {
   seed: EmulatorSeed;
   /** Test controls (also over HTTP under `/_emulator/*`). */
   controls: EmulatorControls;
+  /** The user-token store behind `/v3|v5|v6/user/tokens` (holds hashes of token values only). */
+  userTokens: UserTokenStore;
+  /** The seeded development API tokens, one per seeded person (also on the dashboard). */
+  devTokens: readonly DevToken[];
 }
 
 /**
@@ -131,13 +140,16 @@ export async function createEmulator(options: EmulatorOptions): Promise<Emulator
     nextTokenOverride: null,
   };
   const controls = createControls(ctx);
+  const userTokens = new UserTokenStore();
+  const devTokens = seedDevTokens(userTokens, ctx.seed);
 
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(wellKnownRouter(ctx));
   app.use(tokenRouter(ctx));
-  app.use(dashboardRouter(ctx));
+  app.use(userTokensRouter(ctx, userTokens));
+  app.use(dashboardRouter(ctx, devTokens));
   app.use(openRouter(ctx));
   app.use(ssoStartRouter(ctx));
   app.use(avatarsRouter(ctx));
@@ -158,6 +170,8 @@ export async function createEmulator(options: EmulatorOptions): Promise<Emulator
     integration,
     seed: ctx.seed,
     controls,
+    userTokens,
+    devTokens,
     get baseUrl(): string {
       return resolveBaseUrl();
     },
