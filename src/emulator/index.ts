@@ -27,6 +27,7 @@ import { openRouter } from './open';
 import { createSeed, type EmulatorSeed } from './seed';
 import { ssoStartRouter } from './sso-start';
 import { tokenRouter } from './token-endpoint';
+import { PresignedTokens } from './tokens';
 import { seedDevTokens, type DevToken } from './dev-tokens';
 import { UserTokenStore } from './user-tokens';
 import { userTokensRouter } from './user-tokens-endpoint';
@@ -65,6 +66,13 @@ export interface EmulatorOptions {
   idTokenTtlSeconds?: number;
   /** Logger (default: a silent pino logger). The client secret is never logged. */
   logger?: Logger;
+  /**
+   * Bench mode (default false): the token endpoint reuses one id_token per (installation, user),
+   * signed at most once per ~30 s (and again after a key rotation), instead of signing one per
+   * exchange, so that a load test measures the backend and not the emulator's RSA signing. Every
+   * other check of the exchange still runs per request; overridden tokens are always signed fresh.
+   */
+  presignTokens?: boolean;
 }
 
 /** A running (or ready-to-listen) emulator. */
@@ -147,7 +155,7 @@ export async function createEmulator(options: EmulatorOptions): Promise<Emulator
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(wellKnownRouter(ctx));
-  app.use(tokenRouter(ctx));
+  app.use(tokenRouter(ctx, options.presignTokens ? new PresignedTokens() : undefined));
   app.use(userTokensRouter(ctx, userTokens));
   app.use(dashboardRouter(ctx, devTokens));
   app.use(openRouter(ctx));

@@ -24,6 +24,10 @@
  * `expires_in = idTokenTtlSeconds` (seconds) and `Cache-Control: no-store`.
  * The `client_secret` is never logged.
  *
+ * Bench mode (`presigned` given): the id_token of an exchange without an override is the one
+ * cached for its (installation, user), signed at most once per ~30 s (see `PresignedTokens`);
+ * every check above still runs per request.
+ *
  * @module
  */
 import { randomBytes } from 'node:crypto';
@@ -34,7 +38,7 @@ import type { EmulatorContext } from './context';
 import { sendVercelError } from './errors';
 import { applyFault, type Fault } from './faults';
 import { findInstallation, findMember, findPerson } from './seed';
-import { buildIdTokenClaims, mergeWithDeletes, signIdToken } from './tokens';
+import { buildIdTokenClaims, mergeWithDeletes, signIdToken, type PresignedTokens } from './tokens';
 
 /** Path of the token endpoint, as on api.vercel.com. */
 export const TOKEN_PATH = '/v1/integrations/sso/token';
@@ -68,8 +72,11 @@ const REDEEM_MESSAGES: Record<RedeemFailure, string> = {
   state_mismatch: 'The state does not match the authorization code',
 };
 
-/** Router for the token endpoint (with its own body parsers and body-error handling). */
-export function tokenRouter(ctx: EmulatorContext): Router {
+/**
+ * Router for the token endpoint (with its own body parsers and body-error handling).
+ * @param presigned - bench mode: reuse recently signed id_tokens (default: sign one per request).
+ */
+export function tokenRouter(ctx: EmulatorContext, presigned?: PresignedTokens): Router {
   const router = Router();
   const bodyErrors: ErrorRequestHandler = (err: unknown, _req, res, next) => {
     const e = err as { type?: unknown; status?: unknown };
@@ -91,14 +98,14 @@ export function tokenRouter(ctx: EmulatorContext): Router {
     express.json({ limit: TOKEN_BODY_LIMIT }),
     express.urlencoded({ extended: false, limit: TOKEN_BODY_LIMIT }),
     async (req: Request, res: Response) => {
-      await exchange(ctx, req, res, (res.locals.emulatorFault as Fault | null) ?? null);
+      await exchange(ctx, req, res, (res.locals.emulatorFault as Fault | null) ?? null, presigned);
     },
     bodyErrors,
   );
   return router;
 }
 
-async function exchange(ctx: EmulatorContext, req: Request, res: Response, fault: Fault | null): Promise<void> {
+async function exchange(ctx: EmulatorContext, req: Request, res: Response, fault: Fault | null, presigned?: PresignedTokens): Promise<void> {
   const body: unknown = req.body;
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     sendVercelError(res, 400, 'invalid_request', 'Expected a JSON or form-encoded object body');
@@ -139,16 +146,26 @@ async function exchange(ctx: EmulatorContext, req: Request, res: Response, fault
   }
   const override = ctx.nextTokenOverride;
   ctx.nextTokenOverride = null;
-  const claims = buildIdTokenClaims({
-    issuer: ctx.baseUrl(),
-    clientId: ctx.integration.clientId,
-    installation,
-    member,
-    person,
-    nowSeconds: Math.floor(Date.now() / 1000),
-    ttlSeconds: ctx.idTokenTtlSeconds,
-  });
-  const idToken = await signIdToken(mergeWithDeletes({ ...claims }, override?.claims), ctx.keys, override ?? undefined);
+  const issuer = ctx.baseUrl();
+  const sign = (): Promise<string> => {
+    const claims = buildIdTokenClaims({
+      issuer,
+      clientId: ctx.integration.clientId,
+      installation,
+      member,
+      person,
+      nowSeconds: Math.floor(Date.now() / 1000),
+      ttlSeconds: ctx.idTokenTtlSeconds,
+    });
+    return signIdToken(mergeWithDeletes({ ...claims }, override?.claims), ctx.keys, override ?? undefined);
+  };
+  const idToken =
+    presigned && override === null
+      ? await presigned.get(
+          { installationId, userId, issuer, clientId: ctx.integration.clientId, kid: ctx.keys.active.kid, ttlSeconds: ctx.idTokenTtlSeconds },
+          sign,
+        )
+      : await sign();
   const response: TokenResponse = {
     id_token: idToken,
     access_token: randomBytes(32).toString('base64url'),

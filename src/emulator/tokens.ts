@@ -146,3 +146,59 @@ export async function signIdToken(
   }
   return `${signingInput}.${signature}`;
 }
+
+/** Identity of a token that {@link PresignedTokens} may reuse: same user, issuer, audience, key and lifetime. */
+export interface PresignKey {
+  installationId: string;
+  userId: string;
+  issuer: string;
+  clientId: string;
+  /** `kid` of the active signing key: a rotation makes every cached token stale. */
+  kid: string;
+  ttlSeconds: number;
+}
+
+/**
+ * Bench mode (`EmulatorOptions.presignTokens`): one id_token per (installation, user), signed at
+ * most once per `maxAgeMs` and reused by every exchange in between, so that load tests measure the
+ * backend rather than the emulator's RSA signing. A cached token is re-signed when the issuer,
+ * client id, active key (rotation) or lifetime changes. Concurrent exchanges share one signature.
+ * Never used for exchanges carrying a {@link TokenOverride}.
+ */
+export class PresignedTokens {
+  private readonly entries = new Map<string, { fingerprint: string; signedAtMs: number; token: Promise<string> }>();
+
+  /**
+   * @param maxAgeMs - how long a signed token is reused, ms (default 30 s, well inside the
+   *   backend's accepted token age).
+   * @param now - clock, ms since epoch.
+   */
+  constructor(
+    private readonly maxAgeMs = 30_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /**
+   * The cached token for `key`, or a new one from `sign` (then cached).
+   * @param sign - signs fresh claims; a rejection is not cached.
+   */
+  get(key: PresignKey, sign: () => Promise<string>): Promise<string> {
+    const id = `${key.installationId}\u0000${key.userId}`;
+    const fingerprint = `${key.issuer}\u0000${key.clientId}\u0000${key.kid}\u0000${key.ttlSeconds}`;
+    const at = this.now();
+    const cached = this.entries.get(id);
+    if (cached && cached.fingerprint === fingerprint && at - cached.signedAtMs < this.maxAgeMs) return cached.token;
+    const token = sign();
+    const entry = { fingerprint, signedAtMs: at, token };
+    this.entries.set(id, entry);
+    token.catch(() => {
+      if (this.entries.get(id) === entry) this.entries.delete(id);
+    });
+    return token;
+  }
+
+  /** Number of cached tokens (tests). */
+  get size(): number {
+    return this.entries.size;
+  }
+}
