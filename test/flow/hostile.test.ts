@@ -90,7 +90,9 @@ describe('session safety', () => {
 
 describe('key rotation and JWKS faults', () => {
   test('200 concurrent logins right after a rotation cause one JWKS fetch', async () => {
-    const fresh = await startHarness({ JWKS_COOLDOWN_MS: '500' });
+    // Generous upstream timeouts: 200 concurrent exchanges on a busy 2-core machine are slow, and
+    // this test is about the number of JWKS fetches, not speed.
+    const fresh = await startHarness({ JWKS_COOLDOWN_MS: '500', TOKEN_EXCHANGE_TIMEOUT_MS: '20000', JWKS_TIMEOUT_MS: '10000' });
     try {
       await fresh.agent().get(fresh.callbackPath()).expect(302); // warm cache
       await new Promise((r) => setTimeout(r, 600)); // past the refetch cooldown
@@ -98,7 +100,8 @@ describe('key rotation and JWKS faults', () => {
       fresh.emulator.controls.resetStats();
       const paths = Array.from({ length: 200 }, () => fresh.callbackPath());
       const responses = await Promise.all(paths.map((path) => request(fresh.sso.app).get(path)));
-      expect(responses.filter((r) => r.status === 302)).toHaveLength(200);
+      const statuses = responses.map((r) => r.status);
+      expect(statuses.filter((status) => status !== 302)).toEqual([]);
       expect(fresh.emulator.controls.stats().jwksRequests).toBe(1);
     } finally {
       await fresh.close();

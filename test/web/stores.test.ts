@@ -17,11 +17,11 @@ describe('the in-process stores are bounded', () => {
     try {
       for (let i = 0; i < 5000; i += 1) {
         await new Promise<void>((resolve, reject) =>
-          store.set(`sid-${i}`, { cookie: { maxAge: 200, originalMaxAge: 200, expires: new Date(Date.now() + 200) } } as session.SessionData, (error) => (error ? reject(error) : resolve())),
+          store.set(`sid-${i}`, { cookie: { maxAge: 3000, originalMaxAge: 3000, expires: new Date(Date.now() + 3000) } } as session.SessionData, (error) => (error ? reject(error) : resolve())),
         );
       }
       expect(await length(store)).toBe(5000);
-      await sleep(600);
+      await sleep(3500);
       expect(await length(store)).toBeLessThanOrEqual(10);
     } finally {
       (store as unknown as { stopInterval(): void }).stopInterval();
