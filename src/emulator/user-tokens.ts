@@ -107,8 +107,18 @@ export class UserTokenStore {
   private readonly idByHash = new Map<string, string>();
   private readonly lastCreatedAt = new Map<string, number>();
 
-  /** @param now - the clock, ms since epoch (tests may inject one). */
-  constructor(readonly now: () => number = () => Date.now()) {}
+  /** @param clock - ms since epoch (default `Date.now`); see {@link UserTokenStore.setClock}. */
+  constructor(private clock: () => number = () => Date.now()) {}
+
+  /** The store's current time, ms since epoch. */
+  now(): number {
+    return this.clock();
+  }
+
+  /** Replace the clock (tests: freeze time to create tokens in the same millisecond, or jump past an expiry). */
+  setClock(clock: () => number): void {
+    this.clock = clock;
+  }
 
   /**
    * Store a new token. `createdAt = max(now, previous createdAt of this person + 1)`.

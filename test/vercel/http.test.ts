@@ -1,0 +1,59 @@
+/**
+ * The fetch wrapper as the user-token calls use it (headers, query, bearer handling, schema check),
+ * with a fetch double. The behaviour against a real server is in user-tokens.contract.test.ts.
+ */
+import { createVercelAuthClient, VercelUnavailableError } from '../../src/vercel/auth-client';
+
+function recordingFetch(response: () => Response) {
+  const calls: Array<{ url: string; init: RequestInit }> = [];
+  const fetchDouble = (async (url: URL | string, init?: RequestInit) => {
+    calls.push({ url: String(url), init: init ?? {} });
+    return response();
+  }) as typeof fetch;
+  return { calls, fetch: fetchDouble };
+}
+
+const page = { tokens: [], pagination: { count: 0, next: null, prev: null } };
+
+describe('user-token calls on the fetch wrapper', () => {
+  test('bearer header, User-Agent, team and paging query, no redirects followed', async () => {
+    const token = { id: 'x', name: 'n', type: 'oauth2-token', activeAt: 1, createdAt: 1 };
+    let answers = [Response.json(page), Response.json({ token })];
+    const { calls, fetch } = recordingFetch(() => {
+      const [next, ...rest] = answers;
+      answers = rest;
+      return next!;
+    });
+    const client = createVercelAuthClient({ apiUrl: new URL('https://api.vercel.example'), bearerToken: 'tok_123', teamId: 'team_1', slug: 'my team', fetch });
+    await client.listTokens({ limit: 5, until: 1700000000000 });
+    await client.getToken('id/with?odd#chars');
+    const [list, get] = calls;
+    expect(list!.url).toBe('https://api.vercel.example/v6/user/tokens?teamId=team_1&slug=my+team&limit=5&until=1700000000000');
+    expect(get!.url).toBe('https://api.vercel.example/v5/user/tokens/id%2Fwith%3Fodd%23chars?teamId=team_1&slug=my+team');
+    const headers = list!.init.headers as Record<string, string>;
+    expect(headers.Authorization).toBe('Bearer tok_123');
+    expect(headers['User-Agent']).toMatch(/^vercel-marketplace-sso\//);
+    expect(list!.init.redirect).toBe('manual');
+  });
+
+  test('a token that could split the header is refused before any request, without echoing it', async () => {
+    const { calls, fetch } = recordingFetch(() => Response.json(page));
+    const secret = 'abc\r\nX-Evil: 1';
+    const client = createVercelAuthClient({ apiUrl: new URL('https://api.vercel.example'), bearerToken: secret, fetch });
+    const error = (await client.listTokens().catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error.message).not.toContain('abc');
+    expect(calls).toHaveLength(0);
+  });
+
+  test('a 2xx body without the documented shape is a malformed_response', async () => {
+    const { fetch } = recordingFetch(() => Response.json({ tokens: [{ id: 'x' }] }));
+    const client = createVercelAuthClient({ apiUrl: new URL('https://api.vercel.example'), bearerToken: 'tok', fetch });
+    await expect(client.listTokens()).rejects.toMatchObject({ constructor: VercelUnavailableError, reason: 'malformed_response' });
+  });
+
+  test('the token calls need a bearer token', async () => {
+    const client = createVercelAuthClient({ apiUrl: new URL('https://api.vercel.example') });
+    await expect(client.getToken('current')).rejects.toThrow(TypeError);
+  });
+});
