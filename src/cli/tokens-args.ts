@@ -1,0 +1,131 @@
+/**
+ * Argument parsing of `vercel tokens …` (node's `util.parseArgs`): turns argv into one
+ * {@link TokensCommand} or a {@link UsageError}. No I/O.
+ *
+ * @module
+ */
+import { parseArgs } from 'node:util';
+import type { TeamSelector } from '../vercel/auth-client';
+
+/** Shown by `--help` and after a usage error. */
+export const USAGE = `Usage: npm run vercel -- tokens <command> [options]
+
+Commands:
+  tokens list                         List your tokens, newest first
+  tokens get <id|current>             Show one token
+  tokens create <name>                Create a token (its value is printed once)
+  tokens delete <id|current>          Delete a token ("current": the one in VERCEL_TOKEN)
+
+Options:
+  --team-id <id>      Act on behalf of this team (teamId)
+  --slug <slug>       Act on behalf of the team with this slug
+  --limit <n>         list: page size (the API accepts 1-100)
+  --until <ms>        list: tokens created before this time (a previous page's "next")
+  --since <ms>        list: tokens created after this time (a previous page's "prev")
+  --expires-at <ms>   create: expiry, milliseconds since the epoch
+  --json              Print the API's JSON answer instead of a table
+  -h, --help          Show this help
+
+Environment:
+  VERCEL_TOKEN        Bearer token (required)
+  VERCEL_API_URL      API origin (default https://api.vercel.com)
+
+Exit codes: 0 success, 1 API error or missing VERCEL_TOKEN, 2 usage error.
+`;
+
+/** What to do, with the options that apply to it. */
+export type TokensCommand =
+  | { kind: 'help' }
+  | ({ json: boolean; team: TeamSelector } & (
+      | { kind: 'list'; limit?: number; until?: number; since?: number }
+      | { kind: 'get'; tokenId: string }
+      | { kind: 'create'; name: string; expiresAt?: number }
+      | { kind: 'delete'; tokenId: string }
+    ));
+
+/** The command line is not valid; the CLI prints the message and {@link USAGE}, and exits with 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+const OPTIONS = {
+  'team-id': { type: 'string' },
+  slug: { type: 'string' },
+  limit: { type: 'string' },
+  until: { type: 'string' },
+  since: { type: 'string' },
+  'expires-at': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function integer(name: string, raw: string | undefined, min: number): number | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^\d{1,16}$/.test(raw) || !Number.isSafeInteger(Number(raw)) || Number(raw) < min) {
+    throw new UsageError(`--${name} must be an integer >= ${min}`);
+  }
+  return Number(raw);
+}
+
+function nonEmpty(name: string, raw: string | undefined): string | undefined {
+  if (raw !== undefined && raw.trim() === '') throw new UsageError(`--${name} must not be empty`);
+  return raw;
+}
+
+/**
+ * Parse argv (without `node` and the script).
+ * @throws UsageError for an unknown command or option, a missing or extra argument, a malformed
+ *   number, or an option the command does not take.
+ */
+export function parseTokensArgs(argv: readonly string[]): TokensCommand {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { kind: 'help' };
+  const [group, command, ...rest] = positionals;
+  if (group !== 'tokens') throw new UsageError(group === undefined ? 'missing command' : `unknown command: ${group}`);
+  const teamId = nonEmpty('team-id', values['team-id']);
+  const slug = nonEmpty('slug', values.slug);
+  const common = { json: values.json === true, team: { ...(teamId !== undefined ? { teamId } : {}), ...(slug !== undefined ? { slug } : {}) } };
+  const only = (allowed: readonly string[]): void => {
+    for (const name of ['limit', 'until', 'since', 'expires-at'] as const) {
+      if (values[name] !== undefined && !allowed.includes(name)) throw new UsageError(`--${name} does not apply to "tokens ${command}"`);
+    }
+  };
+  const oneArgument = (what: string): string => {
+    const [value, ...extra] = rest;
+    if (value === undefined || value === '') throw new UsageError(`tokens ${command} needs ${what}`);
+    if (extra.length > 0) throw new UsageError(`unexpected argument: ${extra[0]}`);
+    return value;
+  };
+  switch (command) {
+    case 'list': {
+      only(['limit', 'until', 'since']);
+      if (rest.length > 0) throw new UsageError(`unexpected argument: ${rest[0]}`);
+      const limit = integer('limit', values.limit, 1);
+      const until = integer('until', values.until, 0);
+      const since = integer('since', values.since, 0);
+      if (until !== undefined && since !== undefined) throw new UsageError('give either --until or --since');
+      return { kind: 'list', ...common, ...(limit !== undefined ? { limit } : {}), ...(until !== undefined ? { until } : {}), ...(since !== undefined ? { since } : {}) };
+    }
+    case 'get':
+    case 'delete':
+      only([]);
+      return { kind: command, ...common, tokenId: oneArgument('a token id or "current"') };
+    case 'create': {
+      only(['expires-at']);
+      const name = oneArgument('a name');
+      const expiresAt = integer('expires-at', values['expires-at'], 0);
+      return { kind: 'create', ...common, name, ...(expiresAt !== undefined ? { expiresAt } : {}) };
+    }
+    default:
+      throw new UsageError(command === undefined ? 'missing tokens command (list, get, create, delete)' : `unknown tokens command: ${command}`);
+  }
+}
