@@ -52,6 +52,8 @@ async function main(): Promise<void> {
     VERCEL_SSO_URL: emulatorServer.url,
     LOG_LEVEL: logLevel,
     SHUTDOWN_GRACE_MS: '2000',
+    // A person trying every Open-in-Provider link (65 of them) in a minute must not meet a 429.
+    RATE_LIMIT_CALLBACK_MAX: '1000',
   });
   const logger = createLogger(config.logLevel);
   const backend = await startServer(config, logger);
