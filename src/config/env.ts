@@ -51,7 +51,7 @@ const commaList = (value: string): string[] =>
     .filter((item) => item.length > 0);
 
 const booleanString = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false (1/0, yes/no)' })
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
 /**

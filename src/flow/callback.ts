@@ -71,6 +71,13 @@ export function createCallbackHandler(deps: CallbackDependencies): RequestHandle
     res.set('Cache-Control', 'no-store');
     res.set('Referrer-Policy', 'no-referrer');
 
+    if (config.session.secureCookies && !req.secure) {
+      // The browser would never get the Secure session cookie: a silent failed login. Usually a
+      // proxy terminating TLS without TRUST_PROXY, or one that does not send X-Forwarded-Proto.
+      req.log.error({ event: 'login', outcome: 'failure', reason: 'insecure_request', trust_proxy: config.trustProxy !== false }, 'login refused: request not seen as https; check TRUST_PROXY and X-Forwarded-Proto');
+      throw new HttpError(503, { title: 'Sign-in is misconfigured', message: 'This service must be reached over HTTPS. Please contact the provider’s support.' }, 'insecure_request');
+    }
+
     let callback: ReturnType<typeof parseCallbackQuery>;
     try {
       callback = parseCallbackQuery(req.query as Record<string, unknown>);

@@ -93,7 +93,10 @@ export async function requestJson<T>(options: RequestJsonOptions<T>): Promise<T>
     text = await response.text();
   } catch (error) {
     if (signal.aborted) throw new VercelUnavailableError('timeout', `no answer within ${options.timeoutMs} ms`);
-    throw new VercelUnavailableError('network', (error as Error).name);
+    // The cause's code (ECONNREFUSED, ENOTFOUND, …) says what went wrong; it holds no secret.
+    const cause = (error as { cause?: { code?: unknown } }).cause;
+    const code = typeof cause?.code === 'string' ? cause.code : (error as Error).name;
+    throw new VercelUnavailableError('network', `${code} reaching ${options.url.origin}`);
   }
 
   if (response.status >= 300 && response.status < 400) {

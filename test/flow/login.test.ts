@@ -313,3 +313,21 @@ describe('behind a TLS-terminating proxy (ngrok)', () => {
     }
   });
 });
+
+describe('https PUBLIC_URL but the request is not seen as https', () => {
+  test('the callback refuses with a 503 page and an error log instead of a login without its cookie; no code is spent', async () => {
+    const misconfigured = await startHarness({ PUBLIC_URL: 'https://sso.example.com', TRUST_PROXY: 'true' });
+    try {
+      const path = misconfigured.callbackPath();
+      const response = await misconfigured.agent().get(path).set('X-Forwarded-Proto', 'http');
+      expect(response.status).toBe(503);
+      expect(response.text).toContain('must be reached over HTTPS');
+      expect(misconfigured.logs.logins()).toEqual([expect.objectContaining({ outcome: 'failure', reason: 'insecure_request', level: 50 })]);
+      expect(misconfigured.emulator.controls.stats().tokenRequests).toBe(0);
+      // Once the proxy says https, the same link still works.
+      await misconfigured.agent().get(path).set('X-Forwarded-Proto', 'https').expect(302);
+    } finally {
+      await misconfigured.close();
+    }
+  });
+});
