@@ -33,17 +33,17 @@ async function main() {
       if (args.pruneSessions && typeof sessionStore.prune === 'function') sessionStore.prune();
       const gc = /** @type {any} */ (globalThis).gc;
       if (args.gc && typeof gc === 'function') {
-        gc();
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        gc();
+        // A few full GCs with pauses between them, so that freed pages are returned before RSS is read.
+        for (const pauseMs of [100, 100, 500]) {
+          gc();
+          await new Promise((resolve) => setTimeout(resolve, pauseMs));
+        }
       }
       /** @type {number | undefined} */
       const sessions = typeof sessionStore.length === 'function' ? await new Promise((resolve) => sessionStore.length((/** @type {unknown} */ _e, /** @type {number} */ n) => resolve(n))) : undefined;
       const oneTime = /** @type {any} */ (stores.oneTimeStore).size;
       return { ...process.memoryUsage(), gcForced: args.gc === true && typeof gc === 'function', sessions, oneTimeRecords: typeof oneTime === 'number' ? oneTime : undefined };
     },
-    /** ms since the process started (to line samples of a --cpu-prof profile up with the load). */
-    uptime: () => Math.round(process.uptime() * 1000),
     stop: async () => {
       await running.stop();
       process.exit(0);

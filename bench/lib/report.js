@@ -154,8 +154,14 @@ function markdown(r) {
   if (memory) {
     for (const s of memory.samples) {
       lines.push(
-        `| backend RSS after ${fmtK(s.logins)} logins (forced GC; memory store, 5 s lifetimes) | ${mb(s.rssAfterGc)} (heap ${mb(s.heapUsedAfterGc)}; ${fmtInt(s.sessions)} sessions held, ${fmtInt(s.oneTimeRecords)} redeemed-code records; ${mb(s.rssAfterPruneAndGc)} after the store's prune) |`,
+        `| backend RSS after ${fmtK(s.logins)} logins (forced GC; memory store, 5 s lifetimes) | ${mb(s.rssAfterGc)}, heap ${mb(s.heapUsedAfterGc)}: ${fmtInt(s.sessions)} sessions held (expired ones wait for the 60 s prune), ${fmtInt(s.oneTimeRecords)} redeemed-code records (kept 10 min, at most 100k); after a prune of the session store (${fmtInt(s.sessionsAfterPrune)} left): ${mb(s.rssAfterPruneAndGc)}, heap ${mb(s.heapUsedAfterPruneAndGc)} |`,
       );
+    }
+    const [first, last] = [memory.samples[0], memory.samples[memory.samples.length - 1]];
+    const records = (last.oneTimeRecords ?? 0) - (first.oneTimeRecords ?? 0);
+    if (records > 0) {
+      const perRecord = (last.heapUsedAfterPruneAndGc - first.heapUsedAfterPruneAndGc) / records;
+      lines.push(`| heap growth per extra redeemed-code record, after the prune (${fmtK(first.logins)} → ${fmtK(last.logins)} logins) | ${Math.round(perRecord)} bytes |`);
     }
   } else {
     lines.push('| backend RSS after 10k / 100k logins | skipped |');

@@ -19,6 +19,7 @@ const { mintPaths } = require('./login');
  * @property {number | undefined} sessions session records held (live or expired, not yet pruned)
  * @property {number | undefined} oneTimeRecords redeemed-code records held
  * @property {number} rssAfterPruneAndGc VmRSS after the session store's prune (which runs every 60 s anyway) and a GC, bytes
+ * @property {number} heapUsedAfterPruneAndGc bytes
  * @property {number | undefined} sessionsAfterPrune
  */
 
@@ -29,7 +30,7 @@ const { mintPaths } = require('./login');
  * @param {number} options.connections
  * @param {number[]} options.checkpoints cumulative login counts at which to sample, e.g. [10000, 100000]
  * @param {number} options.settleMs pause after each batch before sampling
- * @returns {Promise<{ samples: MemorySample[], startRss: number, seconds: number, failures: number, loadEndedAtUptimeMs: number }>}
+ * @returns {Promise<{ samples: MemorySample[], startRss: number, seconds: number, failures: number }>}
  */
 async function measureMemory({ backend, emulator, connections, checkpoints, settleMs }) {
   const startRss = backend.rssBytes();
@@ -38,7 +39,6 @@ async function measureMemory({ backend, emulator, connections, checkpoints, sett
   let done = 0;
   let failures = 0;
   let seconds = 0;
-  let loadEndedAtUptimeMs = 0;
   for (const checkpoint of checkpoints) {
     const amount = checkpoint - done;
     const paths = await mintPaths(emulator, amount);
@@ -46,7 +46,6 @@ async function measureMemory({ backend, emulator, connections, checkpoints, sett
     seconds += result.seconds;
     failures += result.requests - result.ok + result.errors;
     done = checkpoint;
-    loadEndedAtUptimeMs = await backend.call('uptime');
     await new Promise((resolve) => setTimeout(resolve, settleMs));
     const rss = backend.rssBytes();
     const gc = await backend.call('memory', { gc: true });
@@ -60,10 +59,11 @@ async function measureMemory({ backend, emulator, connections, checkpoints, sett
       sessions: gc.sessions,
       oneTimeRecords: gc.oneTimeRecords,
       rssAfterPruneAndGc: backend.rssBytes(),
+      heapUsedAfterPruneAndGc: pruned.heapUsed,
       sessionsAfterPrune: pruned.sessions,
     });
   }
-  return { samples, startRss, seconds, failures, loadEndedAtUptimeMs };
+  return { samples, startRss, seconds, failures };
 }
 
 module.exports = { measureMemory };
