@@ -13,6 +13,9 @@ export function configurationWarnings(config: Config): string[] {
   if (config.publicUrl.protocol === 'https:' && config.trustProxy === false) {
     warnings.push('PUBLIC_URL is https but TRUST_PROXY is off: behind a TLS-terminating proxy (ngrok, a load balancer) the Secure session cookie will not be set. Set TRUST_PROXY.');
   }
+  if (config.trustProxy === true) {
+    warnings.push('TRUST_PROXY=true trusts every hop: clients can forge X-Forwarded-For (and so their rate-limit key and request id). Set the hop count of your proxies (e.g. 1) or their addresses.');
+  }
   if (config.env === 'production' && config.publicUrl.protocol !== 'https:') {
     warnings.push('NODE_ENV=production with an http PUBLIC_URL: session cookies are not Secure.');
   }

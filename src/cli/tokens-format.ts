@@ -70,5 +70,7 @@ export function formatDeleted(tokenId: string): string {
 
 /** `--json`: the API's answer, pretty-printed. */
 export function formatJson(value: unknown): string {
-  return `${JSON.stringify(value, null, 2)}\n`;
+  // JSON.stringify leaves C1 controls (e.g. U+009B, a terminal CSI) and bidi overrides raw: escape them
+  // so a token name from the API cannot drive the terminal.
+  return `${JSON.stringify(value, null, 2).replace(/[\u0080-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`;
 }

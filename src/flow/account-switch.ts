@@ -57,15 +57,32 @@ export class AccountSwitch {
   confirm(): RequestHandler {
     return async (req, res) => {
       res.set('Cache-Control', 'no-store');
-      const id: unknown = req.body?.switch_id;
-      const raw = typeof id === 'string' && ID_PATTERN.test(id) ? await this.store.take(KEY_PREFIX + id) : undefined;
-      const record = raw ? (JSON.parse(raw) as SwitchRecord) : undefined;
-      if (!record || record.sessionId !== req.sessionID) {
+      const record = await this.ownRecord(req);
+      // Consumed only by the session it was offered to: a stolen switch_id cannot cancel it.
+      if (!record || (await this.store.take(KEY_PREFIX + String(req.body.switch_id))) === undefined) {
         logLoginFailure(req, 'switch_not_found');
         throw new HttpError(400, LINK_NO_LONGER_VALID, 'switch_not_found');
       }
       const { sessionId: _ignored, ...login } = record;
-      await completeLogin({ oneTimeStore: this.store, cookies: this.cookies }, req, res, login, 303);
+      await completeLogin({ oneTimeStore: this.store, cookies: this.cookies, prepareSession: (r) => void this.csrfToken(r) }, req, res, login, 303);
     };
+  }
+
+  /** `POST /switch-account/cancel` (after CSRF protection): drops the offer, keeps the current session. */
+  cancel(): RequestHandler {
+    return async (req, res) => {
+      if (await this.ownRecord(req)) await this.store.delete(KEY_PREFIX + String(req.body.switch_id));
+      req.log.info({ event: 'login', outcome: 'switch_declined' }, 'account switch declined');
+      res.redirect(303, '/');
+    };
+  }
+
+  /** The offer named by the form's `switch_id`, when it was made to this very session. */
+  private async ownRecord(req: Request): Promise<SwitchRecord | undefined> {
+    const id: unknown = req.body?.switch_id;
+    if (typeof id !== 'string' || !ID_PATTERN.test(id)) return undefined;
+    const raw = await this.store.get(KEY_PREFIX + id);
+    const record = raw ? (JSON.parse(raw) as SwitchRecord) : undefined;
+    return record && record.sessionId === req.sessionID ? record : undefined;
   }
 }

@@ -27,6 +27,8 @@ export interface CallbackDependencies {
   returnTo: ReturnToRecords;
   /** Asks before replacing a signed-in user's session with another user's. */
   accountSwitch: AccountSwitch;
+  /** Adds to a new session before its one write (the CSRF token). */
+  prepareSession?: (req: Request) => void;
   /** The code exchange; defaults to `POST /v1/integrations/sso/token` on `config.vercel.apiUrl`. */
   exchange?: (code: string, state: string) => Promise<SsoTokenResponse>;
   /** Clock, ms since epoch. */
@@ -103,6 +105,9 @@ export function createCallbackHandler(deps: CallbackDependencies): RequestHandle
     const codeKey = `code:${createHash('sha256').update(callback.code).digest('base64url')}`;
     const won = await deps.oneTimeStore.claim(codeKey, 'pending', REDEEMED_CODE_TTL_MS).catch(() => {
       logLoginFailure(req, 'one_time_store_unavailable');
+      // A claim that timed out may still run when a stalled connection recovers; this delete is
+      // queued behind it on the same connection, so a retry of the link is not refused as a replay.
+      void deps.oneTimeStore.delete(codeKey).catch(() => undefined);
       throw storeUnavailable();
     });
     if (!won) {

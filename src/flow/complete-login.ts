@@ -29,7 +29,12 @@ export interface PendingLogin {
  * @throws HttpError 503 when the session store fails; nothing else is written then.
  */
 export async function completeLogin(
-  deps: { oneTimeStore: OneTimeStore; cookies: AuxiliaryCookies },
+  deps: {
+    oneTimeStore: OneTimeStore;
+    cookies: AuxiliaryCookies;
+    /** Adds to the new session before its one write (the CSRF token). */
+    prepareSession?: (req: Request) => void;
+  },
   req: Request,
   res: Response,
   login: PendingLogin,
@@ -37,7 +42,7 @@ export async function completeLogin(
 ): Promise<void> {
   const { identity } = login;
   try {
-    await establishSession(req, identity);
+    await establishSession(req, identity, deps.prepareSession);
   } catch (error) {
     logLoginFailure(req, 'session_store_unavailable', { installation_id: identity.installationId, user_id: identity.userId });
     throw error;

@@ -9,8 +9,6 @@ declare module 'express-session' {
   interface SessionData {
     /** The signed-in user. Only identity: never the id_token or access_token (VERCEL-SSO.md §1.4). */
     identity?: SessionIdentity;
-    /** Last authenticated request, ms since epoch (idle lifetime). */
-    lastSeenAt?: number;
   }
 }
 
@@ -67,24 +65,21 @@ export function createSessionMiddleware(config: Config, store: session.Store): R
 }
 
 /**
- * Enforces both lifetimes on the server (OWASP ASVS V3.3.2, V3.3.4): a session idle for longer than
- * `idleTimeoutSeconds`, or older than `absoluteTimeoutSeconds` since login, is destroyed before the
- * request sees it. A live session gets its `lastSeenAt` updated. Sets `res.locals.sessionExpired`.
+ * Enforces the absolute lifetime on the server (OWASP ASVS V3.3.4): a session older than
+ * `absoluteTimeoutSeconds` since login is destroyed before the request sees it; sets
+ * `res.locals.sessionExpired`.
+ *
+ * The idle lifetime (ASVS V3.3.2) is enforced by the store itself: every record expires
+ * `idleTimeoutSeconds` after its last use (`rolling` refreshes the TTL with the store's `touch`,
+ * which never recreates a deleted record). Requests do not write the session: a write racing a
+ * sign-out on another request or instance would bring the session back.
  */
 export function enforceSessionLifetimes(config: Config, now: () => number = Date.now): RequestHandler {
-  const idleMs = config.session.idleTimeoutSeconds * 1000;
   const absoluteMs = config.session.absoluteTimeoutSeconds * 1000;
   return async (req, res, next) => {
     const identity = req.session?.identity;
-    if (!identity) return next();
-    const at = now();
-    const lastSeenAt = req.session.lastSeenAt ?? identity.loginAt;
-    const expired = at - lastSeenAt > idleMs ? 'idle' : at - identity.loginAt > absoluteMs ? 'absolute' : undefined;
-    if (!expired) {
-      req.session.lastSeenAt = at;
-      return next();
-    }
-    req.log?.info({ event: 'session_expired', lifetime: expired, installation_id: identity.installationId, user_id: identity.userId }, 'session expired');
+    if (!identity || now() - identity.loginAt <= absoluteMs) return next();
+    req.log?.info({ event: 'session_expired', lifetime: 'absolute', installation_id: identity.installationId, user_id: identity.userId }, 'session expired');
     res.locals.sessionExpired = true;
     try {
       // regenerate, not destroy: the old record is deleted and the request continues with an empty session.
@@ -103,14 +98,15 @@ export function currentIdentity(req: Request): SessionIdentity | undefined {
 
 /**
  * Starts a fresh session for `identity`: regenerates the session id (no fixation, OWASP ASVS V3.2.1),
- * stores the identity and saves it before the caller redirects.
+ * stores the identity (and whatever `prepare` adds, e.g. the CSRF token, so later requests never
+ * need to write the session) and saves it before the caller redirects.
  * @throws {@link HttpError} 503 when the store fails; no session is created.
  */
-export async function establishSession(req: Request, identity: SessionIdentity): Promise<void> {
+export async function establishSession(req: Request, identity: SessionIdentity, prepare?: (req: Request) => void): Promise<void> {
   try {
     await new Promise<void>((resolve, reject) => req.session.regenerate((error) => (error ? reject(error) : resolve())));
     req.session.identity = identity;
-    req.session.lastSeenAt = identity.loginAt;
+    prepare?.(req);
     await new Promise<void>((resolve, reject) => req.session.save((error) => (error ? reject(error) : resolve())));
   } catch {
     throw SESSION_STORE_UNAVAILABLE;

@@ -1,9 +1,26 @@
 import session from 'express-session';
 
+/**
+ * A shared store (Redis) failed or did not answer: the request gets a 503 page (see the error
+ * handler). Carries the operation name only, never keys or values.
+ */
+export class StoreUnavailableError extends Error {
+  constructor(
+    readonly operation: string,
+    message = `${operation} failed`,
+  ) {
+    super(message);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
 /** A store operation that did not finish within its bound. */
-export class StoreTimeoutError extends Error {
-  constructor(readonly operation: string, readonly timeoutMs: number) {
-    super(`${operation} did not finish within ${timeoutMs} ms`);
+export class StoreTimeoutError extends StoreUnavailableError {
+  constructor(
+    operation: string,
+    readonly timeoutMs: number,
+  ) {
+    super(operation, `${operation} did not finish within ${timeoutMs} ms`);
     this.name = 'StoreTimeoutError';
   }
 }
@@ -19,8 +36,12 @@ export function withTimeout<T>(promise: Promise<T>, timeoutMs: number, operation
   const timeout = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => reject(new StoreTimeoutError(operation, timeoutMs)), timeoutMs);
   });
-  promise.catch(() => undefined); // a late failure after the timeout is not unhandled
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  // Any failure (client offline, connection closed, …) becomes a StoreUnavailableError.
+  const bounded = promise.catch((error: unknown) => {
+    throw error instanceof StoreUnavailableError ? error : new StoreUnavailableError(operation, `${operation} failed: ${(error as Error)?.name ?? 'error'}`);
+  });
+  bounded.catch(() => undefined); // a late failure after the timeout is not unhandled
+  return Promise.race([bounded, timeout]).finally(() => clearTimeout(timer));
 }
 
 type Callback = (error?: unknown, value?: unknown) => void;

@@ -74,7 +74,8 @@ function common(call: AuthenticatedCall) {
 }
 
 function tokenPath(prefix: string, tokenId: string): string {
-  if (tokenId.length === 0) throw new TypeError('tokenId must be a non-empty string');
+  // `.` and `..` survive encodeURIComponent and would be resolved as dot segments (another endpoint).
+  if (tokenId.length === 0 || tokenId === '.' || tokenId === '..') throw new TypeError('tokenId must be a token id or "current"');
   return `${prefix}/${encodeURIComponent(tokenId)}`;
 }
 

@@ -141,12 +141,14 @@ export function createApp(deps: AppDependencies): SsoApp {
       cookies,
       returnTo,
       accountSwitch,
+      prepareSession: (req) => void generateToken(req),
       ...(deps.exchange ? { exchange: deps.exchange } : {}),
       ...(deps.now ? { now: deps.now } : {}),
     }),
   );
 
   app.post('/switch-account', callbackLimit, formBody, csrfSynchronisedProtection, accountSwitch.confirm());
+  app.post('/switch-account/cancel', callbackLimit, formBody, csrfSynchronisedProtection, accountSwitch.cancel());
 
   app.get('/api/session', (req, res) => {
     res.set('Cache-Control', 'no-store');

@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
+import { StoreUnavailableError } from '../stores/timeout';
 import { HttpError, type ErrorPage } from './http-error';
 
 /** Pages for the 4xx errors raised by libraries (body-parser, csrf-sync, http-errors). */
@@ -27,7 +28,9 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, next
     return;
   }
   const { status, page, reason, headers } = toHttpError(error);
-  if (status >= 500 && !(error instanceof HttpError)) {
+  if (error instanceof StoreUnavailableError) {
+    req.log?.warn({ event: 'store_unavailable', operation: error.operation, err: { name: error.name } }, 'shared store unavailable');
+  } else if (status >= 500 && !(error instanceof HttpError)) {
     req.log?.error({ err: error }, 'unhandled error');
   } else if (!(error instanceof HttpError)) {
     req.log?.info({ reason, status }, 'request refused');
@@ -44,6 +47,9 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, next
 
 function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
+  if (error instanceof StoreUnavailableError) {
+    return new HttpError(503, { title: 'Temporarily unavailable', message: 'Please try again in a moment.' }, 'store_unavailable', { 'Retry-After': '5' });
+  }
   const status = (error as { status?: unknown; statusCode?: unknown })?.status ?? (error as { statusCode?: unknown })?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     const page = LIBRARY_PAGES[status] ?? LIBRARY_PAGES[400]!;

@@ -34,7 +34,10 @@ export function createRateLimit(options: RateLimitOptions): RequestHandler {
     // Store errors repeat on every request during an outage; the Redis client already logs them
     // (rate-limited), so they go to debug. Configuration warnings stay visible.
     logger: {
-      error: (error: unknown, message?: string) => options.logger.debug({ event: 'rate_limit_store_error', err: { name: (error as Error)?.name } }, message ?? 'rate limit store error'),
+      error: (error: unknown, message?: string) =>
+        (error as Error)?.name === 'ValidationError'
+          ? options.logger.warn({ event: 'rate_limit_configuration', err: { code: (error as { code?: string }).code, message: (error as Error).message } }, 'rate limit configuration problem')
+          : options.logger.debug({ event: 'rate_limit_store_error', err: { name: (error as Error)?.name } }, message ?? 'rate limit store error'),
       warn: (error: unknown, message?: string) => options.logger.warn({ event: 'rate_limit_warning', err: { name: (error as Error)?.name, message: (error as Error)?.message } }, message ?? 'rate limit warning'),
     },
     handler: (req, _res, next, limiterOptions) => {

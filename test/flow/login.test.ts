@@ -225,6 +225,29 @@ describe('signed in as one user, a link for another (login CSRF defence)', () =>
     expect([400, 403]).toContain(again.status);
   });
 
+  test('"Stay signed in" (POST with CSRF) drops the offer and keeps the current user', async () => {
+    const agent = h.agent();
+    const page = await offer(agent);
+    const declined = await agent.post('/switch-account/cancel').type('form').send({ _csrf: field(page.text, '_csrf'), switch_id: field(page.text, 'switch_id') });
+    expect(declined.status).toBe(303);
+    expect(declined.headers.location).toBe('/');
+    const later = await agent.post('/switch-account').type('form').send({ _csrf: field(page.text, '_csrf'), switch_id: field(page.text, 'switch_id') });
+    expect(later.status).toBe(400);
+    expect((await agent.get('/api/session').expect(200)).body.user_id).toBe(ACME.admin);
+  });
+
+  test('a double-click on "Continue" switches once; the old session stays dead', async () => {
+    const agent = h.agent();
+    const page = await offer(agent);
+    const form = { _csrf: field(page.text, '_csrf'), switch_id: field(page.text, 'switch_id') };
+    const [first, second] = await Promise.all([
+      request(h.sso.app).post('/switch-account').set('Cookie', sessionBefore).type('form').send(form),
+      request(h.sso.app).post('/switch-account').set('Cookie', sessionBefore).type('form').send(form),
+    ]);
+    expect([first.status, second.status].sort()).toEqual([303, 400]);
+    await request(h.sso.app).get('/api/session').set('Cookie', sessionBefore).expect(401);
+  });
+
   test('without the CSRF token, or from another browser, the switch is refused', async () => {
     const agent = h.agent();
     const page = await offer(agent);
@@ -238,6 +261,9 @@ describe('signed in as one user, a link for another (login CSRF defence)', () =>
     expect(stolen.status).toBe(400);
     expect(stolen.text).toContain('no longer valid');
     await agent.get('/api/session').expect(200).expect((r) => expect(r.body.user_id).toBe(ACME.admin));
+    // The stolen id did not cancel the offer: its own session can still confirm it.
+    const mine = await agent.post('/switch-account').type('form').send({ _csrf: field(page.text, '_csrf'), switch_id: switchId });
+    expect(mine.status).toBe(303);
   });
 });
 

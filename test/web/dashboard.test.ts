@@ -122,7 +122,7 @@ describe('no session', () => {
   test('with the installation hint: provider-initiated SSO brings the user back to the page they wanted', async () => {
     const agent = h.agent();
     await h.login(agent, ACME.user).expect(302);
-    clock += 601_000; // idle lifetime passed
+    clock += 3_601_000; // absolute lifetime passed
     const deep = await agent.get('/projects/prj_acmeWeb000000000001?tab=checks');
     expect(deep.status).toBe(302);
     const target = new URL(deep.headers.location as string);
@@ -172,16 +172,21 @@ describe('provider-initiated SSO redirect abuse', () => {
 });
 
 describe('session lifetimes, enforced on the server', () => {
-  test('idle: a session unused for longer than the idle lifetime is dead; activity keeps it alive', async () => {
-    const agent = h.agent();
-    await h.login(agent).expect(302);
-    clock += 500_000;
-    await agent.get('/api/session').expect(200);
-    clock += 500_000; // 1000 s since login, 500 s since last use
-    await agent.get('/api/session').expect(200);
-    clock += 601_000;
-    await agent.get('/api/session').expect(401);
-    expect(h.logs.records()).toContainEqual(expect.objectContaining({ event: 'session_expired', lifetime: 'idle' }));
+  test('idle: the store forgets a session unused for longer than the idle lifetime; each use extends it', async () => {
+    const idle = await startHarness({ SESSION_IDLE_TIMEOUT_SECONDS: '1', SESSION_ABSOLUTE_TIMEOUT_SECONDS: '60' });
+    try {
+      const login = await idle.login(idle.agent()).expect(302);
+      const cookie = cookieLine(login, 'sso_session')!.split(';')[0]!;
+      // Sent by hand, as a stolen cookie would be: the browser's own expiry is not what protects us.
+      for (let i = 0; i < 3; i += 1) {
+        await new Promise((r) => setTimeout(r, 600));
+        await request(idle.sso.app).get('/api/session').set('Cookie', cookie).expect(200);
+      }
+      await new Promise((r) => setTimeout(r, 1300));
+      await request(idle.sso.app).get('/api/session').set('Cookie', cookie).expect(401);
+    } finally {
+      await idle.close();
+    }
   });
 
   test('absolute: a session older than the absolute lifetime is dead even when active', async () => {
@@ -194,6 +199,21 @@ describe('session lifetimes, enforced on the server', () => {
     clock += 590_000; // 3540 + 590 s > 3600 s
     await agent.get('/api/session').expect(401);
     expect(h.logs.records()).toContainEqual(expect.objectContaining({ event: 'session_expired', lifetime: 'absolute' }));
+  });
+
+  test('a request in flight during sign-out does not bring the session back when it ends', async () => {
+    const agent = h.agent();
+    const login = await h.login(agent).expect(302);
+    const cookie = cookieLine(login, 'sso_session')!.split(';')[0]!;
+    const token = await csrfToken(agent);
+    // A slow request holding the session: a callback whose exchange Vercel answers late.
+    h.emulator.controls.setFault('token', { kind: 'delay', ms: 800 }, { times: 1 });
+    const inFlight = request(h.sso.app).get('/callback?mode=sso&code=not-a-real-code&state=x').set('Cookie', cookie).then((r) => r);
+    await new Promise((r) => setTimeout(r, 200));
+    await agent.post('/signout').type('form').send({ _csrf: token }).expect(303);
+    expect((await inFlight).status).toBe(400);
+    await request(h.sso.app).get('/api/session').set('Cookie', cookie).expect(401);
+    await request(h.sso.app).get('/').set('Cookie', cookie).expect(401);
   });
 });
 
