@@ -22,9 +22,10 @@ export const SESSION_STORE_UNAVAILABLE = new HttpError(
 
 /**
  * express-session configured for this service: server-side store, cookie `HttpOnly`,
- * `SameSite=Lax` (the Vercel redirect is a cross-site top-level GET), `Secure` per config,
- * `rolling` so the cookie's lifetime tracks the idle lifetime; signing secrets rotate (first signs, all verify).
- * A store failure becomes a 503 (never a 500).
+ * `SameSite=Lax` (the Vercel redirect is a cross-site top-level GET), `Secure` per config; signing
+ * secrets rotate (first signs, all verify). The cookie has no `Max-Age`: it lasts the browser
+ * session, and both lifetimes are enforced on the server (the store's TTL for idle, the login time
+ * for absolute), so responses need not re-send it. A store failure becomes a 503 (never a 500).
  */
 export function createSessionMiddleware(config: Config, store: session.Store): RequestHandler {
   const middleware = session({
@@ -33,7 +34,7 @@ export function createSessionMiddleware(config: Config, store: session.Store): R
     store,
     resave: false,
     saveUninitialized: false,
-    rolling: true,
+    rolling: false,
     // unset stays 'keep': with 'destroy', a request whose store read failed (req.session unset)
     // would delete the session at its end, turning a Redis hiccup into a sign-out.
     cookie: {
@@ -41,7 +42,6 @@ export function createSessionMiddleware(config: Config, store: session.Store): R
       sameSite: 'lax',
       secure: config.session.secureCookies,
       path: '/',
-      maxAge: config.session.idleTimeoutSeconds * 1000,
     },
   });
   return (req, res, next) => {
@@ -70,8 +70,8 @@ export function createSessionMiddleware(config: Config, store: session.Store): R
  * `res.locals.sessionExpired`.
  *
  * The idle lifetime (ASVS V3.3.2) is enforced by the store itself: every record expires
- * `idleTimeoutSeconds` after its last use (`rolling` refreshes the TTL with the store's `touch`,
- * which never recreates a deleted record). Requests do not write the session: a write racing a
+ * `idleTimeoutSeconds` after its last use (express-session refreshes the TTL with the store's
+ * `touch`, throttled, which never recreates a deleted record). Requests do not write the session: a write racing a
  * sign-out on another request or instance would bring the session back.
  */
 export function enforceSessionLifetimes(config: Config, now: () => number = Date.now): RequestHandler {

@@ -9,6 +9,7 @@ import { MemoryOneTimeStore, RedisOneTimeStore, type OneTimeStore } from './one-
 import { createRedisClient, type RedisClient } from './redis-client';
 import { createMemorySessionStore } from './session-store';
 import { TimeoutSessionStore, withTimeout } from './timeout';
+import { TouchThrottledStore } from './touch-throttle';
 
 /**
  * Where sessions, one-time records and rate-limit counters live: in Redis when `REDIS_URL` is set
@@ -28,16 +29,19 @@ export interface Stores {
 
 /** Builds the stores for `config`. Redis connects in the background; an outage never throws here. */
 export function createStores(config: Config, logger: Logger): Stores {
+  const idleMs = config.session.idleTimeoutSeconds * 1000;
+  // A touch extends a session's TTL; once per 1/20 of the idle lifetime (at most a minute) is plenty.
+  const touchIntervalMs = Math.min(60_000, Math.floor(idleMs / 20));
   if (!config.redis) {
-    const sessionStore = createMemorySessionStore();
+    const memory = createMemorySessionStore(idleMs);
     return {
       kind: 'memory',
-      sessionStore,
+      sessionStore: new TouchThrottledStore(memory, touchIntervalMs),
       oneTimeStore: new MemoryOneTimeStore(),
       rateLimitStore: () => undefined,
       ping: async () => true,
       close: async () => {
-        (sessionStore as unknown as { stopInterval?: () => void }).stopInterval?.();
+        (memory as unknown as { stopInterval?: () => void }).stopInterval?.();
       },
     };
   }
@@ -56,7 +60,7 @@ export function createStores(config: Config, logger: Logger): Stores {
       return Math.max(1, Math.min(idleSeconds, Math.ceil((loginAt + absoluteMs - Date.now()) / 1000)));
     },
   });
-  const sessionStore = new TimeoutSessionStore(redisSessionStore, timeoutMs);
+  const sessionStore = new TouchThrottledStore(new TimeoutSessionStore(redisSessionStore, timeoutMs), touchIntervalMs);
   return {
     kind: 'redis',
     sessionStore,

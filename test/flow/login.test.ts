@@ -111,6 +111,7 @@ describe('the callback response', () => {
     expect(session).toMatch(/; SameSite=Lax/);
     expect(session).not.toMatch(/; Secure/);
     expect(session).toMatch(/; Path=\//);
+    expect(session).not.toMatch(/Max-Age|Expires/); // a browser-session cookie: lifetimes are enforced on the server
     for (const line of setCookies(response)) {
       expect(line).not.toMatch(/eyJ/); // no JWT (id_token) in any cookie
       expect(Buffer.byteLength(line)).toBeLessThan(4096);
@@ -274,7 +275,10 @@ describe('code replay (refresh, back button)', () => {
     const first = await agent.get(path).expect(302);
     const second = await agent.get(path).expect(302);
     expect(second.headers.location).toBe('/invoices/inv_acme2026010000001');
-    expect(cookieLine(second, 'sso_session')?.split(';')[0]).toBe(cookieLine(first, 'sso_session')?.split(';')[0]);
+    // No new session: no Set-Cookie at all, and the first session is the one still signed in.
+    expect(cookieLine(second, 'sso_session')).toBeUndefined();
+    const first_cookie = cookieLine(first, 'sso_session')!.split(';')[0]!;
+    await request(h.sso.app).get('/api/session').set('Cookie', first_cookie).expect(200);
     expect(h.emulator.controls.stats().tokenRequests).toBe(1);
   });
 

@@ -13,7 +13,7 @@ function length(store: session.Store): Promise<number> {
 
 describe('the in-process stores are bounded', () => {
   test('many expired sessions are pruned: the memory store returns to (near) zero', async () => {
-    const store = createMemorySessionStore(100);
+    const store = createMemorySessionStore(3000, 100);
     try {
       for (let i = 0; i < 5000; i += 1) {
         await new Promise<void>((resolve, reject) =>

@@ -1,0 +1,52 @@
+import session from 'express-session';
+import { LRUCache } from 'lru-cache';
+
+/**
+ * Wraps an express-session store so `touch` (which extends a session's TTL on each use) reaches the
+ * store at most once per `intervalMs` per session and instance. Every signed-in request would
+ * otherwise pay a store write (Redis `EXPIRE`, or a re-serialisation in memory). The idle lifetime
+ * then ends between `idle - interval` and `idle` after the last request; keep `intervalMs` a small
+ * fraction of it. All other calls pass through.
+ */
+export class TouchThrottledStore extends session.Store {
+  private readonly lastTouch: LRUCache<string, number>;
+
+  constructor(
+    private readonly inner: session.Store,
+    /** Minimum time between two touches of one session, ms. */
+    private readonly intervalMs: number,
+    /** Sessions remembered for throttling (least recently used forgotten first). */
+    maxSessions = 100_000,
+  ) {
+    super();
+    this.lastTouch = new LRUCache<string, number>({ max: maxSessions });
+    if (inner.all) this.all = (callback) => inner.all!(callback);
+    if (inner.length) this.length = (callback) => inner.length!(callback);
+    if (inner.clear) this.clear = (callback) => inner.clear!(callback);
+  }
+
+  override get(sid: string, callback: (error: unknown, session?: session.SessionData | null) => void): void {
+    this.inner.get(sid, callback);
+  }
+
+  override set(sid: string, data: session.SessionData, callback?: (error?: unknown) => void): void {
+    this.lastTouch.set(sid, Date.now());
+    this.inner.set(sid, data, callback);
+  }
+
+  override destroy(sid: string, callback?: (error?: unknown) => void): void {
+    this.lastTouch.delete(sid);
+    this.inner.destroy(sid, callback);
+  }
+
+  override touch(sid: string, data: session.SessionData, callback?: () => void): void {
+    const now = Date.now();
+    const last = this.lastTouch.get(sid);
+    if (!this.inner.touch || (last !== undefined && now - last < this.intervalMs)) {
+      callback?.();
+      return;
+    }
+    this.lastTouch.set(sid, now);
+    this.inner.touch(sid, data, callback ?? (() => undefined));
+  }
+}
