@@ -23,7 +23,12 @@ export class TouchThrottledStore extends session.Store {
     if (inner.all) this.all = (callback) => inner.all!(callback);
     if (inner.length) this.length = (callback) => inner.length!(callback);
     if (inner.clear) this.clear = (callback) => inner.clear!(callback);
+    const prunable = inner as { prune?: () => void };
+    if (typeof prunable.prune === 'function') this.prune = () => prunable.prune!();
   }
+
+  /** The wrapped store's own prune of expired records (memorystore), when it has one. */
+  prune?: () => void;
 
   override get(sid: string, callback: (error: unknown, session?: session.SessionData | null) => void): void {
     this.inner.get(sid, callback);
