@@ -13,7 +13,7 @@
 const http = require('node:http');
 const { randomBytes } = require('node:crypto');
 const { createRemoteJWKSet, jwtVerify } = require('jose');
-const { serve, ready } = require('./lib/ipc');
+const { listenAndServe } = require('./lib/ipc');
 
 const issuer = /** @type {string} */ (process.env.EMULATOR_URL);
 const clientId = /** @type {string} */ (process.env.CLIENT_ID);
@@ -69,16 +69,4 @@ const server = http.createServer((req, res) => {
   }
   res.writeHead(404).end();
 });
-server.keepAliveTimeout = 65_000;
-
-server.listen(0, '127.0.0.1', () => {
-  const address = /** @type {import('node:net').AddressInfo} */ (server.address());
-  serve({
-    stop: () => {
-      server.close();
-      server.closeAllConnections();
-      process.exit(0);
-    },
-  });
-  ready({ url: `http://127.0.0.1:${address.port}` });
-});
+listenAndServe(server);

@@ -13,7 +13,8 @@
 const express = require('express');
 const cookie = require('cookie');
 const { createRemoteJWKSet, jwtVerify } = require('jose');
-const { serve, ready } = require('./lib/ipc');
+const http = require('node:http');
+const { listenAndServe } = require('./lib/ipc');
 
 const issuer = /** @type {string} */ (process.env.EMULATOR_URL);
 const audience = /** @type {string} */ (process.env.CLIENT_ID);
@@ -43,15 +44,4 @@ app.get('/api/session', async (req, res) => {
   }
 });
 
-const server = app.listen(0, '127.0.0.1', () => {
-  const address = /** @type {import('node:net').AddressInfo} */ (server.address());
-  serve({
-    stop: () => {
-      server.close();
-      server.closeAllConnections();
-      process.exit(0);
-    },
-  });
-  ready({ url: `http://127.0.0.1:${address.port}` });
-});
-server.keepAliveTimeout = 65_000;
+listenAndServe(http.createServer(app));

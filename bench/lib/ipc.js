@@ -67,4 +67,24 @@ function ready(info) {
   process.send?.({ ready: true, ...info });
 }
 
-module.exports = { serve, call, ready };
+/**
+ * Listens on a free loopback port, answers the parent's `stop` by closing and exiting, and reports
+ * the URL: the start-up every baseline child shares.
+ * @param {import('node:http').Server} server
+ */
+function listenAndServe(server) {
+  server.keepAliveTimeout = 65_000;
+  server.listen(0, '127.0.0.1', () => {
+    const address = /** @type {import('node:net').AddressInfo} */ (server.address());
+    serve({
+      stop: () => {
+        server.close();
+        server.closeAllConnections();
+        process.exit(0);
+      },
+    });
+    ready({ url: `http://127.0.0.1:${address.port}` });
+  });
+}
+
+module.exports = { serve, call, ready, listenAndServe };
