@@ -1,15 +1,6 @@
 import { VercelApiError, VercelUnavailableError } from '../../src/vercel/errors';
 import { exchangeSsoCode } from '../../src/vercel/sso-token';
-
-/** A fetch double that records the request and answers with `response`. */
-function recordingFetch(response: () => Response) {
-  const calls: Array<{ url: string; init: RequestInit }> = [];
-  const fetchDouble = (async (url: URL | string, init?: RequestInit) => {
-    calls.push({ url: String(url), init: init ?? {} });
-    return response();
-  }) as typeof fetch;
-  return { calls, fetch: fetchDouble };
-}
+import { recordingFetch } from '../support/fetch-double';
 
 const input = {
   apiUrl: new URL('https://api.vercel.example'),

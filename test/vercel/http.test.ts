@@ -3,15 +3,7 @@
  * with a fetch double. The behaviour against a real server is in user-tokens.contract.test.ts.
  */
 import { createVercelAuthClient, VercelUnavailableError } from '../../src/vercel/auth-client';
-
-function recordingFetch(response: () => Response) {
-  const calls: Array<{ url: string; init: RequestInit }> = [];
-  const fetchDouble = (async (url: URL | string, init?: RequestInit) => {
-    calls.push({ url: String(url), init: init ?? {} });
-    return response();
-  }) as typeof fetch;
-  return { calls, fetch: fetchDouble };
-}
+import { recordingFetch } from '../support/fetch-double';
 
 const page = { tokens: [], pagination: { count: 0, next: null, prev: null } };
 
