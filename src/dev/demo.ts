@@ -15,6 +15,7 @@ import { loadConfig } from '../config';
 import { createEmulator } from '../emulator';
 import { startServer } from '../server';
 import { createLogger } from '../web/logger';
+import { localBackendEnvironment } from './local-environment';
 
 /** Client id the demo registers with the emulator (a fixed, recognisable development value). */
 export const DEMO_CLIENT_ID = 'oac_demo0000000000000000000';
@@ -38,23 +39,9 @@ async function main(): Promise<void> {
   });
   const emulatorServer = await emulator.listen(emulatorPort, '127.0.0.1');
 
-  const config = loadConfig({
-    NODE_ENV: 'development',
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    PUBLIC_URL: publicUrl,
-    INTEGRATION_CLIENT_ID: DEMO_CLIENT_ID,
-    INTEGRATION_CLIENT_SECRET: clientSecret,
-    INTEGRATION_SLUG: DEMO_SLUG,
-    SESSION_SECRET: randomBytes(32).toString('base64url'),
-    VERCEL_API_URL: emulatorServer.url,
-    VERCEL_ISSUER: emulatorServer.url,
-    VERCEL_SSO_URL: emulatorServer.url,
-    LOG_LEVEL: logLevel,
-    SHUTDOWN_GRACE_MS: '2000',
-    // A person trying every Open-in-Provider link (65 of them) in a minute must not meet a 429.
-    RATE_LIMIT_CALLBACK_MAX: '1000',
-  });
+  const config = loadConfig(
+    localBackendEnvironment({ port, emulatorUrl: emulatorServer.url, clientId: DEMO_CLIENT_ID, clientSecret, slug: DEMO_SLUG, logLevel }),
+  );
   const logger = createLogger(config.logLevel);
   const backend = await startServer(config, logger);
 

@@ -103,12 +103,12 @@ export function createCallbackHandler(deps: CallbackDependencies): RequestHandle
     if (target.warnings.length > 0) req.log.warn({ event: 'deep_link', warnings: target.warnings }, 'deep link parameters ignored; landing on a fallback page');
 
     const codeKey = `code:${createHash('sha256').update(callback.code).digest('base64url')}`;
-    const won = await deps.oneTimeStore.claim(codeKey, 'pending', REDEEMED_CODE_TTL_MS).catch(() => {
+    const won = await deps.oneTimeStore.claim(codeKey, 'pending', REDEEMED_CODE_TTL_MS).catch((error: unknown) => {
       logLoginFailure(req, 'one_time_store_unavailable');
       // A claim that timed out may still run when a stalled connection recovers; this delete is
       // queued behind it on the same connection, so a retry of the link is not refused as a replay.
       void deps.oneTimeStore.delete(codeKey).catch(() => undefined);
-      throw storeUnavailable();
+      throw error; // a StoreUnavailableError: the error handler answers 503
     });
     if (!won) {
       await handleReplay(req, res, codeKey, target);
@@ -196,9 +196,4 @@ export function createCallbackHandler(deps: CallbackDependencies): RequestHandle
     logLoginFailure(req, 'exchange_failed', detail);
     return new HttpError(502, { title: 'Vercel could not complete the sign-in', message: 'Please open the integration again from your Vercel dashboard in a moment.' }, 'exchange_failed');
   }
-}
-
-
-function storeUnavailable(): HttpError {
-  return new HttpError(503, { title: 'Sign-in is temporarily unavailable', message: 'Please try again in a moment.' }, 'one_time_store_unavailable', { 'Retry-After': '5' });
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { loadConfig, type Config } from '../../../src/config';
 import { createEmulator, type Emulator } from '../../../src/emulator';
+import { localBackendEnvironment } from '../../../src/dev/local-environment';
 import { startServer, type RunningServer } from '../../../src/server';
 import { createLogger } from '../../../src/web/logger';
 
@@ -53,20 +54,8 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     const publicUrl = `http://localhost:${port}`;
     emulator.integration.redirectLoginUrl = `${publicUrl}/callback`;
     const config = loadConfig({
-      NODE_ENV: 'development',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PUBLIC_URL: publicUrl,
-      INTEGRATION_CLIENT_ID: CLIENT_ID,
-      INTEGRATION_CLIENT_SECRET: clientSecret,
-      INTEGRATION_SLUG: SLUG,
-      SESSION_SECRET: randomBytes(32).toString('base64url'),
-      VERCEL_API_URL: emulatorServer.url,
-      VERCEL_ISSUER: emulatorServer.url,
-      VERCEL_SSO_URL: emulatorServer.url,
-      LOG_LEVEL: logLevel,
-      SHUTDOWN_GRACE_MS: '2000',
-      // Test 1 signs in 65 times within a minute from one address; the default limit is 60.
+      ...localBackendEnvironment({ port, emulatorUrl: emulatorServer.url, clientId: CLIENT_ID, clientSecret, slug: SLUG, logLevel }),
+      // Test 1 signs in 65 times within a minute from one address, beside the other tests.
       RATE_LIMIT_CALLBACK_MAX: '10000',
       ...env,
     });
