@@ -155,6 +155,8 @@ export const environmentSchema = z.object({
   RATE_LIMIT_CALLBACK_MAX: integer('expected a positive whole number of requests', 1).default(60),
   RATE_LIMIT_SIGNOUT_MAX: integer('expected a positive whole number of requests', 1).default(30),
   SHUTDOWN_GRACE_MS: milliseconds(10_000),
+  PRODUCT_NAME: z.string().trim().min(1).max(100, 'expected a product name of at most 100 characters').optional(),
+  SUPPORT_URL: httpUrl.optional(),
 }).refine((e) => e.SESSION_IDLE_TIMEOUT_SECONDS <= e.SESSION_ABSOLUTE_TIMEOUT_SECONDS, {
   path: ['SESSION_IDLE_TIMEOUT_SECONDS'],
   message: 'expected at most SESSION_ABSOLUTE_TIMEOUT_SECONDS',

@@ -1,95 +1,42 @@
 import { environmentSchema } from './env';
+import { parseVercelSsoOptions, VercelSsoOptionsError, type SsoSettings, type VercelSsoOptions } from './options';
 
-/**
- * The validated configuration of the SSO backend. Built once at start-up by {@link loadConfig}.
- * Units are in the names: `…Seconds`, `…Ms`.
- */
-export interface Config {
-  env: 'development' | 'production' | 'test';
+export { parseVercelSsoOptions, VercelSsoOptionsError, vercelSsoOptionsSchema } from './options';
+export type { LoginContext, LoginDecision, PageContext, PageKind, SsoSettings, VercelSsoOptions } from './options';
+
+/** Settings of the reference service that are not library options (listening, proxies, logging, shutdown). */
+export interface ServiceSettings {
   /** TCP port to listen on; 0 picks a free one (tests). */
   port: number;
   host: string;
-  /** Public origin of this backend as the browser sees it, e.g. `https://sso.example.com`. */
-  publicUrl: URL;
-  /** Path of the Redirect Login URL handler (default `/callback`). */
-  callbackPath: string;
-  integration: {
-    /** `aud` of every id_token we accept (VERCEL-SSO.md §2). */
-    clientId: string;
-    clientSecret: string;
-    /** Integration slug for provider-initiated SSO (VERCEL-SSO.md §3); without it, users are told to open the integration from Vercel. */
-    slug?: string;
-  };
-  vercel: {
-    /** Origin of Vercel's REST API; the token exchange is `POST {apiUrl}/v1/integrations/sso/token`. */
-    apiUrl: URL;
-    /** Exact `iss` of Vercel's id_tokens; discovery is `{issuer}/.well-known/openid-configuration`. */
-    issuer: string;
-    /** JWKS URL override; when absent the `jwks_uri` of the issuer's discovery document is used. */
-    jwksUrl?: URL;
-    /** Origin hosting `/sso/integrations/{slug}/{installationId}` (provider-initiated SSO). */
-    ssoUrl: URL;
-  };
-  session: {
-    /** Signing secrets, newest first: the first signs, all verify (rotation). */
-    secrets: string[];
-    /** Idle lifetime: a session unused this long is dead (OWASP ASVS V3.3.2). */
-    idleTimeoutSeconds: number;
-    /** Absolute lifetime from login, whatever the activity (OWASP ASVS V3.3.4). */
-    absoluteTimeoutSeconds: number;
-    cookieName: string;
-    /** `Secure` attribute on our cookies; true when PUBLIC_URL is https unless overridden. */
-    secureCookies: boolean;
-  };
-  idToken: {
-    /** Accepted JWS algorithms (pinned; RFC 8725 §3.1). */
-    algorithms: string[];
-    clockToleranceSeconds: number;
-    /** Maximum age of `iat` (and `iat` may not be further in the future than the tolerance). */
-    maxAgeSeconds: number;
-  };
-  http: {
-    tokenExchangeTimeoutMs: number;
-    jwksTimeoutMs: number;
-    /** Minimum time between two JWKS refetches triggered by an unknown `kid`. */
-    jwksCooldownMs: number;
-    jwksCacheMaxAgeMs: number;
-  };
   /** Express `trust proxy` setting (true, a hop count, or addresses/subnets). */
   trustProxy: boolean | number | string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  deepLinks: {
-    /** Origins a `url` deep link may point to; always includes {@link Config.publicUrl}'s origin. */
-    allowedOrigins: string[];
-  };
-  /** Shared state for several instances; absent: in-process stores (one instance). */
-  redis?: {
-    /** `redis://` or `rediss://` (TLS) URL, credentials included. Secret: never logged. */
-    url: string;
-    /** Prefix of every key we write (sessions, one-time records, rate-limit counters). */
-    keyPrefix: string;
-    /** Upper bound on one Redis command, ms: how long a request can wait on Redis before its 503. */
-    commandTimeoutMs: number;
-  };
-  rateLimit: {
-    windowSeconds: number;
-    /** Requests per client IP per window on the callback. */
-    callbackMax: number;
-    /** Requests per client IP per window on sign-out. */
-    signoutMax: number;
-  };
   /** Time in-flight requests get to finish after SIGTERM/SIGINT, ms. */
   shutdownGraceMs: number;
+  /** `NODE_ENV`. */
+  env: 'development' | 'production' | 'test';
+  /** The library options the environment mapped to (validated; see {@link toVercelSsoOptions}). */
+  options: VercelSsoOptions;
 }
+
+/**
+ * The validated configuration of the reference service: the library's settings (derived from
+ * `vercelSsoOptionsSchema`, the single source of option types) plus {@link ServiceSettings}.
+ * Units are in the names: `…Seconds`, `…Ms`.
+ */
+export type Config = Omit<SsoSettings, 'env'> & ServiceSettings;
 
 /** Thrown by {@link loadConfig}; `message` is one line naming every bad variable and what is expected. */
 export class ConfigError extends Error {
+  readonly code = 'ERR_CONFIG' as const;
   constructor(
     /** The environment variables at fault, in schema order. */
     readonly variables: string[],
     message: string,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = 'ConfigError';
   }
 
@@ -100,8 +47,8 @@ export class ConfigError extends Error {
 }
 
 /**
- * Validates the environment and shapes it into a {@link Config}. An empty value counts as unset
- * (`PORT=` in a `.env` file means "use the default"; `SESSION_SECRET=` means "missing").
+ * Validates the environment and maps it onto `createVercelSso` options plus the service settings.
+ * An empty value counts as unset (`PORT=` in a `.env` file means "use the default").
  * @param env - variables to read (default `process.env`).
  * @throws {@link ConfigError} naming every missing or malformed variable, on one line; values are never echoed.
  */
@@ -116,36 +63,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       problems.set(variable, present[variable] === undefined ? 'is required' : `is malformed: ${issue.message}`);
     }
     const text = [...problems].map(([variable, problem]) => `${variable} ${problem}`).join('; ');
-    throw new ConfigError([...problems.keys()], `Invalid configuration: ${text}`);
+    throw new ConfigError([...problems.keys()], `Invalid configuration: ${text}`, { cause: parsed.error });
   }
   const e = parsed.data;
-  const publicUrl = new URL(e.PUBLIC_URL);
-  const secureCookies = e.SECURE_COOKIES ?? publicUrl.protocol === 'https:';
-  const allowedOrigins = [...new Set([publicUrl.origin, ...e.DEEP_LINK_ALLOWED_ORIGINS.map((o) => new URL(o).origin)])];
-  return {
-    env: e.NODE_ENV,
-    port: e.PORT,
-    host: e.HOST,
-    publicUrl,
+  const options: VercelSsoOptions = {
+    clientId: e.INTEGRATION_CLIENT_ID,
+    clientSecret: e.INTEGRATION_CLIENT_SECRET,
+    publicUrl: e.PUBLIC_URL,
+    sessionSecret: e.SESSION_SECRET,
+    ...(e.INTEGRATION_SLUG ? { integrationSlug: e.INTEGRATION_SLUG } : {}),
     callbackPath: e.CALLBACK_PATH,
-    integration: {
-      clientId: e.INTEGRATION_CLIENT_ID,
-      clientSecret: e.INTEGRATION_CLIENT_SECRET,
-      ...(e.INTEGRATION_SLUG ? { slug: e.INTEGRATION_SLUG } : {}),
-    },
     vercel: {
-      apiUrl: new URL(e.VERCEL_API_URL),
+      apiUrl: e.VERCEL_API_URL,
       issuer: e.VERCEL_ISSUER,
-      ...(e.VERCEL_JWKS_URL ? { jwksUrl: new URL(e.VERCEL_JWKS_URL) } : {}),
-      ssoUrl: new URL(e.VERCEL_SSO_URL),
+      ...(e.VERCEL_JWKS_URL ? { jwksUrl: e.VERCEL_JWKS_URL } : {}),
+      ssoUrl: e.VERCEL_SSO_URL,
     },
     session: {
-      secrets: e.SESSION_SECRET,
       idleTimeoutSeconds: e.SESSION_IDLE_TIMEOUT_SECONDS,
       absoluteTimeoutSeconds: e.SESSION_ABSOLUTE_TIMEOUT_SECONDS,
-      // The __Host- prefix pins the cookie to our host, path / and Secure (RFC 6265bis §4.1.3.2).
-      cookieName: e.SESSION_COOKIE_NAME ?? (secureCookies ? '__Host-sso_session' : 'sso_session'),
-      secureCookies,
+      ...(e.SESSION_COOKIE_NAME ? { cookieName: e.SESSION_COOKIE_NAME } : {}),
+      ...(e.SECURE_COOKIES !== undefined ? { secureCookies: e.SECURE_COOKIES } : {}),
     },
     idToken: {
       algorithms: e.ID_TOKEN_ALGORITHMS,
@@ -158,11 +96,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       jwksCooldownMs: e.JWKS_COOLDOWN_MS,
       jwksCacheMaxAgeMs: e.JWKS_CACHE_MAX_AGE_MS,
     },
-    trustProxy: e.TRUST_PROXY,
-    logLevel: e.LOG_LEVEL,
-    deepLinks: { allowedOrigins },
+    deepLinkAllowedOrigins: e.DEEP_LINK_ALLOWED_ORIGINS,
     ...(e.REDIS_URL ? { redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX, commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS } } : {}),
     rateLimit: { windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS, callbackMax: e.RATE_LIMIT_CALLBACK_MAX, signoutMax: e.RATE_LIMIT_SIGNOUT_MAX },
+    ...(e.PRODUCT_NAME ? { productName: e.PRODUCT_NAME } : {}),
+    ...(e.SUPPORT_URL ? { supportUrl: e.SUPPORT_URL } : {}),
+    production: e.NODE_ENV === 'production',
+  };
+  let settings: SsoSettings;
+  try {
+    settings = parseVercelSsoOptions(options);
+  } catch (error) {
+    // The environment schema checks every variable first; this is a safety net.
+    if (error instanceof VercelSsoOptionsError) throw new ConfigError(error.fields, `Invalid configuration: ${error.message}`, { cause: error });
+    throw error;
+  }
+  const { env: _libraryEnv, ...library } = settings;
+  return {
+    ...library,
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    trustProxy: e.TRUST_PROXY,
+    logLevel: e.LOG_LEVEL,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    options,
   };
 }

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { Request, RequestHandler, Response } from 'express';
+import type { Request, Response } from 'express';
 import type { OneTimeStore } from '../stores/one-time-store';
-import { HttpError, LINK_NO_LONGER_VALID } from '../web/http-error';
 import { completeLogin, type PendingLogin } from './complete-login';
 import type { AuxiliaryCookies } from './cookies';
+import { LoginFailure } from './errors';
 import type { SessionIdentity } from './identity';
 import { logLoginFailure } from './login-log';
 
@@ -17,6 +17,16 @@ interface SwitchRecord extends PendingLogin {
   sessionId: string;
 }
 
+/** An account switch waiting for the user's answer: what the confirmation page shows. */
+export interface SwitchOffer {
+  current: SessionIdentity;
+  next: SessionIdentity;
+  /** The offer's random id (a form field). */
+  switchId: string;
+  /** Where the new login would land. */
+  location: string;
+}
+
 /**
  * Login CSRF defence (OWASP ASVS V3.2; RFC 9700 §4.7): Vercel mints `state`, so nothing binds a
  * callback to the browser that started it. When a browser that is already signed in as one Vercel
@@ -28,15 +38,15 @@ export class AccountSwitch {
   constructor(
     private readonly store: OneTimeStore,
     private readonly cookies: AuxiliaryCookies,
-    /** csrf-sync's token generator (stores the token in the current session). */
-    private readonly csrfToken: (req: Request) => string,
+    /** Adds the CSRF token to a new session (csrf-sync's generator). */
+    private readonly prepareSession: (req: Request) => void,
   ) {}
 
-  /** Stores `login` and renders the confirmation page (200). No session is created or changed. */
-  async offer(req: Request, res: Response, current: SessionIdentity, login: PendingLogin): Promise<void> {
-    const id = randomBytes(18).toString('base64url');
+  /** Stores `login` for this session and returns what the confirmation page shows. No session is created or changed. */
+  async offer(req: Request, current: SessionIdentity, login: PendingLogin): Promise<SwitchOffer> {
+    const switchId = randomBytes(18).toString('base64url');
     const record: SwitchRecord = { ...login, sessionId: req.sessionID };
-    await this.store.set(KEY_PREFIX + id, JSON.stringify(record), ACCOUNT_SWITCH_TTL_MS);
+    await this.store.set(KEY_PREFIX + switchId, JSON.stringify(record), ACCOUNT_SWITCH_TTL_MS);
     req.log.info(
       {
         event: 'login',
@@ -48,33 +58,28 @@ export class AccountSwitch {
       },
       'signed in as another user: asking before switching',
     );
-    res.locals.identity = current;
-    res.locals.csrfToken = this.csrfToken(req);
-    res.status(200).render('switch-account', { title: 'Switch account?', current, next: login.identity, switchId: id, location: login.location });
+    return { current, next: login.identity, switchId, location: login.location };
   }
 
-  /** `POST /switch-account` (after CSRF protection): confirms an offer made to this session. */
-  confirm(): RequestHandler {
-    return async (req, res) => {
-      res.set('Cache-Control', 'no-store');
-      const record = await this.ownRecord(req);
-      // Consumed only by the session it was offered to: a stolen switch_id cannot cancel it.
-      if (!record || (await this.store.take(KEY_PREFIX + String(req.body.switch_id))) === undefined) {
-        logLoginFailure(req, 'switch_not_found');
-        throw new HttpError(400, LINK_NO_LONGER_VALID, 'switch_not_found');
-      }
-      const { sessionId: _ignored, ...login } = record;
-      await completeLogin({ oneTimeStore: this.store, cookies: this.cookies, prepareSession: (r) => void this.csrfToken(r) }, req, res, login, 303);
-    };
+  /**
+   * `POST …/switch-account` (after CSRF protection): confirms an offer made to this session (303 to its page).
+   * @throws {@link LoginFailure} `switch_not_found` for an unknown, expired or foreign offer.
+   */
+  async confirm(req: Request, res: Response): Promise<void> {
+    const record = await this.ownRecord(req);
+    // Consumed only by the session it was offered to: a stolen switch_id cannot cancel it.
+    if (!record || (await this.store.take(KEY_PREFIX + String(req.body.switch_id))) === undefined) {
+      logLoginFailure(req, 'switch_not_found');
+      throw new LoginFailure('switch_not_found');
+    }
+    const { sessionId: _ignored, ...login } = record;
+    await completeLogin({ oneTimeStore: this.store, cookies: this.cookies, prepareSession: this.prepareSession }, req, res, login, 303);
   }
 
-  /** `POST /switch-account/cancel` (after CSRF protection): drops the offer, keeps the current session. */
-  cancel(): RequestHandler {
-    return async (req, res) => {
-      if (await this.ownRecord(req)) await this.store.delete(KEY_PREFIX + String(req.body.switch_id));
-      req.log.info({ event: 'login', outcome: 'switch_declined' }, 'account switch declined');
-      res.redirect(303, '/');
-    };
+  /** `POST …/switch-account/cancel` (after CSRF protection): drops the offer, keeps the current session. */
+  async cancel(req: Request): Promise<void> {
+    if (await this.ownRecord(req)) await this.store.delete(KEY_PREFIX + String(req.body.switch_id));
+    req.log.info({ event: 'login', outcome: 'switch_declined' }, 'account switch declined');
   }
 
   /** The offer named by the form's `switch_id`, when it was made to this very session. */

@@ -1,28 +1,30 @@
-import { createHash } from 'node:crypto';
-import type { Request, RequestHandler, Response } from 'express';
-import type { Config } from '../config';
+import { parse as parseQueryString } from 'node:querystring';
+import type { Request, Response } from 'express';
+import type { LoginContext, LoginDecision, SsoSettings } from '../config/options';
 import type { OneTimeStore } from '../stores/one-time-store';
-import { exchangeSsoCode, type SsoTokenResponse } from '../vercel/sso-token';
 import { VercelApiError, VercelUnavailableError } from '../vercel/errors';
-import { HttpError, LINK_NO_LONGER_VALID } from '../web/http-error';
-import type { AccountResolver } from './account-hook';
-import { InvalidCallbackError, parseCallbackQuery, type SsoCallback } from './callback-params';
-import type { AccountSwitch } from './account-switch';
-import { completeLogin, REDEEMED_CODE_TTL_MS, type PendingLogin } from './complete-login';
+import { exchangeSsoCode, type SsoTokenResponse } from '../vercel/sso-token';
+import type { AccountSwitch, SwitchOffer } from './account-switch';
+import { InvalidCallbackError, parseCallbackQuery } from './callback-params';
+import { completeLogin, type PendingLogin } from './complete-login';
 import type { AuxiliaryCookies } from './cookies';
-import { resolveDeepLink, type DeepLinkTarget } from './deep-links';
+import { allowedUrl, resolveDeepLink, safeLocalPath, type DeepLinkParams, type DeepLinkTarget } from './deep-links';
+import { LoginFailure } from './errors';
 import { InvalidIdTokenError, KeysUnavailableError } from './id-token';
 import { identityKey, type SessionIdentity, type VercelIdentity } from './identity';
-import type { ReturnToRecords } from './return-to';
 import { logLoginFailure } from './login-log';
+import { RedeemedCode } from './redeemed-code';
+import type { ReturnToRecords } from './return-to';
 import { currentIdentity } from './session';
 
-/** Dependencies of {@link createCallbackHandler}. */
+/** The settings the callback reads. */
+export type CallbackSettings = Pick<SsoSettings, 'integration' | 'vercel' | 'http' | 'publicUrl' | 'deepLinks' | 'session' | 'onLogin' | 'landing'>;
+
+/** Dependencies of {@link createCallbackFlow}. */
 export interface CallbackDependencies {
-  config: Config;
+  config: CallbackSettings;
   verifier: { verify(idToken: string): Promise<VercelIdentity> };
   oneTimeStore: OneTimeStore;
-  resolveAccount: AccountResolver;
   cookies: AuxiliaryCookies;
   returnTo: ReturnToRecords;
   /** Asks before replacing a signed-in user's session with another user's. */
@@ -31,29 +33,35 @@ export interface CallbackDependencies {
   prepareSession?: (req: Request) => void;
   /** The code exchange; defaults to `POST /v1/integrations/sso/token` on `config.vercel.apiUrl`. */
   exchange?: (code: string, state: string) => Promise<SsoTokenResponse>;
+  /** fetch used for the exchange (default: the global fetch). */
+  fetch?: typeof fetch;
   /** Clock, ms since epoch. */
   now?: () => number;
 }
 
-const INVALID_LINK = new HttpError(
-  400,
-  { title: 'This sign-in link is not valid', message: 'The link is incomplete or malformed. Open the integration again from your Vercel dashboard.' },
-  'invalid_callback',
-);
+/** What a callback ended with when it did not throw: the user was redirected, or must confirm a switch. */
+export type CallbackOutcome = { kind: 'redirected' } | { kind: 'switch'; offer: SwitchOffer };
+
+/** Longest `accountRef` kept in the session. */
+export const MAX_ACCOUNT_REF_LENGTH = 256;
+/** Longest refusal reason shown to the user. */
+export const MAX_REFUSAL_REASON_LENGTH = 300;
 
 /**
- * `GET /callback`, the Redirect Login URL (VERCEL-SSO.md §1):
- *  1. validate the query (single string values, `mode=sso`, bounded `code`/`state`) → 400, no upstream call;
- *  2. `error`/`error_description` → a friendly page;
- *  3. claim the code once (replay guard shared by all instances) → a replay lands the same user, or 400;
- *  4. exchange the code → 400 when Vercel refuses it, 502/504 when Vercel fails;
- *  5. verify the id_token → 401 when invalid, 503 when the keys are unreachable;
- *  6. the vendor account hook → 403 when it refuses;
- *  7. already signed in as another user → a confirmation page (login CSRF defence, see AccountSwitch);
- *  8. a fresh session (new id, identity only, saved) → 302 to the deep link's page.
+ * The Redirect Login URL (VERCEL-SSO.md §1), as a framework-neutral step over express's req/res:
+ *  1. validate the query (parsed here with node:querystring, whatever the host app's query parser;
+ *     single string values, `mode=sso`, bounded `code`/`state`) → `invalid_callback`, no upstream call;
+ *  2. `error`/`error_description` → `login_cancelled`;
+ *  3. claim the code once (replay guard shared by all instances) → a replay lands the same user, or `code_replayed`;
+ *  4. exchange the code → `exchange_rejected`, `exchange_rate_limited`, `client_misconfigured`, `exchange_timeout`, `exchange_failed`;
+ *  5. verify the id_token → `invalid_id_token`, `issuer_keys_unavailable`;
+ *  6. the vendor's `onLogin` → `account_refused`, `account_hook_failed`;
+ *  7. already signed in as another user → a {@link SwitchOffer} (login CSRF defence);
+ *  8. a fresh session (new id, identity only, saved) → 302 to the landing page.
  * Every outcome writes one `event: "login"` log line with installation and user ids, never a secret.
+ * @throws {@link LoginFailure} for every failure (the adapter renders its page).
  */
-export function createCallbackHandler(deps: CallbackDependencies): RequestHandler {
+export function createCallbackFlow(deps: CallbackDependencies): (req: Request, res: Response) => Promise<CallbackOutcome> {
   const { config } = deps;
   const now = deps.now ?? Date.now;
   const exchange =
@@ -66,60 +74,59 @@ export function createCallbackHandler(deps: CallbackDependencies): RequestHandle
         clientId: config.integration.clientId,
         clientSecret: config.integration.clientSecret,
         timeoutMs: config.http.tokenExchangeTimeoutMs,
+        ...(deps.fetch ? { fetch: deps.fetch } : {}),
       }));
   const deepLinkOptions = { publicOrigin: config.publicUrl.origin, allowedOrigins: config.deepLinks.allowedOrigins };
 
   return async (req, res) => {
-    res.set('Cache-Control', 'no-store');
-    res.set('Referrer-Policy', 'no-referrer');
-
     if (config.session.secureCookies && !req.secure) {
       // The browser would never get the Secure session cookie: a silent failed login. Usually a
-      // proxy terminating TLS without TRUST_PROXY, or one that does not send X-Forwarded-Proto.
-      req.log.error({ event: 'login', outcome: 'failure', reason: 'insecure_request', trust_proxy: config.trustProxy !== false }, 'login refused: request not seen as https; check TRUST_PROXY and X-Forwarded-Proto');
-      throw new HttpError(503, { title: 'Sign-in is misconfigured', message: 'This service must be reached over HTTPS. Please contact the provider’s support.' }, 'insecure_request');
+      // proxy terminating TLS without `trust proxy`, or one that does not send X-Forwarded-Proto.
+      req.log.error({ event: 'login', outcome: 'failure', reason: 'insecure_request', trust_proxy: Boolean(req.app?.get('trust proxy')) }, 'login refused: request not seen as https; check trust proxy (TRUST_PROXY) and X-Forwarded-Proto');
+      throw new LoginFailure('insecure_request');
     }
 
     let callback: ReturnType<typeof parseCallbackQuery>;
     try {
-      callback = parseCallbackQuery(req.query as Record<string, unknown>);
+      callback = parseCallbackQuery(rawQuery(req));
     } catch (error) {
       if (!(error instanceof InvalidCallbackError)) throw error;
       logLoginFailure(req, 'invalid_callback', { detail: error.reason });
-      throw INVALID_LINK;
+      throw new LoginFailure('invalid_callback', {}, { cause: error });
     }
 
     if (callback.kind === 'error') {
       req.log.info({ event: 'login', outcome: 'cancelled', error: callback.error }, 'login cancelled by Vercel');
-      res.status(400).render('signin-error', {
-        title: 'Sign-in did not complete',
-        error: callback.error,
-        description: callback.description,
-      });
-      return;
+      throw new LoginFailure('login_cancelled', { userMessage: callback.error, ...(callback.description !== undefined ? { description: callback.description } : {}) });
     }
 
-    const target = resolveDeepLink(callback.deepLink, deepLinkOptions);
+    const target = landingFor(callback.deepLink);
     if (target.warnings.length > 0) req.log.warn({ event: 'deep_link', warnings: target.warnings }, 'deep link parameters ignored; landing on a fallback page');
 
-    const codeKey = `code:${createHash('sha256').update(callback.code).digest('base64url')}`;
-    const won = await deps.oneTimeStore.claim(codeKey, 'pending', REDEEMED_CODE_TTL_MS).catch((error: unknown) => {
-      logLoginFailure(req, 'one_time_store_unavailable');
-      // A claim that timed out may still run when a stalled connection recovers; this delete is
-      // queued behind it on the same connection, so a retry of the link is not refused as a replay.
-      void deps.oneTimeStore.delete(codeKey).catch(() => undefined);
-      throw error; // a StoreUnavailableError: the error handler answers 503
-    });
+    const code = new RedeemedCode(deps.oneTimeStore, callback.code);
+    let won: boolean;
+    try {
+      won = await code.claim();
+    } catch (error) {
+      logLoginFailure(req, 'store_unavailable', { operation: 'code claim' });
+      throw new LoginFailure('store_unavailable', { retryAfterSeconds: 5 }, { cause: error });
+    }
     if (!won) {
-      await handleReplay(req, res, codeKey, target);
-      return;
+      const signedIn = currentIdentity(req);
+      if (signedIn && (await code.wasRedeemedBy(signedIn))) {
+        req.log.info({ event: 'login', outcome: 'replay_same_session', installation_id: signedIn.installationId, user_id: signedIn.userId, deep_link: target.kind }, 'code already redeemed by this session; continuing');
+        res.redirect(302, target.location);
+        return { kind: 'redirected' };
+      }
+      logLoginFailure(req, 'code_replayed');
+      throw new LoginFailure('code_replayed');
     }
 
     let tokens: SsoTokenResponse;
     try {
       tokens = await exchange(callback.code, callback.state);
     } catch (error) {
-      throw await exchangeFailure(req, error, codeKey);
+      throw await exchangeFailure(req, error, code);
     }
 
     let verified: VercelIdentity;
@@ -128,72 +135,113 @@ export function createCallbackHandler(deps: CallbackDependencies): RequestHandle
     } catch (error) {
       if (error instanceof InvalidIdTokenError) {
         logLoginFailure(req, 'invalid_id_token', { check: error.check });
-        throw new HttpError(401, { title: 'Sign-in failed', message: 'Vercel’s answer could not be verified. Open the integration again from your Vercel dashboard.' }, 'invalid_id_token');
+        throw new LoginFailure('invalid_id_token', {}, { cause: error });
       }
       if (error instanceof KeysUnavailableError) {
         logLoginFailure(req, 'issuer_keys_unavailable', { detail: error.reason });
-        await deps.oneTimeStore.delete(codeKey).catch(() => undefined);
-        throw new HttpError(503, { title: 'Sign-in is temporarily unavailable', message: 'We could not reach Vercel to check your sign-in. Please try again in a moment.' }, 'issuer_keys_unavailable', { 'Retry-After': '5' });
+        await code.release();
+        throw new LoginFailure('issuer_keys_unavailable', { retryAfterSeconds: 5 }, { cause: error });
       }
       throw error;
     }
 
-    const decision = await deps.resolveAccount(verified, { requestId: String(req.id) }).catch((error: unknown) => {
-      logLoginFailure(req, 'account_hook_failed', { installation_id: verified.installationId, user_id: verified.userId, err: { name: (error as Error)?.name } });
-      throw new HttpError(503, { title: 'Sign-in is temporarily unavailable', message: 'Your account could not be loaded. Please try again in a moment.' }, 'account_hook_failed');
-    });
-    if (!decision.allow) {
-      logLoginFailure(req, 'account_refused', { installation_id: verified.installationId, user_id: verified.userId, detail: decision.reason.slice(0, 200) });
-      throw new HttpError(403, { title: 'Sign-in refused', message: decision.reason }, 'account_refused');
-    }
-
+    const decision = await decide(req, res, verified, callback.deepLink, target);
+    const location = decision.redirectTo ?? target.location;
     const identity: SessionIdentity = {
-      ...(decision.identity ?? verified),
+      ...verified,
       ...(decision.accountRef ? { accountRef: decision.accountRef } : {}),
       loginAt: now(),
     };
     const returnTo = await deps.returnTo.consume(req, res).catch(() => undefined);
-    const useReturnTo = target.kind === 'home' && returnTo !== undefined;
+    const useReturnTo = target.kind === 'home' && decision.redirectTo === undefined && returnTo !== undefined;
     const login: PendingLogin = {
       identity,
-      location: useReturnTo ? returnTo : target.location,
-      deepLinkKind: useReturnTo ? 'return_to' : target.kind,
-      codeKey,
+      location: useReturnTo ? returnTo : location,
+      deepLinkKind: useReturnTo ? 'return_to' : decision.redirectTo !== undefined ? 'on_login' : target.kind,
+      codeKey: code.key,
     };
     const signedIn = currentIdentity(req);
     if (signedIn && identityKey(signedIn) !== identityKey(identity)) {
-      await deps.accountSwitch.offer(req, res, signedIn, login);
-      return;
+      return { kind: 'switch', offer: await deps.accountSwitch.offer(req, signedIn, login) };
     }
     await completeLogin(deps, req, res, login);
+    return { kind: 'redirected' };
   };
 
-  /** A code seen before: same browser and identity → its destination; otherwise "no longer valid". */
-  async function handleReplay(req: Request, res: Response, codeKey: string, target: DeepLinkTarget): Promise<void> {
-    const record = await deps.oneTimeStore.get(codeKey).catch(() => undefined);
-    const signedIn = currentIdentity(req);
-    if (signedIn && record === `done:${identityKey(signedIn)}`) {
-      req.log.info({ event: 'login', outcome: 'replay_same_session', installation_id: signedIn.installationId, user_id: signedIn.userId, deep_link: target.kind }, 'code already redeemed by this session; continuing');
-      res.redirect(302, target.location);
-      return;
-    }
-    logLoginFailure(req, 'code_replayed');
-    throw new HttpError(400, LINK_NO_LONGER_VALID, 'code_replayed');
+  /** The default deep-link map, or the vendor's `landing` function when it returns a usable path. */
+  function landingFor(deepLink: DeepLinkParams): DeepLinkTarget {
+    const target = resolveDeepLink(deepLink, deepLinkOptions);
+    if (!config.landing) return target;
+    const custom = config.landing(deepLink, target);
+    if (custom === undefined) return target;
+    const location = typeof custom === 'string' ? (safeLocalPath(custom) ?? allowedUrl(custom, deepLinkOptions)) : undefined;
+    if (location === undefined) return { ...target, warnings: [...target.warnings, 'ignored landing(): not a local path or allow-listed URL'] };
+    return { kind: target.kind, location, warnings: target.warnings };
   }
 
-  /** Maps an exchange failure to the page; releases the code claim when Vercel may not have used it. */
-  async function exchangeFailure(req: Request, error: unknown, codeKey: string): Promise<HttpError> {
+  /** Runs `onLogin`; maps a refusal to `account_refused` and a throw or a malformed answer to `account_hook_failed`. */
+  async function decide(req: Request, res: Response, identity: VercelIdentity, deepLink: DeepLinkParams, landing: DeepLinkTarget): Promise<{ accountRef?: string; redirectTo?: string }> {
+    if (!config.onLogin) return {};
+    const ids = { installation_id: identity.installationId, user_id: identity.userId };
+    let decision: LoginDecision;
+    try {
+      const context: LoginContext = { identity, deepLink: { ...deepLink }, landing, req, res, requestId: String(req.id) };
+      decision = await config.onLogin(context);
+      if (typeof decision !== 'object' || decision === null || typeof decision.allow !== 'boolean') throw new TypeError('onLogin must return { allow: true | false, … }');
+    } catch (error) {
+      logLoginFailure(req, 'account_hook_failed', { ...ids, err: { name: (error as Error)?.name, message: String((error as Error)?.message ?? '').slice(0, 200) } });
+      throw new LoginFailure('account_hook_failed', { retryAfterSeconds: 5 }, { cause: error });
+    }
+    if (!decision.allow) {
+      const reason = typeof decision.reason === 'string' && decision.reason.trim() ? decision.reason.trim().slice(0, MAX_REFUSAL_REASON_LENGTH) : 'Your account cannot use this integration.';
+      logLoginFailure(req, 'account_refused', { ...ids, detail: reason.slice(0, 200) });
+      throw new LoginFailure('account_refused', { userMessage: reason });
+    }
+    const out: { accountRef?: string; redirectTo?: string } = {};
+    if (typeof decision.accountRef === 'string' && decision.accountRef.length > 0) out.accountRef = decision.accountRef.slice(0, MAX_ACCOUNT_REF_LENGTH);
+    if (decision.redirectTo !== undefined) {
+      const location = typeof decision.redirectTo === 'string' ? (safeLocalPath(decision.redirectTo) ?? allowedUrl(decision.redirectTo, deepLinkOptions)) : undefined;
+      if (location !== undefined) out.redirectTo = location;
+      else req.log.warn({ event: 'deep_link', warnings: ['ignored onLogin redirectTo: not a local path or allow-listed URL'] }, 'onLogin redirectTo ignored');
+    }
+    return out;
+  }
+
+  /** Maps an exchange failure to its code; releases the code claim when Vercel may not have used it. */
+  async function exchangeFailure(req: Request, error: unknown, code: RedeemedCode): Promise<LoginFailure> {
+    if (error instanceof VercelApiError && (error.status === 401 || error.status === 403)) {
+      await code.release();
+      req.log.error(
+        { event: 'login', outcome: 'failure', reason: 'client_misconfigured', upstream_status: error.status, upstream_code: error.code },
+        'login failed: Vercel refused our client credentials; check INTEGRATION_CLIENT_ID and INTEGRATION_CLIENT_SECRET (clientId/clientSecret)',
+      );
+      return new LoginFailure('client_misconfigured', {}, { cause: error });
+    }
+    if (error instanceof VercelApiError && error.status === 429) {
+      await code.release();
+      const retryAfterSeconds = Math.min(300, Math.max(1, error.retryAfterSeconds ?? 5));
+      logLoginFailure(req, 'exchange_rate_limited', { upstream_status: 429, retry_after_seconds: retryAfterSeconds });
+      return new LoginFailure('exchange_rate_limited', { retryAfterSeconds }, { cause: error });
+    }
     if (error instanceof VercelApiError && error.status >= 400 && error.status < 500) {
       logLoginFailure(req, 'exchange_rejected', { upstream_status: error.status, upstream_code: error.code });
-      return new HttpError(400, LINK_NO_LONGER_VALID, 'exchange_rejected');
+      return new LoginFailure('exchange_rejected', {}, { cause: error });
     }
-    await deps.oneTimeStore.delete(codeKey).catch(() => undefined);
+    await code.release();
     if (error instanceof VercelUnavailableError && error.reason === 'timeout') {
       logLoginFailure(req, 'exchange_timeout', { timeout_ms: config.http.tokenExchangeTimeoutMs });
-      return new HttpError(504, { title: 'Vercel did not answer in time', message: 'Please open the integration again from your Vercel dashboard in a moment.' }, 'exchange_timeout');
+      return new LoginFailure('exchange_timeout', {}, { cause: error });
     }
     const detail = error instanceof VercelApiError ? { upstream_status: error.status } : error instanceof VercelUnavailableError ? { detail: error.reason } : { err: { name: (error as Error)?.name } };
     logLoginFailure(req, 'exchange_failed', detail);
-    return new HttpError(502, { title: 'Vercel could not complete the sign-in', message: 'Please open the integration again from your Vercel dashboard in a moment.' }, 'exchange_failed');
+    return new LoginFailure('exchange_failed', {}, { cause: error });
   }
+}
+
+/** The callback's query parsed with node:querystring (what express's "simple" parser does), independent of the host app's setting. */
+function rawQuery(req: Request): Record<string, unknown> {
+  const url = req.originalUrl ?? req.url ?? '';
+  const start = url.indexOf('?');
+  if (start === -1) return {};
+  return parseQueryString(url.slice(start + 1)) as Record<string, unknown>;
 }

@@ -1,20 +1,17 @@
 import type { Request, Response } from 'express';
 import type { OneTimeStore } from '../stores/one-time-store';
 import { INSTALLATION_HINT_MAX_AGE_MS, type AuxiliaryCookies } from './cookies';
-import { identityKey, type SessionIdentity } from './identity';
+import type { SessionIdentity } from './identity';
 import { logLoginFailure } from './login-log';
+import { RedeemedCode } from './redeemed-code';
 import { establishSession } from './session';
 
-/**
- * How long a redeemed code is remembered, ms. Longer than any code lifetime Vercel uses, so a
- * replay (refresh, back button) is recognised without calling Vercel (RFC 9700 §4.2.4 one-time use).
- */
-export const REDEEMED_CODE_TTL_MS = 10 * 60 * 1000;
+export { REDEEMED_CODE_TTL_MS } from './redeemed-code';
 
 /** A verified, allowed login waiting for its session. */
 export interface PendingLogin {
   identity: SessionIdentity;
-  /** Where to land: a path on our origin or an allow-listed URL. */
+  /** Where to land: a path of the host app or an allow-listed URL. */
   location: string;
   /** The deep-link kind, for the log line. */
   deepLinkKind: string;
@@ -22,24 +19,21 @@ export interface PendingLogin {
   codeKey: string;
 }
 
+/** What {@link completeLogin} needs. */
+export interface CompleteLoginDependencies {
+  oneTimeStore: OneTimeStore;
+  cookies: AuxiliaryCookies;
+  /** Adds to the new session before its one write (the CSRF token). */
+  prepareSession?: (req: Request) => void;
+}
+
 /**
  * The last step of every login: a fresh session (new id, identity only, saved before the redirect),
  * the redeemed-code record pointing at this identity (so a refresh lands again), the installation
  * hint cookie, one success log line, and the redirect.
- * @throws HttpError 503 when the session store fails; nothing else is written then.
+ * @throws {@link LoginFailure} `session_store_unavailable` (503) when the session store fails; nothing else is written then.
  */
-export async function completeLogin(
-  deps: {
-    oneTimeStore: OneTimeStore;
-    cookies: AuxiliaryCookies;
-    /** Adds to the new session before its one write (the CSRF token). */
-    prepareSession?: (req: Request) => void;
-  },
-  req: Request,
-  res: Response,
-  login: PendingLogin,
-  status: 302 | 303 = 302,
-): Promise<void> {
+export async function completeLogin(deps: CompleteLoginDependencies, req: Request, res: Response, login: PendingLogin, status: 302 | 303 = 302): Promise<void> {
   const { identity } = login;
   try {
     await establishSession(req, identity, deps.prepareSession);
@@ -47,7 +41,7 @@ export async function completeLogin(
     logLoginFailure(req, 'session_store_unavailable', { installation_id: identity.installationId, user_id: identity.userId });
     throw error;
   }
-  await deps.oneTimeStore.set(login.codeKey, `done:${identityKey(identity)}`, REDEEMED_CODE_TTL_MS).catch(() => undefined);
+  await RedeemedCode.fromKey(deps.oneTimeStore, login.codeKey).markDone(identity);
   res.cookie(deps.cookies.installationHint, identity.installationId, deps.cookies.options(INSTALLATION_HINT_MAX_AGE_MS));
   req.log.info(
     {

@@ -1,6 +1,6 @@
 import { parse as parseCookieHeader } from 'cookie';
 import type { CookieOptions, Request } from 'express';
-import type { Config } from '../config';
+import type { SsoSettings } from '../config/options';
 import { isValidId } from './deep-links';
 
 /** Lifetime of the installation hint cookie, ms (30 days). Not a credential: it only names the installation. */
@@ -19,7 +19,7 @@ export class AuxiliaryCookies {
   readonly installationHint: string;
   readonly returnTo: string;
 
-  constructor(private readonly config: Config) {
+  constructor(private readonly config: Pick<SsoSettings, 'session'>) {
     const prefix = config.session.secureCookies ? '__Host-' : '';
     this.installationHint = `${prefix}sso_installation`;
     this.returnTo = `${prefix}sso_return_to`;

@@ -1,8 +1,8 @@
 import type { Request, RequestHandler } from 'express';
 import 'pino-http';
 import session from 'express-session';
-import type { Config } from '../config';
-import { HttpError } from '../web/http-error';
+import type { SsoSettings } from '../config/options';
+import { LoginFailure } from './errors';
 import type { SessionIdentity } from './identity';
 
 declare module 'express-session' {
@@ -13,12 +13,12 @@ declare module 'express-session' {
 }
 
 /** The session store could not be read or written: 503, nothing half-written. */
-export const SESSION_STORE_UNAVAILABLE = new HttpError(
-  503,
-  { title: 'Sign-in is temporarily unavailable', message: 'Please try again in a moment.' },
-  'session_store_unavailable',
-  { 'Retry-After': '5' },
-);
+export function sessionStoreUnavailable(cause?: unknown): LoginFailure {
+  return new LoginFailure('session_store_unavailable', { retryAfterSeconds: 5 }, { cause });
+}
+
+/** The session settings the session functions read. */
+type SessionSettings = Pick<SsoSettings, 'session'>;
 
 /**
  * express-session configured for this service: server-side store, cookie `HttpOnly`,
@@ -27,7 +27,7 @@ export const SESSION_STORE_UNAVAILABLE = new HttpError(
  * session, and both lifetimes are enforced on the server (the store's TTL for idle, the login time
  * for absolute), so responses need not re-send it. A store failure becomes a 503 (never a 500).
  */
-export function createSessionMiddleware(config: Config, store: session.Store): RequestHandler {
+export function createSessionMiddleware(config: SessionSettings, store: session.Store): RequestHandler {
   const middleware = session({
     name: config.session.cookieName,
     secret: config.session.secrets,
@@ -51,7 +51,7 @@ export function createSessionMiddleware(config: Config, store: session.Store): R
       called = true;
       if (error) {
         req.log?.warn({ event: 'session_store_error', err: { name: (error as Error)?.name } }, 'session store read failed');
-        next(SESSION_STORE_UNAVAILABLE);
+        next(sessionStoreUnavailable(error));
         return;
       }
       next();
@@ -74,7 +74,7 @@ export function createSessionMiddleware(config: Config, store: session.Store): R
  * `touch`, throttled, which never recreates a deleted record). Requests do not write the session: a write racing a
  * sign-out on another request or instance would bring the session back.
  */
-export function enforceSessionLifetimes(config: Config, now: () => number = Date.now): RequestHandler {
+export function enforceSessionLifetimes(config: SessionSettings, now: () => number = Date.now): RequestHandler {
   const absoluteMs = config.session.absoluteTimeoutSeconds * 1000;
   return async (req, res, next) => {
     const identity = req.session?.identity;
@@ -84,8 +84,8 @@ export function enforceSessionLifetimes(config: Config, now: () => number = Date
     try {
       // regenerate, not destroy: the old record is deleted and the request continues with an empty session.
       await new Promise<void>((resolve, reject) => req.session.regenerate((error) => (error ? reject(error) : resolve())));
-    } catch {
-      return next(SESSION_STORE_UNAVAILABLE);
+    } catch (error) {
+      return next(sessionStoreUnavailable(error));
     }
     next();
   };
@@ -100,7 +100,7 @@ export function currentIdentity(req: Request): SessionIdentity | undefined {
  * Starts a fresh session for `identity`: regenerates the session id (no fixation, OWASP ASVS V3.2.1),
  * stores the identity (and whatever `prepare` adds, e.g. the CSRF token, so later requests never
  * need to write the session) and saves it before the caller redirects.
- * @throws {@link HttpError} 503 when the store fails; no session is created.
+ * @throws {@link LoginFailure} `session_store_unavailable` (503) when the store fails; no session is created.
  */
 export async function establishSession(req: Request, identity: SessionIdentity, prepare?: (req: Request) => void): Promise<void> {
   try {
@@ -108,8 +108,8 @@ export async function establishSession(req: Request, identity: SessionIdentity, 
     req.session.identity = identity;
     prepare?.(req);
     await new Promise<void>((resolve, reject) => req.session.save((error) => (error ? reject(error) : resolve())));
-  } catch {
-    throw SESSION_STORE_UNAVAILABLE;
+  } catch (error) {
+    throw sessionStoreUnavailable(error);
   }
 }
 

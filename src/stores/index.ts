@@ -4,7 +4,7 @@ import type { Store as RateLimitStore } from 'express-rate-limit';
 import type { Logger } from 'pino';
 import type { RedisReply } from 'rate-limit-redis';
 import { RecoveringRedisRateLimitStore } from './rate-limit-store';
-import type { Config } from '../config';
+import type { SsoSettings } from '../config/options';
 import { MemoryOneTimeStore, RedisOneTimeStore, type OneTimeStore } from './one-time-store';
 import { createRedisClient, type RedisClient } from './redis-client';
 import { createMemorySessionStore } from './session-store';
@@ -27,8 +27,15 @@ export interface Stores {
   close(): Promise<void>;
 }
 
-/** Builds the stores for `config`. Redis connects in the background; an outage never throws here. */
-export function createStores(config: Config, logger: Logger): Stores {
+/** The settings the stores read. */
+export type StoreSettings = Pick<SsoSettings, 'session' | 'redis'>;
+
+/**
+ * Builds the stores for `config`: Redis when `config.redis` has a `url` (the client is created and
+ * owned here) or a `client` (the caller's, never closed here), memory otherwise. Redis connects in
+ * the background; an outage never throws here.
+ */
+export function createStores(config: StoreSettings, logger: Logger): Stores {
   const idleMs = config.session.idleTimeoutSeconds * 1000;
   // A touch extends a session's TTL; once per 1/20 of the idle lifetime (at most a minute) is plenty.
   const touchIntervalMs = Math.min(60_000, Math.floor(idleMs / 20));
@@ -46,7 +53,10 @@ export function createStores(config: Config, logger: Logger): Stores {
     };
   }
   const { keyPrefix } = config.redis;
-  const client: RedisClient = createRedisClient({ url: config.redis.url, commandTimeoutMs: config.redis.commandTimeoutMs, logger });
+  const ownClient = config.redis.client === undefined;
+  const client: RedisClient = config.redis.client
+    ? (config.redis.client as unknown as RedisClient)
+    : createRedisClient({ url: config.redis.url!, commandTimeoutMs: config.redis.commandTimeoutMs, logger });
   const idleSeconds = config.session.idleTimeoutSeconds;
   const absoluteMs = config.session.absoluteTimeoutSeconds * 1000;
   const timeoutMs = config.redis.commandTimeoutMs;
@@ -78,6 +88,7 @@ export function createStores(config: Config, logger: Logger): Stores {
       }
     },
     close: async () => {
+      if (!ownClient) return;
       try {
         await client.close();
       } catch {

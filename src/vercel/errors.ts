@@ -12,6 +12,8 @@ export class VercelApiError extends Error {
     readonly code: string | undefined,
     /** Vercel's `error.message`, when the body had one. Never shown to users. */
     readonly apiMessage: string | undefined,
+    /** `Retry-After` of a 429/503 answer, in seconds (RFC 9110 §10.2.3; delta-seconds or an HTTP date). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(`Vercel API answered ${status}${code ? ` (${code})` : ''}`);
     this.name = 'VercelApiError';
@@ -30,4 +32,17 @@ export class VercelUnavailableError extends Error {
     super(`Vercel API unavailable (${reason}): ${detail}`);
     this.name = 'VercelUnavailableError';
   }
+}
+
+/**
+ * Parses a `Retry-After` header (RFC 9110 §10.2.3): delta-seconds or an HTTP date.
+ * @returns whole seconds from `nowMs` (at least 0), or undefined when absent or malformed.
+ */
+export function parseRetryAfter(value: string | null | undefined, nowMs: number = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d{1,9}$/.test(trimmed)) return Number(trimmed);
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, Math.ceil((date - nowMs) / 1000));
 }

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { VercelApiError, VercelUnavailableError } from './errors';
+import { parseRetryAfter, VercelApiError, VercelUnavailableError } from './errors';
 
 /** Sent on every request so Vercel can tell our traffic apart. */
 export const USER_AGENT = 'vercel-marketplace-sso/0.1 (+https://github.com/vercel-marketplace-sso)';
@@ -104,7 +104,7 @@ export async function requestJson<T>(options: RequestJsonOptions<T>): Promise<T>
   }
   if (!response.ok) {
     const { code, message } = errorBodySchema.parse(safeJson(text));
-    throw new VercelApiError(response.status, code, message);
+    throw new VercelApiError(response.status, code, message, parseRetryAfter(response.headers.get('retry-after')));
   }
   const json = safeJson(text);
   if (json === undefined) throw new VercelUnavailableError('malformed_response', 'body is not JSON');

@@ -1,7 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import { rateLimit, type RateLimitInfo, type Store } from 'express-rate-limit';
 import type { Logger } from 'pino';
-import { HttpError } from './http-error';
+import { LoginFailure } from '../flow/errors';
 
 /** Options of {@link createRateLimit}. */
 export interface RateLimitOptions {
@@ -44,14 +44,7 @@ export function createRateLimit(options: RateLimitOptions): RequestHandler {
       const resetTime = (req as Request & { rateLimit?: RateLimitInfo }).rateLimit?.resetTime;
       const retryAfter = Math.max(1, Math.ceil(((resetTime?.getTime() ?? Date.now() + limiterOptions.windowMs) - Date.now()) / 1000));
       req.log?.warn({ event: 'rate_limited', path: req.path }, 'rate limit exceeded');
-      next(
-        new HttpError(
-          429,
-          { title: 'Too many requests', message: `Please wait ${retryAfter} seconds and try again.` },
-          'rate_limited',
-          { 'Retry-After': String(retryAfter) },
-        ),
-      );
+      next(new LoginFailure('rate_limited', { retryAfterSeconds: retryAfter }));
     },
   });
 }

@@ -1,9 +1,8 @@
 import request from 'supertest';
 import type session from 'express-session';
-import { createApp } from '../../src/web/app';
 import { createLogger } from '../../src/web/logger';
 import { createMemorySessionStore } from '../../src/stores/session-store';
-import { ACME, cookieLine, PUBLIC_URL, setCookies, startHarness, type Harness } from '../support/harness';
+import { ACME, buildApp, cookieLine, PUBLIC_URL, setCookies, startHarness, type Harness } from '../support/harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -63,7 +62,7 @@ describe('session safety', () => {
       },
     });
     const stores = { kind: 'memory' as const, sessionStore: slow, oneTimeStore: h.sso.oneTimeStore, rateLimitStore: () => undefined, ping: async () => true, close: async () => (inner as unknown as { stopInterval(): void }).stopInterval() };
-    const app = createApp({ config: h.config, logger: createLogger('silent'), verifier: h.sso.verifier, stores }).app;
+    const app = buildApp(h.config, createLogger('silent'), { verifier: h.sso.verifier, stores }).app;
     const started = Date.now();
     const response = await request(app).get(h.callbackPath()).expect(302);
     expect(Date.now() - started).toBeGreaterThanOrEqual(290); // the redirect waited for the save

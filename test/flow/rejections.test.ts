@@ -1,7 +1,6 @@
 import request from 'supertest';
-import { createApp, type AppDependencies } from '../../src/web/app';
 import { createLogger } from '../../src/web/logger';
-import { ACME, CLIENT_SECRET, cookieLine, startHarness, type Harness } from '../support/harness';
+import { ACME, buildApp, CLIENT_SECRET, cookieLine, startHarness, type AppDependencies, type Harness } from '../support/harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -25,8 +24,8 @@ afterEach(() => {
 });
 
 /** Another backend on the same emulator and log capture, with some dependencies replaced (a cold JWKS cache by default). */
-function variantApp(deps: Partial<AppDependencies>) {
-  return createApp({ config: h.config, logger: createLogger('info', h.logs), ...deps }).app;
+function variantApp(deps: AppDependencies) {
+  return buildApp(h.config, createLogger('info', h.logs), deps).app;
 }
 
 /** A fresh code's callback path, remembering its code and state as secrets. */
@@ -175,8 +174,7 @@ describe('token endpoint failures', () => {
   });
 
   test('a refused connection gives a 502 page', async () => {
-    const config = { ...h.config, vercel: { ...h.config.vercel, apiUrl: new URL('http://127.0.0.1:9') } };
-    const app = variantApp({ config, verifier: h.sso.verifier });
+    const app = variantApp({ verifier: h.sso.verifier, options: { vercel: { ...h.config.options.vercel, apiUrl: 'http://127.0.0.1:9' } } });
     const response = await request(app).get(freshCallback());
     await expectRefused(response, 502, 'exchange_failed', 'Vercel could not complete the sign-in');
     expect(h.logs.logins()[0]).toMatchObject({ detail: 'network' });
@@ -262,7 +260,7 @@ describe('the vendor account hook', () => {
   test('a refusal shows the reason (escaped) with 403 and creates no session', async () => {
     const app = variantApp({
       verifier: h.sso.verifier,
-      resolveAccount: async (identity) => (identity.role === 'USER' ? { allow: false, reason: 'Viewers <b>cannot</b> use this plan.' } : { allow: true, accountRef: 'acct_42' }),
+      options: { onLogin: async ({ identity }) => (identity.role === 'USER' ? { allow: false, reason: 'Viewers <b>cannot</b> use this plan.' } : { allow: true, accountRef: 'acct_42' }) },
     });
     const refused = await request(app).get(freshCallback({}, ACME.user));
     await expectRefused(refused, 403, 'account_refused', 'Viewers &lt;b&gt;cannot&lt;/b&gt; use this plan.');
@@ -276,8 +274,10 @@ describe('the vendor account hook', () => {
   test('a hook that throws gives a 503 page and no session', async () => {
     const app = variantApp({
       verifier: h.sso.verifier,
-      resolveAccount: async () => {
-        throw new Error('database down');
+      options: {
+        onLogin: async () => {
+          throw new Error('database down');
+        },
       },
     });
     const response = await request(app).get(freshCallback());

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { loadConfig } from '../../src/config';
 import { createStores, type Stores } from '../../src/stores';
-import { createApp } from '../../src/web/app';
+import { buildApp } from '../support/harness';
 import { createLogger } from '../../src/web/logger';
 import { CLIENT_ID, CLIENT_SECRET, PUBLIC_URL, SESSION_SECRET } from '../support/harness';
 import { LogCapture } from '../support/log-capture';
@@ -31,7 +31,7 @@ describeWithRedis('rate limits shared through Redis', () => {
       const logger = createLogger('info', new LogCapture());
       const s = createStores(config, logger);
       stores.push(s);
-      return createApp({ config, logger, stores: s }).app;
+      return buildApp(config, logger, { stores: s }).app;
     });
     for (const s of stores) for (let i = 0; i < 50 && !(await s.ping()); i += 1) await new Promise((r) => setTimeout(r, 50));
 

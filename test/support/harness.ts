@@ -2,8 +2,58 @@ import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { loadConfig, type Config } from '../../src/config';
 import { createEmulator, type Emulator } from '../../src/emulator';
-import { createApp, type AppDependencies, type SsoApp } from '../../src/web/app';
+import type { Express } from 'express';
+import type session from 'express-session';
+import type { Logger } from 'pino';
+import { parseVercelSsoOptions, type VercelSsoOptions } from '../../src/config/options';
+import { IdTokenVerifier } from '../../src/flow/id-token';
+import { createApp } from '../../src/server/app';
+import { createStores, type Stores } from '../../src/stores';
+import type { OneTimeStore } from '../../src/stores/one-time-store';
 import { createLogger } from '../../src/web/logger';
+import { assembleVercelSso, type VercelSso } from '../../src/web/vercel-sso';
+
+/** The reference app as the tests build it, with the long-lived parts exposed. */
+export interface SsoApp {
+  app: Express;
+  sso: VercelSso;
+  verifier: IdTokenVerifier;
+  stores: Stores;
+  sessionStore: session.Store;
+  oneTimeStore: OneTimeStore;
+}
+
+/** What tests may replace when building the reference app. */
+export interface AppDependencies {
+  /** Sessions, one-time records and rate-limit counters; default: built from the config. */
+  stores?: Stores;
+  /** Share a verifier (one JWKS cache) between apps; default: a new one. */
+  verifier?: IdTokenVerifier;
+  /** Extra library options (onLogin, now, landing, …). */
+  options?: Partial<VercelSsoOptions>;
+}
+
+/** Builds the reference app for `config` the way `createApp` does, with test-supplied parts. */
+export function buildApp(config: Config, logger: Logger, deps: AppDependencies = {}): SsoApp {
+  const settings = parseVercelSsoOptions({ ...config.options, logger, ...deps.options });
+  const stores = deps.stores ?? createStores(settings, logger);
+  const verifier =
+    deps.verifier ??
+    new IdTokenVerifier({
+      issuer: settings.vercel.issuer,
+      audience: settings.integration.clientId,
+      ...(settings.vercel.jwksUrl ? { jwksUrl: settings.vercel.jwksUrl } : {}),
+      algorithms: settings.idToken.algorithms,
+      clockToleranceSeconds: settings.idToken.clockToleranceSeconds,
+      maxAgeSeconds: settings.idToken.maxAgeSeconds,
+      timeoutMs: settings.http.jwksTimeoutMs,
+      cooldownMs: settings.http.jwksCooldownMs,
+      cacheMaxAgeMs: settings.http.jwksCacheMaxAgeMs,
+    });
+  const sso = assembleVercelSso(settings, { stores, verifier });
+  const { app } = createApp({ config, logger, sso });
+  return { app, sso, verifier, stores, sessionStore: stores.sessionStore, oneTimeStore: stores.oneTimeStore };
+}
 import { LogCapture } from './log-capture';
 
 export const CLIENT_ID = 'oac_test0000000000000000000';
@@ -40,7 +90,7 @@ export interface Harness {
  * Starts the emulator on an ephemeral port and builds a backend whose Vercel API, issuer and
  * SSO origin are the emulator. `env` overrides environment variables; `deps` overrides app dependencies.
  */
-export async function startHarness(env: Record<string, string> = {}, deps: Partial<AppDependencies> = {}): Promise<Harness> {
+export async function startHarness(env: Record<string, string> = {}, deps: AppDependencies = {}): Promise<Harness> {
   const emulator = await createEmulator({
     integration: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, slug: SLUG, name: 'Acme Provider', redirectLoginUrl: `${PUBLIC_URL}/callback` },
   });
@@ -64,7 +114,7 @@ export async function startHarness(env: Record<string, string> = {}, deps: Parti
     ...env,
   });
   const logs = new LogCapture();
-  const sso = createApp({ config, logger: createLogger(config.logLevel, logs), ...deps });
+  const sso = buildApp(config, createLogger(config.logLevel, logs), deps);
 
   const harness: Harness = {
     emulator,

@@ -5,7 +5,7 @@ import { ACME, cookieLine, SLUG, startHarness, type Harness } from '../support/h
 let clock = Date.now();
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ SESSION_IDLE_TIMEOUT_SECONDS: '600', SESSION_ABSOLUTE_TIMEOUT_SECONDS: '3600' }, { now: () => clock });
+  h = await startHarness({ SESSION_IDLE_TIMEOUT_SECONDS: '600', SESSION_ABSOLUTE_TIMEOUT_SECONDS: '3600' }, { options: { now: () => clock } });
 });
 afterAll(() => h.close());
 beforeEach(() => {

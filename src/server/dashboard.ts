@@ -1,15 +1,14 @@
 import { Router, type Request, type RequestHandler } from 'express';
-import { DASHBOARD_SECTIONS, isValidId } from '../flow/deep-links';
-import { HttpError } from './http-error';
-import { requireAdmin } from './require-session';
+import { DASHBOARD_SECTIONS, isValidId, type VercelSso } from '../index';
 
 /**
  * The provider dashboard: placeholder pages a vendor replaces with their own. Each deep-link kind of
- * `src/flow/deep-links.ts` lands on one of these. All need a session (`signedIn`: `requireSession` and the CSRF token);
+ * `src/flow/deep-links.ts` lands on one of these. All need a session (`sso.requireUser()`);
  * `USER` identities see read-only pages, and the example admin action refuses them with 403.
  */
-export function dashboardRouter(signedIn: RequestHandler[], csrfProtection: RequestHandler): Router {
+export function dashboardRouter(sso: VercelSso, formBody: RequestHandler): Router {
   const router = Router();
+  const signedIn = [sso.requireUser()];
   // The guard goes on each route (not router.use) so unknown paths stay 404s for everyone.
 
   router.get('/', ...signedIn, (_req, res) => {
@@ -27,7 +26,7 @@ export function dashboardRouter(signedIn: RequestHandler[], csrfProtection: Requ
     res.render('page', { title: `${label(section)} · ${resourceId}`, kind: section, id: resourceId, resourceId });
   });
 
-  router.post('/resources/:resourceId/rotate-secret', ...signedIn, csrfProtection, requireAdmin, (req, res) => {
+  router.post('/resources/:resourceId/rotate-secret', formBody, sso.requireUser({ role: 'ADMIN', csrf: true }), (req, res) => {
     const resourceId = idParam(req, 'resourceId');
     req.log.info({ event: 'admin_action', action: 'rotate_secret', resource_id: resourceId, installation_id: res.locals.identity.installationId, user_id: res.locals.identity.userId }, 'admin action');
     res.render('page', { title: `Resource ${resourceId}`, kind: 'resource', id: resourceId, resourceId, notice: 'The resource secret was rotated (placeholder action).' });
@@ -70,16 +69,20 @@ export function dashboardRouter(signedIn: RequestHandler[], csrfProtection: Requ
 
 function idParam(req: Request, name: string): string {
   const value = req.params[name];
-  if (typeof value !== 'string' || !isValidId(value)) throw new HttpError(404, { title: 'Page not found', message: 'There is nothing at this address.' }, 'malformed_id');
+  if (typeof value !== 'string' || !isValidId(value)) throw notFound('malformed_id');
   return value;
 }
 
 function sectionParam(req: Request): string {
   const value = req.params.section;
-  if (!DASHBOARD_SECTIONS.some((s) => s === value)) throw new HttpError(404, { title: 'Page not found', message: 'There is nothing at this address.' }, 'unknown_section');
+  if (!DASHBOARD_SECTIONS.some((s) => s === value)) throw notFound('unknown_section');
   return value as string;
 }
 
 function label(section: string): string {
   return section.charAt(0).toUpperCase() + section.slice(1);
+}
+
+function notFound(type: string): Error {
+  return Object.assign(new Error('not found'), { status: 404, type });
 }

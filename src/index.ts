@@ -1,0 +1,35 @@
+/**
+ * vercel-marketplace-sso: "Open in <Provider>" sign-in for Vercel Marketplace integrations.
+ *
+ * The public face of the package. Everything a vendor imports comes from here (or from
+ * `vercel-marketplace-sso/emulator` for the local Vercel emulator).
+ *
+ * @example
+ * ```ts
+ * import express from 'express';
+ * import { createVercelSso } from 'vercel-marketplace-sso';
+ *
+ * const app = express();
+ * const sso = createVercelSso({ clientId, clientSecret, publicUrl, sessionSecret });
+ * app.use('/vercel', sso.router);
+ * app.get('/dashboard', sso.requireUser(), (req, res) => res.json(sso.identity(req)));
+ * app.post('/admin', sso.requireUser({ role: 'ADMIN' }), (req, res) => res.send('ok'));
+ * ```
+ * @packageDocumentation
+ */
+export { createVercelSso, type RequireUserOptions, type VercelSso, type VercelSsoReadiness } from './web/vercel-sso';
+export {
+  parseVercelSsoOptions,
+  vercelSsoOptionsSchema,
+  VercelSsoOptionsError,
+  type LoginContext,
+  type LoginDecision,
+  type PageContext,
+  type PageKind,
+  type SsoSettings,
+  type VercelSsoOptions,
+} from './config/options';
+export { LOGIN_FAILURE_CODES, LOGIN_FAILURE_STATUS, LoginFailure, type LoginFailureCode, type LoginFailureDetails } from './flow/errors';
+export type { SessionIdentity, VercelIdentity, VercelRole } from './flow/identity';
+export { DASHBOARD_SECTIONS, DEEP_LINK_PARAMS, isValidId, resolveDeepLink, type DeepLinkKind, type DeepLinkOptions, type DeepLinkParams, type DeepLinkTarget } from './flow/deep-links';
+export { helmetOptions } from './web/security-headers';

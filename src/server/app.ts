@@ -1,0 +1,107 @@
+import path from 'node:path';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import { createVercelSso, helmetOptions, type VercelSso, type VercelSsoOptions } from '../index';
+import { createHttpLogger } from '../web/logger';
+import { dashboardRouter } from './dashboard';
+import { errorHandler, notFound } from './error-handler';
+import { useEtaViews } from './views';
+
+/** What {@link createApp} needs. */
+export interface AppDependencies {
+  config: Config;
+  logger: Logger;
+  /** Extra library options (e.g. `onLogin`, `now`), merged over the ones the environment gave. */
+  options?: Partial<VercelSsoOptions>;
+  /** A prebuilt library instance (tests with their own stores); default: `createVercelSso` from `config.options`. */
+  sso?: VercelSso;
+}
+
+/** The assembled reference service. */
+export interface ReferenceApp {
+  app: Express;
+  sso: VercelSso;
+}
+
+/** Upper bound on POST bodies of the service's own forms (the admin action carries a CSRF token only). */
+export const FORM_BODY_LIMIT = '4kb';
+
+/**
+ * The reference service's composition root: one app, built from the public face like any vendor
+ * would. Settings a host app owns are set here (trust proxy, the query parser, the view engine,
+ * request logging, helmet for every page, `/static`), then `sso.router` at `/`, the placeholder
+ * provider dashboard guarded by `sso.requireUser()`, `/api/session`, `/healthz` (liveness),
+ * `/readyz` (readiness: the session store answers and the issuer's keys are reachable or cached),
+ * and a final 404. Does not listen.
+ */
+export function createApp(deps: AppDependencies): ReferenceApp {
+  const { config } = deps;
+  const sso = deps.sso ?? createVercelSso({ ...config.options, logger: deps.logger, ...deps.options });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.set('query parser', 'simple');
+  useEtaViews(app, config.env === 'production');
+  app.locals.productName = config.productName;
+  app.locals.ssoBase = '';
+  app.locals.assetBase = '/static';
+
+  app.use(createHttpLogger(deps.logger, config.trustProxy !== false));
+  app.use(helmet(helmetOptions(config)));
+  app.use((req, res, next) => {
+    res.locals.requestId = String(req.id);
+    next();
+  });
+  app.use('/static', express.static(path.resolve(__dirname, '..', '..', 'public'), { index: false, fallthrough: false, maxAge: '1h' }));
+  app.get('/favicon.ico', (_req, res) => {
+    res.redirect(301, '/static/favicon.svg');
+  });
+  app.get('/healthz', (_req, res) => {
+    res.set('Cache-Control', 'no-store').json({ status: 'ok' });
+  });
+  app.get('/readyz', async (req, res) => {
+    const { sessionStore, issuerKeys } = await sso.ready();
+    const ready = sessionStore && issuerKeys;
+    if (!ready) req.log.warn({ event: 'not_ready', session_store: sessionStore, issuer_keys: issuerKeys }, 'not ready');
+    res
+      .status(ready ? 200 : 503)
+      .set('Cache-Control', 'no-store')
+      .json({
+        status: ready ? 'ready' : 'not_ready',
+        checks: { session_store: sessionStore ? 'ok' : 'unavailable', issuer_keys: issuerKeys ? 'ok' : 'unavailable' },
+      });
+  });
+
+  app.use(sso.router);
+
+  app.get('/api/session', sso.optionalUser(), (req, res) => {
+    res.set('Cache-Control', 'no-store');
+    const identity = sso.identity(req);
+    if (!identity) {
+      res.status(401).json({ error: { code: 'no_session', message: 'Not signed in.' }, request_id: String(req.id) });
+      return;
+    }
+    res.json({
+      installation_id: identity.installationId,
+      account_id: identity.accountId,
+      user_id: identity.userId,
+      sub: identity.subject,
+      user_role: identity.role,
+      user_name: identity.name ?? null,
+      user_email: identity.email ?? null,
+      user_avatar_url: identity.avatarUrl ?? null,
+      account_ref: identity.accountRef ?? null,
+      login_at: new Date(identity.loginAt).toISOString(),
+    });
+  });
+
+  const formBody = express.urlencoded({ extended: false, limit: FORM_BODY_LIMIT, parameterLimit: 20 });
+  app.use(dashboardRouter(sso, formBody));
+
+  app.use(notFound);
+  app.use(errorHandler);
+  return { app, sso };
+}

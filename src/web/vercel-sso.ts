@@ -1,0 +1,403 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { csrfSync } from 'csrf-sync';
+import express, { Router, type ErrorRequestHandler, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import { parseVercelSsoOptions, type SsoSettings, type VercelSsoOptions } from '../config/options';
+import { AccountSwitch } from '../flow/account-switch';
+import { createCallbackFlow } from '../flow/callback';
+import { AuxiliaryCookies } from '../flow/cookies';
+import { LoginFailure } from '../flow/errors';
+import { IdTokenVerifier } from '../flow/id-token';
+import type { SessionIdentity, VercelRole } from '../flow/identity';
+import { ReturnToRecords } from '../flow/return-to';
+import { createSessionMiddleware, destroySession, enforceSessionLifetimes, sessionStoreUnavailable } from '../flow/session';
+import { createStores, type Stores } from '../stores';
+import { createLogger } from './logger';
+import { PageRenderer, toFailureAnswer } from './pages';
+import { createRateLimit } from './rate-limit';
+import { securityHeaders } from './security-headers';
+import { SessionScope } from './session-scope';
+
+/** Upper bound on the router's POST bodies (forms carry a CSRF token and an id only). */
+export const FORM_BODY_LIMIT = '4kb';
+
+/** Options of {@link VercelSso.requireUser}. */
+export interface RequireUserOptions {
+  /** Only this Vercel role may pass (`ADMIN`); others get 403 (VERCEL-SSO.md §2 "always validate the user's role"). */
+  role?: VercelRole;
+  /**
+   * Check the CSRF token (form field `_csrf`, see {@link VercelSso.csrfToken}) on POST/PUT/PATCH/DELETE
+   * (OWASP ASVS V4.2.2). Default false: the session cookie is `SameSite=Lax` already.
+   */
+  csrf?: boolean;
+}
+
+/** Readiness of the library's dependencies (for a `/readyz`). */
+export interface VercelSsoReadiness {
+  /** The session store answers. */
+  sessionStore: boolean;
+  /** Vercel's keys are reachable or cached. */
+  issuerKeys: boolean;
+}
+
+/**
+ * Vercel Marketplace SSO for an Express app: the router that serves the Redirect Login URL and its
+ * companions, and the middleware that guards the host app's routes. Built by {@link createVercelSso}.
+ */
+export interface VercelSso {
+  /**
+   * Mount anywhere (`app.use('/vercel', sso.router)`); the Redirect Login URL is then
+   * `publicUrl + '/vercel' + callbackPath`. Serves `GET {callbackPath}`, `POST /signout`,
+   * `GET /signed-out`, `POST /switch-account`, `POST /switch-account/cancel`, `GET /start`
+   * (provider-initiated sign-in) and `GET /assets/*` (its stylesheet). Every other path falls
+   * through to the host app; nothing app-wide is changed.
+   */
+  readonly router: Router;
+  /** Guards a route: a signed-in user (with `role`, when given) passes; others are sent to sign in or refused. */
+  requireUser(options?: RequireUserOptions): RequestHandler;
+  /** Loads the session when there is one and never refuses; use before {@link identity} on public routes. */
+  optionalUser(): RequestHandler;
+  /** The signed-in identity of `req` after {@link requireUser} or {@link optionalUser}; undefined otherwise. Never a token. */
+  identity(req: Request): SessionIdentity | undefined;
+  /** The CSRF token of the signed-in session (for forms that post to `…/signout` or a `requireUser({ csrf: true })` route). */
+  csrfToken(req: Request): string | undefined;
+  /** Whether the session store and Vercel's keys are usable now. Never throws. */
+  ready(): Promise<VercelSsoReadiness>;
+  /** Releases timers and connections the library opened (not a Redis client you passed in). */
+  close(): Promise<void>;
+}
+
+/** @internal Parts tests and the reference service may supply instead of the defaults. */
+export interface VercelSsoParts {
+  stores?: Stores;
+  verifier?: IdTokenVerifier;
+}
+
+/**
+ * Creates Vercel Marketplace SSO for an Express app. Validates `options` at once.
+ * @throws {@link VercelSsoOptionsError} (`code` `ERR_VERCEL_SSO_OPTIONS`) naming every bad option.
+ * @example
+ * ```ts
+ * import express from 'express';
+ * import { createVercelSso } from 'vercel-marketplace-sso';
+ *
+ * const app = express();
+ * const sso = createVercelSso({
+ *   clientId: process.env.INTEGRATION_CLIENT_ID!,
+ *   clientSecret: process.env.INTEGRATION_CLIENT_SECRET!,
+ *   publicUrl: 'https://app.example.com',
+ *   sessionSecret: process.env.SESSION_SECRET!,
+ *   onLogin: async ({ identity }) => ({ allow: true, accountRef: await findOrCreateOrg(identity) }),
+ * });
+ * app.use('/vercel', sso.router); // Redirect Login URL: https://app.example.com/vercel/callback
+ * app.get('/dashboard', sso.requireUser(), (req, res) => res.json(sso.identity(req)));
+ * ```
+ */
+export function createVercelSso(options: VercelSsoOptions): VercelSso {
+  return assembleVercelSso(parseVercelSsoOptions(options));
+}
+
+/** @internal Builds the library from validated settings (shared by {@link createVercelSso} and tests). */
+export function assembleVercelSso(settings: SsoSettings, parts: VercelSsoParts = {}): VercelSso {
+  const logger: Logger = settings.logger ?? createLogger('info');
+  const now = settings.now ?? Date.now;
+  const verifier =
+    parts.verifier ??
+    new IdTokenVerifier({
+      issuer: settings.vercel.issuer,
+      audience: settings.integration.clientId,
+      ...(settings.vercel.jwksUrl ? { jwksUrl: settings.vercel.jwksUrl } : {}),
+      algorithms: settings.idToken.algorithms,
+      clockToleranceSeconds: settings.idToken.clockToleranceSeconds,
+      maxAgeSeconds: settings.idToken.maxAgeSeconds,
+      timeoutMs: settings.http.jwksTimeoutMs,
+      cooldownMs: settings.http.jwksCooldownMs,
+      cacheMaxAgeMs: settings.http.jwksCacheMaxAgeMs,
+    });
+  const stores = parts.stores ?? createStores(settings, logger);
+  if (settings.production && stores.kind === 'memory' && !settings.sessionStore) {
+    logger.warn({ event: 'configuration_warning' }, 'No Redis: sessions, redeemed codes and rate limits are kept in this process only. Run a single instance, or configure Redis (REDIS_URL, or the redis option).');
+  }
+  const sessionStore = settings.sessionStore ?? stores.sessionStore;
+  const { oneTimeStore } = stores;
+  const cookies = new AuxiliaryCookies(settings);
+  const returnTo = new ReturnToRecords(oneTimeStore, cookies);
+  const pages = new PageRenderer({ productName: settings.productName, ...(settings.supportUrl ? { supportUrl: settings.supportUrl } : {}), cache: settings.production, ...(settings.render ? { render: settings.render } : {}) });
+  const scope = new SessionScope([createSessionMiddleware(settings, sessionStore), enforceSessionLifetimes(settings, now)]);
+  const { csrfSynchronisedProtection, generateToken } = csrfSync({
+    getTokenFromRequest: (req) => {
+      const token: unknown = req.body?._csrf;
+      return typeof token === 'string' ? token : undefined;
+    },
+  });
+  const prepareSession = (req: Request) => void generateToken(req);
+  const accountSwitch = new AccountSwitch(oneTimeStore, cookies, prepareSession);
+  const callback = createCallbackFlow({ config: settings, verifier, oneTimeStore, cookies, returnTo, accountSwitch, prepareSession, now });
+
+  const rateWindow = settings.rateLimit.windowSeconds;
+  const callbackLimit = createRateLimit({ windowSeconds: rateWindow, max: settings.rateLimit.callbackMax, store: stores.rateLimitStore('callback'), logger });
+  const signoutLimit = createRateLimit({ windowSeconds: rateWindow, max: settings.rateLimit.signoutMax, store: stores.rateLimitStore('signout'), logger });
+  // Each provider-initiated SSO redirect writes a return-to record: counted per IP like the callback.
+  const ssoRedirectLimit = createRateLimit({ windowSeconds: rateWindow, max: settings.rateLimit.callbackMax, store: stores.rateLimitStore('sso-redirect'), logger });
+  const formBody = express.urlencoded({ extended: false, limit: FORM_BODY_LIMIT, parameterLimit: 20 });
+  const headers = securityHeaders(settings);
+  const ourRoute = Symbol('vercel-sso-route');
+
+  /** Gives requests a request id and a logger when the host app has none (no pino-http). */
+  const context: RequestHandler = (req, res, next) => {
+    (req as Request & { [ourRoute]?: boolean })[ourRoute] = true;
+    ensureRequestContext(req, res, logger);
+    next();
+  };
+  const layoutLocals = (req: Request, res: Response, shadow?: Request): Record<string, unknown> => ({
+    identity: res.locals.identity ?? shadow?.session?.identity,
+    csrfToken: res.locals.csrfToken,
+    ssoBase: req.baseUrl,
+    assetBase: `${req.baseUrl}/assets`,
+  });
+  const fail = (error: unknown, req: Request, res: Response, shadow?: Request): void => {
+    const answer = toFailureAnswer(error);
+    if (answer.unexpected) req.log?.error({ err: error }, 'unhandled error');
+    else if (!(error instanceof LoginFailure)) req.log?.info({ reason: answer.code, status: answer.status }, 'request refused');
+    res.set(answer.headers);
+    res.set('Cache-Control', 'no-store');
+    pages.send(req, res, { kind: answer.kind, status: answer.status, title: answer.page.title, message: answer.page.message, code: answer.code, data: answer.data }, layoutLocals(req, res, shadow));
+  };
+  /** Wraps an async route step: our session loaded, errors rendered as our pages. */
+  const withSession =
+    (handler: (shadow: Request, req: Request, res: Response) => Promise<void> | void): RequestHandler =>
+    async (req, res) => {
+      let shadow: Request | undefined;
+      try {
+        shadow = await scope.load(req, res);
+        await handler(shadow, req, res);
+      } catch (error) {
+        if (res.headersSent) return;
+        fail(error, req, res, shadow);
+      }
+    };
+  const csrf: RequestHandler = (req, res, next) => {
+    void scope.load(req, res).then(
+      (shadow) => csrfSynchronisedProtection(shadow, res, next),
+      (error: unknown) => next(error),
+    );
+  };
+
+  const router = Router();
+  router.use('/assets', context, express.static(path.resolve(__dirname, '..', '..', 'public'), { index: false, fallthrough: false, maxAge: '1h' }));
+
+  router.get(
+    settings.callbackPath,
+    context,
+    headers,
+    (_req, res, next) => {
+      res.set('Cache-Control', 'no-store');
+      res.set('Referrer-Policy', 'no-referrer');
+      next();
+    },
+    callbackLimit,
+    withSession(async (shadow, req, res) => {
+      const outcome = await callback(shadow, res);
+      if (outcome.kind === 'switch') {
+        res.locals.identity = outcome.offer.current;
+        res.locals.csrfToken = generateToken(shadow);
+        const { current, next, switchId, location } = outcome.offer;
+        pages.send(req, res, { kind: 'switch-account', status: 200, title: 'Switch account?', message: 'You are signed in as another user.', data: { current, next, switchId, location, csrfToken: res.locals.csrfToken } }, layoutLocals(req, res, shadow));
+      }
+    }),
+  );
+
+  router.post(
+    '/switch-account',
+    context,
+    headers,
+    callbackLimit,
+    formBody,
+    csrf,
+    withSession(async (shadow, _req, res) => {
+      res.set('Cache-Control', 'no-store');
+      await accountSwitch.confirm(shadow, res);
+    }),
+  );
+
+  router.post(
+    '/switch-account/cancel',
+    context,
+    headers,
+    callbackLimit,
+    formBody,
+    csrf,
+    withSession(async (shadow, _req, res) => {
+      await accountSwitch.cancel(shadow);
+      res.redirect(303, '/');
+    }),
+  );
+
+  router.post(
+    '/signout',
+    context,
+    headers,
+    signoutLimit,
+    formBody,
+    csrf,
+    withSession(async (shadow, req, res) => {
+      const identity = shadow.session?.identity;
+      try {
+        await destroySession(shadow);
+      } catch (error) {
+        throw sessionStoreUnavailable(error);
+      }
+      res.clearCookie(settings.session.cookieName, cookies.options());
+      res.clearCookie(cookies.installationHint, cookies.options());
+      req.log.info({ event: 'signout', installation_id: identity?.installationId, user_id: identity?.userId }, 'signed out');
+      res.redirect(303, `${req.baseUrl}/signed-out`);
+    }),
+  );
+
+  router.get('/signed-out', context, headers, (req, res) => {
+    res.set('Cache-Control', 'no-store');
+    pages.send(req, res, { kind: 'signed-out', status: 200, title: 'Signed out', message: 'To sign in again, open the integration from your Vercel dashboard.', data: {} }, layoutLocals(req, res));
+  });
+
+  router.get(
+    '/start',
+    context,
+    headers,
+    ssoRedirectLimit,
+    withSession(async (shadow, req, res) => {
+      res.set('Cache-Control', 'no-store');
+      if (shadow.session?.identity) {
+        res.redirect(302, localTarget(req.query.rd) ?? '/');
+        return;
+      }
+      if (!(await startProviderSso(shadow, res, localTarget(req.query.rd) ?? '/'))) throw new LoginFailure('no_session');
+    }),
+  );
+
+  // Errors raised inside our routes (body parser, CSRF, rate limit) become our pages; anything
+  // else belongs to the host app and passes on untouched.
+  const routeErrors: ErrorRequestHandler = (error: unknown, req, res, next) => {
+    if (!(req as Request & { [ourRoute]?: boolean })[ourRoute] || res.headersSent) {
+      next(error);
+      return;
+    }
+    fail(error, req, res, scope.peek(req));
+  };
+  router.use(routeErrors);
+
+  /** Redirects to provider-initiated SSO (VERCEL-SSO.md §3) when the installation is known; remembers where to return. */
+  async function startProviderSso(shadow: Request, res: Response, returnPath: string): Promise<boolean> {
+    const installationId = cookies.readInstallationHint(shadow);
+    const slug = settings.integration.slug;
+    if (!installationId || !slug || shadow.method !== 'GET') return false;
+    await returnTo.remember(shadow, res, returnPath);
+    const target = new URL(`/sso/integrations/${encodeURIComponent(slug)}/${encodeURIComponent(installationId)}`, settings.vercel.ssoUrl);
+    shadow.log.info({ event: 'provider_initiated_sso', installation_id: installationId }, 'no session; redirecting to Vercel to sign in again');
+    res.redirect(302, target.href);
+    return true;
+  }
+
+  function requireUser(options: RequireUserOptions = {}): RequestHandler {
+    if (options.role !== undefined && options.role !== 'ADMIN' && options.role !== 'USER') {
+      throw new TypeError(`requireUser({ role }): expected 'ADMIN' or 'USER', got ${JSON.stringify(options.role)}`);
+    }
+    return (req, res, next) => {
+      ensureRequestContext(req, res, logger);
+      res.set('Cache-Control', 'no-store');
+      let shadow: Request | undefined;
+      const refuse = (error: unknown) => {
+        if (!res.headersSent) fail(error, req, res, shadow);
+      };
+      void (async () => {
+        shadow = await scope.load(req, res);
+        const identity: SessionIdentity | undefined = shadow.session?.identity;
+        if (identity) {
+          res.locals.identity = identity;
+          res.locals.csrfToken = generateToken(shadow);
+          res.locals.ssoBase ??= '';
+          if (options.role && identity.role !== options.role) throw new LoginFailure('role_not_allowed');
+          if (options.csrf && !['GET', 'HEAD', 'OPTIONS'].includes(req.method)) {
+            if (req.body === undefined) await runMiddleware(formBody, req, res);
+            await runMiddleware(csrfSynchronisedProtection, shadow, res);
+          }
+          next();
+          return;
+        }
+        if (req.method === 'GET' && settings.integration.slug && cookies.readInstallationHint(shadow)) {
+          await runMiddleware(ssoRedirectLimit, req, res);
+          if (await startProviderSso(shadow, res, req.originalUrl)) return;
+        }
+        throw new LoginFailure('no_session', { sessionExpired: res.locals.sessionExpired === true });
+      })().catch(refuse);
+    };
+  }
+
+  function optionalUser(): RequestHandler {
+    return (req, res, next) => {
+      ensureRequestContext(req, res, logger);
+      scope.load(req, res).then(
+        (shadow) => {
+          const identity = shadow.session?.identity;
+          if (identity) {
+            res.set('Cache-Control', 'no-store');
+            res.locals.identity = identity;
+            res.locals.csrfToken = generateToken(shadow);
+          }
+          next();
+        },
+        (error: unknown) => fail(error, req, res),
+      );
+    };
+  }
+
+  return {
+    router,
+    requireUser,
+    optionalUser,
+    identity: (req) => scope.peek(req)?.session?.identity,
+    csrfToken: (req) => {
+      const shadow = scope.peek(req);
+      return shadow?.session?.identity ? generateToken(shadow) : undefined;
+    },
+    ready: async () => {
+      const [sessionStore, issuerKeys] = await Promise.all([stores.ping(), verifier.keysAvailable()]);
+      return { sessionStore, issuerKeys };
+    },
+    close: () => stores.close(),
+  };
+}
+
+/** A same-origin path from a `rd` query value, or undefined. */
+function localTarget(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length > 512) return undefined;
+  if (!value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\') || /[\u0000-\u001f\u007f\\]/.test(value)) return undefined;
+  const url = new URL(value, 'http://local.invalid');
+  if (url.origin !== 'http://local.invalid' || url.pathname.startsWith('//')) return undefined;
+  return `${url.pathname}${url.search}${url.hash}`;
+}
+
+/** Runs one middleware as a promise (rejects with what it passes to `next`). */
+function runMiddleware(middleware: RequestHandler, req: Request, res: Response): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const next: NextFunction = (error?: unknown) => (error ? reject(error) : resolve());
+    try {
+      const result: unknown = middleware(req, res, next);
+      if (result instanceof Promise) result.catch(reject);
+    } catch (error) {
+      reject(error);
+    }
+  });
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+/** A request id and a child logger on `req` when the host app has none (pino-http provides both). */
+function ensureRequestContext(req: Request, res: Response, logger: Logger): void {
+  if (req.log && req.id !== undefined) return;
+  const id = req.id !== undefined && REQUEST_ID.test(String(req.id)) ? String(req.id) : randomUUID();
+  (req as { id: unknown }).id = id;
+  if (!res.headersSent && !res.getHeader('X-Request-Id')) res.setHeader('X-Request-Id', id);
+  if (!req.log) (req as { log: Logger }).log = logger.child({ req: { id } });
+}
