@@ -22,7 +22,8 @@ export const DEMO_CLIENT_ID = 'oac_demo0000000000000000000';
 /** Integration slug of the demo (provider-initiated SSO URLs). */
 export const DEMO_SLUG = 'acme-provider';
 
-async function main(): Promise<void> {
+/** Starts the emulator and the reference service; runs until SIGINT/SIGTERM. */
+export async function runDemo(): Promise<void> {
   if (process.env.NODE_ENV === 'production') {
     process.stderr.write('npm run demo is a development tool and refuses to run with NODE_ENV=production\n');
     process.exit(1);
@@ -64,7 +65,9 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`demo failed to start: ${(error as Error).message}\n`);
-  process.exit(1);
-});
+if (require.main === module) {
+  runDemo().catch((error: unknown) => {
+    process.stderr.write(`demo failed to start: ${(error as Error).message}\n`);
+    process.exit(1);
+  });
+}

@@ -134,13 +134,27 @@ describe('rate limits', () => {
 describe('token endpoint failures', () => {
   test.each([
     [400, undefined],
-    [403, undefined],
     [404, undefined],
   ])('upstream %i gives the 400 "no longer valid" page', async (status, body) => {
     h.emulator.controls.setFault('token', { kind: 'status', status, ...(body ? { body } : {}) });
     const response = await h.agent().get(freshCallback());
     await expectRefused(response, 400, 'exchange_rejected', 'This sign-in link is no longer valid');
     expect(h.logs.logins()[0]).toMatchObject({ upstream_status: status });
+  });
+
+  test.each([401, 403])('upstream %i (our client credentials refused) gives a 502 "misconfigured" page, an error log naming the variables, and the code back', async (status) => {
+    h.emulator.controls.setFault('token', { kind: 'status', status });
+    const path = freshCallback();
+    const response = await h.agent().get(path);
+    expect(response.status).toBe(502);
+    expect(response.text).toContain('Sign-in is misconfigured');
+    expect(cookieLine(response, 'sso_session')).toBeUndefined();
+    const line = h.logs.logins().find((l) => l.outcome === 'failure')!;
+    expect(line).toMatchObject({ reason: 'client_misconfigured', upstream_status: status, level: 50 });
+    expect(String(line.msg)).toMatch(/INTEGRATION_CLIENT_ID and INTEGRATION_CLIENT_SECRET/);
+    // The code was not used by Vercel: once the credentials are fixed the same link works.
+    h.emulator.controls.clearFaults();
+    await h.agent().get(path).expect(302);
   });
 
   test('a reused code (Vercel says 400) gives the "no longer valid" page', async () => {
