@@ -7,7 +7,8 @@
  * @module
  */
 import { KeyObject } from 'node:crypto';
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
+import type { JWK } from 'jose' with { 'resolution-mode': 'import' };
 
 /** A public JWK as published at `/.well-known/jwks`. */
 export interface PublicSigningJwk extends JWK {

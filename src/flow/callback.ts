@@ -59,9 +59,11 @@ export const MAX_REFUSAL_REASON_LENGTH = 300;
  *  7. already signed in as another user → a {@link SwitchOffer} (login CSRF defence);
  *  8. a fresh session (new id, identity only, saved) → 302 to the landing page.
  * Every outcome writes one `event: "login"` log line with installation and user ids, never a secret.
+ * The returned function takes the request carrying the library's session, the response, and the
+ * host app's own request (what `onLogin` receives; the same object unless the adapter separates them).
  * @throws {@link LoginFailure} for every failure (the adapter renders its page).
  */
-export function createCallbackFlow(deps: CallbackDependencies): (req: Request, res: Response) => Promise<CallbackOutcome> {
+export function createCallbackFlow(deps: CallbackDependencies): (req: Request, res: Response, hostReq?: Request) => Promise<CallbackOutcome> {
   const { config } = deps;
   const now = deps.now ?? Date.now;
   const exchange =
@@ -78,7 +80,7 @@ export function createCallbackFlow(deps: CallbackDependencies): (req: Request, r
       }));
   const deepLinkOptions = { publicOrigin: config.publicUrl.origin, allowedOrigins: config.deepLinks.allowedOrigins };
 
-  return async (req, res) => {
+  return async (req, res, hostReq = req) => {
     if (config.session.secureCookies && !req.secure) {
       // The browser would never get the Secure session cookie: a silent failed login. Usually a
       // proxy terminating TLS without `trust proxy`, or one that does not send X-Forwarded-Proto.
@@ -145,7 +147,7 @@ export function createCallbackFlow(deps: CallbackDependencies): (req: Request, r
       throw error;
     }
 
-    const decision = await decide(req, res, verified, callback.deepLink, target);
+    const decision = await decide(req, hostReq, res, verified, callback.deepLink, target);
     const location = decision.redirectTo ?? target.location;
     const identity: SessionIdentity = {
       ...verified,
@@ -180,12 +182,12 @@ export function createCallbackFlow(deps: CallbackDependencies): (req: Request, r
   }
 
   /** Runs `onLogin`; maps a refusal to `account_refused` and a throw or a malformed answer to `account_hook_failed`. */
-  async function decide(req: Request, res: Response, identity: VercelIdentity, deepLink: DeepLinkParams, landing: DeepLinkTarget): Promise<{ accountRef?: string; redirectTo?: string }> {
+  async function decide(req: Request, hostReq: Request, res: Response, identity: VercelIdentity, deepLink: DeepLinkParams, landing: DeepLinkTarget): Promise<{ accountRef?: string; redirectTo?: string }> {
     if (!config.onLogin) return {};
     const ids = { installation_id: identity.installationId, user_id: identity.userId };
     let decision: LoginDecision;
     try {
-      const context: LoginContext = { identity, deepLink: { ...deepLink }, landing, req, res, requestId: String(req.id) };
+      const context: LoginContext = { identity, deepLink: { ...deepLink }, landing, req: hostReq, res, requestId: String(req.id) };
       decision = await config.onLogin(context);
       if (typeof decision !== 'object' || decision === null || typeof decision.allow !== 'boolean') throw new TypeError('onLogin must return { allow: true | false, … }');
     } catch (error) {

@@ -199,7 +199,7 @@ export function assembleVercelSso(settings: SsoSettings, parts: VercelSsoParts =
     },
     callbackLimit,
     withSession(async (shadow, req, res) => {
-      const outcome = await callback(shadow, res);
+      const outcome = await callback(shadow, res, req);
       if (outcome.kind === 'switch') {
         res.locals.identity = outcome.offer.current;
         res.locals.csrfToken = generateToken(shadow);
