@@ -24,6 +24,7 @@ beforeAll(async () => {
   writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'vendor-app', private: true }));
   await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', `./${filename}`, '@types/node@20.19.43', 'typescript@5.9.3'], { cwd: dir });
   cpSync(path.join(__dirname, 'fixtures'), dir, { recursive: true });
+  cpSync(path.join(ROOT, 'examples', 'express-app', 'app.js'), path.join(dir, 'example-app.js'));
 });
 
 afterAll(() => {
@@ -109,6 +110,20 @@ test('a TypeScript vendor app type-checks against the shipped .d.ts (node16 reso
   writeFileSync(path.join(dir, 'wrong.ts'), "import { createVercelSso } from 'vercel-marketplace-sso';\ncreateVercelSso({ clientId: 'x', clientSecret: 'y', publicUrl: 'https://a.example', sessionSecret: 'z', sessionSecrett: 1 });\n");
   writeFileSync(path.join(dir, 'tsconfig.wrong.json'), JSON.stringify({ extends: './tsconfig.consumer.json', files: ['wrong.ts'] }));
   await expect(run(process.execPath, [tsc, '-p', 'tsconfig.wrong.json'], { cwd: dir })).rejects.toMatchObject({ stdout: expect.stringContaining('sessionSecrett') });
+});
+
+test('examples/express-app works from the package: its pages, its 404, sign-in onto its pages, roles', async () => {
+  const { stdout } = await run(process.execPath, ['example.cjs'], { cwd: dir });
+  const out = JSON.parse(stdout.trim()) as Record<string, Observation>;
+  expect(out.pricing!.status).toBe(200);
+  expect(out.missing).toMatchObject({ status: 404, text: expect.stringContaining('Vendor Cloud: page not found') });
+  expect(out.appSignedOut!.status).toBe(401);
+  expect(out.deepLink).toMatchObject({ status: 302, location: '/resources/store_1' });
+  expect(out.resource).toMatchObject({ status: 200, text: expect.stringContaining('Resource store_1') });
+  expect(out.app!.text).toMatch(/Hello .+Organisation org_1 · role ADMIN/s);
+  expect(out.adminSettings).toMatchObject({ status: 200, text: 'settings saved' });
+  expect(out.userLogin!.status).toBe(302);
+  expect(out.userSettings!.status).toBe(403);
 });
 
 test('the vercel-marketplace-sso command works from the fresh directory (help, emulator)', async () => {
