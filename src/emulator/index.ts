@@ -33,7 +33,7 @@ import { UserTokenStore } from './user-tokens';
 import { userTokensRouter } from './user-tokens-endpoint';
 import { wellKnownRouter } from './well-known';
 
-export type { EmulatorIntegration, EmulatorStats } from './context';
+export type { EmulatorIntegration, EmulatorStats, TokenRequestRecord } from './context';
 export type { EmulatorControls } from './controls';
 export type { Fault, FaultTarget } from './faults';
 export type { TokenOverride, IdTokenClaims } from './tokens';
@@ -146,6 +146,7 @@ export async function createEmulator(options: EmulatorOptions): Promise<Emulator
     idTokenTtlSeconds,
     baseUrl: resolveBaseUrl,
     nextTokenOverride: null,
+    tokenRequests: [],
   };
   const controls = createControls(ctx);
   const userTokens = new UserTokenStore();
