@@ -39,7 +39,7 @@ export type { Fault, FaultTarget } from './faults';
 export type { TokenOverride, IdTokenClaims } from './tokens';
 export type { MintLoginInput, MintedLogin, ContextKey } from './login';
 export { CONTEXT_KEYS, LoginError } from './login';
-export { LINK_KINDS, type LinkKind } from './dashboard';
+export { LINK_KINDS, linkContexts, type LinkKind } from './dashboard';
 export type { DevToken } from './dev-tokens';
 export type { UserTokenStore, StoredUserToken } from './user-tokens';
 export type {
