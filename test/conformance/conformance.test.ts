@@ -4,53 +4,15 @@
  * (test/fixtures/naive-vendor) must fail exactly the scenarios its faults predict.
  */
 import { readFile, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { runConformance } from '../../src/cli/conformance';
 import type { ConformanceReport } from '../../src/conformance/types';
 import { SCENARIOS } from '../../src/conformance/scenarios';
-import { startBackendProcess, type BackendProcess } from '../support/backend-process';
 import { startNaiveVendor } from '../fixtures/naive-vendor/app';
+import { CLIENT_ID, CLIENT_SECRET, freePort, startReference } from './support';
 
 jest.setTimeout(90_000);
-
-const CLIENT_ID = 'oac_conformance_test0000000000';
-const CLIENT_SECRET = 'conformance-test-client-secret-0123456789';
-
-/** A port that was free a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** The reference service pointed at an emulator that the kit will start on `emulatorPort`. */
-export async function startReference(emulatorPort: number): Promise<BackendProcess> {
-  const port = await freePort();
-  const emulator = `http://127.0.0.1:${emulatorPort}`;
-  return startBackendProcess({
-    NODE_ENV: 'test',
-    PORT: String(port),
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
-    INTEGRATION_CLIENT_ID: CLIENT_ID,
-    INTEGRATION_CLIENT_SECRET: CLIENT_SECRET,
-    INTEGRATION_SLUG: 'conformance',
-    SESSION_SECRET: 'conformance-test-session-secret-0123456789abcdef',
-    VERCEL_API_URL: emulator,
-    VERCEL_ISSUER: emulator,
-    VERCEL_SSO_URL: emulator,
-    TOKEN_EXCHANGE_TIMEOUT_MS: '1000',
-    JWKS_COOLDOWN_MS: '0',
-    RATE_LIMIT_CALLBACK_MAX: '100000',
-    RATE_LIMIT_SIGNOUT_MAX: '100000',
-  });
-}
 
 function capture(): { io: { stdout: { write(t: string): boolean }; stderr: { write(t: string): boolean }; env: Record<string, string> }; out: () => string; err: () => string } {
   let out = '';
