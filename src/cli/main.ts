@@ -4,7 +4,8 @@
  * - `serve`: the reference service, configured from the environment (`.env.example`);
  * - `emulator`: the local Vercel emulator (development only; refuses NODE_ENV=production);
  * - `demo`: the emulator and the reference service wired together (development only);
- * - `tokens …`: Vercel user tokens (`tokens list|get|create|delete`, see `--help`).
+ * - `tokens …`: Vercel user tokens (`tokens list|get|create|delete`, see `--help`);
+ * - `conformance …`: test any vendor's Redirect Login URL against the emulator (`conformance --help`).
  *
  * Exit codes: 0 success, 1 failure, 2 usage error.
  * @module
@@ -20,6 +21,7 @@ export const MAIN_USAGE = [
   '  emulator              run the local Vercel emulator (development only)',
   '  demo                  run the emulator and the reference service together (development only)',
   '  tokens <subcommand>   list, get, create or delete Vercel user tokens (VERCEL_TOKEN, VERCEL_API_URL)',
+  '  conformance           test a Redirect Login URL (any language) against the emulator (--help for options)',
   '',
 ].join('\n');
 
@@ -48,6 +50,10 @@ export async function runMain(argv: readonly string[]): Promise<number | undefin
     }
     case 'tokens':
       return runCli(['tokens', ...rest], { env: process.env, stdout: process.stdout, stderr: process.stderr });
+    case 'conformance': {
+      const { runConformance } = await import('./conformance');
+      return runConformance(rest, { env: process.env, stdout: process.stdout, stderr: process.stderr });
+    }
     case undefined:
     case '-h':
     case '--help':

@@ -32,6 +32,25 @@ export interface EmulatorStats {
   codesIssued: number;
 }
 
+/**
+ * What the token endpoint received in one request that reached body parsing (no fault answered
+ * it first). Holds no secret: the code only as a SHA-256 hash, field names without values.
+ */
+export interface TokenRequestRecord {
+  /** base64url SHA-256 of the `code` field when it was a string; `undefined` otherwise. */
+  codeSha256: string | undefined;
+  /** The request's `Content-Type` header (`undefined` when absent). */
+  contentType: string | undefined;
+  /** `true` when the body was parsed as JSON (`application/json`). */
+  json: boolean;
+  /** Names of the body's fields, sorted. */
+  fields: string[];
+  /** The `grant_type` value when it was a string. */
+  grantType: string | undefined;
+  /** Status the endpoint answered. */
+  status: number;
+}
+
 /** Shared state handed to every route module. */
 export interface EmulatorContext {
   integration: EmulatorIntegration;
@@ -47,7 +66,12 @@ export interface EmulatorContext {
   baseUrl(): string;
   /** The pending one-shot token override, or null. */
   nextTokenOverride: TokenOverride | null;
+  /** The last {@link TOKEN_REQUEST_LOG_SIZE} token requests, oldest first. */
+  tokenRequests: TokenRequestRecord[];
 }
+
+/** How many token requests the emulator remembers for `controls.tokenRequest`. */
+export const TOKEN_REQUEST_LOG_SIZE = 500;
 
 /** Fresh zeroed counters. */
 export function zeroStats(): EmulatorStats {

@@ -18,7 +18,8 @@
  */
 import express, { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { zeroStats, type EmulatorContext, type EmulatorStats } from './context';
+import { createHash } from 'node:crypto';
+import { zeroStats, type EmulatorContext, type EmulatorStats, type TokenRequestRecord } from './context';
 import { sendVercelError } from './errors';
 import { faultSchema, faultTargetSchema, type Fault, type FaultTarget } from './faults';
 import { LoginError, mintLogin, type MintedLogin, type MintLoginInput } from './login';
@@ -29,9 +30,17 @@ export interface EmulatorControls {
   /**
    * Generate a new active signing key.
    * @param opts.keepPrevious - default `true`: old keys stay in the JWKS; `false`: only the new key.
+   * @param opts.decoySharingKid - default `false`; `true` also publishes a never-signing key with
+   *   the new key's `kid`, listed before it (programmatic only; see `KeyRing.rotate`).
    * @returns the new `kid`.
    */
-  rotateKey(opts?: { keepPrevious?: boolean }): Promise<string>;
+  rotateKey(opts?: { keepPrevious?: boolean; decoySharingKid?: boolean }): Promise<string>;
+  /**
+   * What the token endpoint received when `code` was last presented (field names, content type,
+   * `grant_type`, answer status; no secret values), or `undefined` when it was not among the last
+   * 500 token requests. Programmatic only.
+   */
+  tokenRequest(code: string): TokenRequestRecord | undefined;
   /**
    * Set (or with `null` clear) the fault of a target.
    * @param opts.times - apply to the next N requests then clear; default persistent.
@@ -61,9 +70,13 @@ export interface EmulatorControls {
 export function createControls(ctx: EmulatorContext): EmulatorControls {
   return {
     rotateKey: async (opts) => {
-      const kid = await ctx.keys.rotate(opts?.keepPrevious ?? true);
+      const kid = await ctx.keys.rotate(opts?.keepPrevious ?? true, opts?.decoySharingKid ?? false);
       ctx.logger.info({ kid, keepPrevious: opts?.keepPrevious ?? true }, 'emulator: signing key rotated');
       return kid;
+    },
+    tokenRequest: (code) => {
+      const hash = createHash('sha256').update(code).digest('base64url');
+      return [...ctx.tokenRequests].reverse().find((r) => r.codeSha256 === hash);
     },
     setFault: (target, fault, opts) => ctx.faults.set(target, fault, opts),
     clearFaults: () => ctx.faults.clear(),

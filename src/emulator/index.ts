@@ -33,13 +33,13 @@ import { UserTokenStore } from './user-tokens';
 import { userTokensRouter } from './user-tokens-endpoint';
 import { wellKnownRouter } from './well-known';
 
-export type { EmulatorIntegration, EmulatorStats } from './context';
+export type { EmulatorIntegration, EmulatorStats, TokenRequestRecord } from './context';
 export type { EmulatorControls } from './controls';
 export type { Fault, FaultTarget } from './faults';
 export type { TokenOverride, IdTokenClaims } from './tokens';
 export type { MintLoginInput, MintedLogin, ContextKey } from './login';
 export { CONTEXT_KEYS, LoginError } from './login';
-export { LINK_KINDS, type LinkKind } from './dashboard';
+export { LINK_KINDS, linkContexts, type LinkKind } from './dashboard';
 export type { DevToken } from './dev-tokens';
 export type { UserTokenStore, StoredUserToken } from './user-tokens';
 export type {
@@ -146,6 +146,7 @@ export async function createEmulator(options: EmulatorOptions): Promise<Emulator
     idTokenTtlSeconds,
     baseUrl: resolveBaseUrl,
     nextTokenOverride: null,
+    tokenRequests: [],
   };
   const controls = createControls(ctx);
   const userTokens = new UserTokenStore();

@@ -71,6 +71,8 @@ function toKeyObject(key: Parameters<typeof KeyObject.from>[0] | KeyObject): Key
 export class KeyRing {
   private activeKey: SigningKey;
   private previous: SigningKey[] = [];
+  /** A published key that never signs and shares the active key's `kid` (see {@link KeyRing.rotate}). */
+  private decoy: SigningKey | undefined;
   private unknown: Promise<SigningKey> | undefined;
 
   private constructor(active: SigningKey) {
@@ -87,21 +89,30 @@ export class KeyRing {
     return this.activeKey;
   }
 
-  /** `{keys: [...]}` as served at `/.well-known/jwks`: the active key first, then kept previous keys. */
+  /**
+   * `{keys: [...]}` as served at `/.well-known/jwks`: the decoy sharing the active `kid` (if any),
+   * the active key, then kept previous keys.
+   */
   jwks(): { keys: PublicSigningJwk[] } {
-    return { keys: [this.activeKey, ...this.previous].map((k) => ({ ...k.publicJwk })) };
+    const decoy = this.decoy ? [{ ...this.decoy.publicJwk, kid: this.activeKey.kid }] : [];
+    return { keys: [...decoy, ...[this.activeKey, ...this.previous].map((k) => ({ ...k.publicJwk }))] };
   }
 
   /**
    * Generate a new active key.
    * @param keepPrevious - `true` (default): every previously published key stays in the JWKS;
    *   `false`: the JWKS contains only the new key (tokens signed earlier stop verifying).
+   * @param decoySharingKid - `true`: also publish, before the new key, another key that never
+   *   signs and carries the new key's `kid` (RFC 7517 §4.5 says kids SHOULD be distinct, not
+   *   MUST); a verifier that takes the first key with a matching `kid` then fails. Default
+   *   `false`; any later rotation drops the decoy.
    * @returns the new key's `kid`.
    */
-  async rotate(keepPrevious = true): Promise<string> {
-    const next = await generateSigningKey();
+  async rotate(keepPrevious = true, decoySharingKid = false): Promise<string> {
+    const [next, decoy] = await Promise.all([generateSigningKey(), decoySharingKid ? generateSigningKey() : undefined]);
     this.previous = keepPrevious ? [this.activeKey, ...this.previous] : [];
     this.activeKey = next;
+    this.decoy = decoy;
     return next.kid;
   }
 

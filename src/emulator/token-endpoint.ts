@@ -30,11 +30,11 @@
  *
  * @module
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import express, { Router, type ErrorRequestHandler, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { constantTimeEqual, type RedeemFailure } from './codes';
-import type { EmulatorContext } from './context';
+import { TOKEN_REQUEST_LOG_SIZE, type EmulatorContext, type TokenRequestRecord } from './context';
 import { sendVercelError } from './errors';
 import { applyFault, type Fault } from './faults';
 import { findInstallation, findMember, findPerson } from './seed';
@@ -99,10 +99,27 @@ export function tokenRouter(ctx: EmulatorContext, presigned?: PresignedTokens): 
     express.urlencoded({ extended: false, limit: TOKEN_BODY_LIMIT }),
     async (req: Request, res: Response) => {
       await exchange(ctx, req, res, (res.locals.emulatorFault as Fault | null) ?? null, presigned);
+      recordTokenRequest(ctx, req, res.statusCode);
     },
     bodyErrors,
   );
   return router;
+}
+
+/** Remember what this request carried (never a value but `grant_type`; the code only hashed). */
+function recordTokenRequest(ctx: EmulatorContext, req: Request, status: number): void {
+  const body: unknown = req.body;
+  const fields = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+  const record: TokenRequestRecord = {
+    codeSha256: typeof fields.code === 'string' ? createHash('sha256').update(fields.code).digest('base64url') : undefined,
+    contentType: req.get('content-type'),
+    json: req.is('application/json') === 'application/json',
+    fields: Object.keys(fields).sort(),
+    grantType: typeof fields.grant_type === 'string' ? fields.grant_type : undefined,
+    status,
+  };
+  ctx.tokenRequests.push(record);
+  if (ctx.tokenRequests.length > TOKEN_REQUEST_LOG_SIZE) ctx.tokenRequests.shift();
 }
 
 async function exchange(ctx: EmulatorContext, req: Request, res: Response, fault: Fault | null, presigned?: PresignedTokens): Promise<void> {

@@ -64,18 +64,20 @@ export class IdTokenVerifier {
    */
   async verify(idToken: string): Promise<VercelIdentity> {
     const jwks = await this.keySet();
+    const verifyOptions = {
+      issuer: this.options.issuer,
+      audience: this.options.audience,
+      algorithms: this.options.algorithms,
+      clockTolerance: this.options.clockToleranceSeconds,
+      maxTokenAge: this.options.maxAgeSeconds,
+      requiredClaims: ['exp', 'iat', 'sub'],
+    };
     let payload: Record<string, unknown>;
     try {
-      ({ payload } = await jwtVerify(idToken, jwks as JWTVerifyGetKey, {
-        issuer: this.options.issuer,
-        audience: this.options.audience,
-        algorithms: this.options.algorithms,
-        clockTolerance: this.options.clockToleranceSeconds,
-        maxTokenAge: this.options.maxAgeSeconds,
-        requiredClaims: ['exp', 'iat', 'sub'],
-      }));
+      ({ payload } = await jwtVerify(idToken, jwks as JWTVerifyGetKey, verifyOptions));
     } catch (error) {
-      throw classify(error);
+      if (!(error instanceof joseErrors.JWKSMultipleMatchingKeys)) throw classify(error);
+      payload = await verifyWithCandidates(idToken, error, verifyOptions);
     }
     if (typeof payload.aud !== 'string') throw new InvalidIdTokenError('aud');
     const claims = userClaimsSchema.safeParse(payload);
@@ -143,6 +145,28 @@ export class IdTokenVerifier {
       throw new KeysUnavailableError(`discovery failed (${(error as Error).name})`);
     }
   }
+}
+
+/**
+ * Several JWKS keys share the token's `kid` (RFC 7517 §4.5 only says kids SHOULD be distinct):
+ * try each candidate in JWKS order, as jose's `createRemoteJWKSet` documentation shows. A candidate
+ * whose signature does not match is skipped; any other failure is final.
+ * @throws {@link InvalidIdTokenError} `signature` when no candidate verifies, or the failed check.
+ */
+async function verifyWithCandidates(
+  idToken: string,
+  candidates: joseErrors.JWKSMultipleMatchingKeys,
+  options: Parameters<typeof jwtVerify>[2],
+): Promise<Record<string, unknown>> {
+  for await (const key of candidates as unknown as AsyncIterable<Parameters<typeof jwtVerify>[1]>) {
+    try {
+      return (await jwtVerify(idToken, key as Exclude<Parameters<typeof jwtVerify>[1], JWTVerifyGetKey>, options)).payload;
+    } catch (error) {
+      if (error instanceof joseErrors.JWSSignatureVerificationFailed) continue;
+      throw classify(error);
+    }
+  }
+  throw new InvalidIdTokenError('signature');
 }
 
 /** Maps a jose error to the check that failed, or to an unavailable key set. */

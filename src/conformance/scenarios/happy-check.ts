@@ -1,0 +1,4 @@
+/** `happy-check`: a valid "check" deep link signs in an ADMIN and a USER and lands on the vendor's origin. */
+import { happyPath } from '../factories';
+
+export const scenario = happyPath('check');

@@ -1,0 +1,4 @@
+/** `happy-experimentation`: a valid "experimentation" deep link signs in an ADMIN and a USER and lands on the vendor's origin. */
+import { happyPath } from '../factories';
+
+export const scenario = happyPath('experimentation');

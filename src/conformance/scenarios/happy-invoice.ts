@@ -1,0 +1,4 @@
+/** `happy-invoice`: a valid "invoice" deep link signs in an ADMIN and a USER and lands on the vendor's origin. */
+import { happyPath } from '../factories';
+
+export const scenario = happyPath('invoice');

@@ -1,0 +1,4 @@
+/** `happy-path-support`: a valid "path-support" deep link signs in an ADMIN and a USER and lands on the vendor's origin. */
+import { happyPath } from '../factories';
+
+export const scenario = happyPath('path-support');

@@ -1,0 +1,4 @@
+/** `happy-support`: a valid "support" deep link signs in an ADMIN and a USER and lands on the vendor's origin. */
+import { happyPath } from '../factories';
+
+export const scenario = happyPath('support');
