@@ -12,12 +12,24 @@ import type { VercelIdentity } from '../flow/identity';
  *   URL) replaces the deep link's landing page.
  * - `{ allow: false, reason }`: refuse; `reason` (plain text, escaped, at most 300 characters) is
  *   shown to the user with a 403 and logged.
+  * @example
+ * ```ts
+ * onLogin: async ({ identity }) =>
+ *   identity.role === 'ADMIN' ? { allow: true, accountRef: 'org_1', redirectTo: '/welcome' } : { allow: false, reason: 'Ask an owner to invite you.' },
+ * ```
  */
 export type LoginDecision =
   | { allow: true; accountRef?: string; redirectTo?: string }
   | { allow: false; reason: string };
 
-/** What `onLogin` receives. */
+/** What `onLogin` receives.  * @example
+ * ```ts
+ * onLogin: ({ identity, deepLink, req }) => {
+ *   req.session.orgId = orgFor(identity.installationId, deepLink.resource_id);
+ *   return { allow: true };
+ * },
+ * ```
+ */
 export interface LoginContext {
   /** The verified Vercel user (from the id_token, VERCEL-SSO.md §2). */
   identity: VercelIdentity;
@@ -36,10 +48,18 @@ export interface LoginContext {
   requestId: string;
 }
 
-/** The pages the router can render; each is overridable with {@link VercelSsoOptions.render}. */
+/** The pages the router can render; each is overridable with {@link VercelSsoOptions.render}.  * @example
+ * ```ts
+ * render: (page, req, res) => res.render(page.kind === 'signed-out' ? 'goodbye' : 'sso-error', page),
+ * ```
+ */
 export type PageKind = 'error' | 'signin-error' | 'switch-account' | 'signed-out' | 'sign-in-needed';
 
-/** What {@link VercelSsoOptions.render} receives for one page. */
+/** What {@link VercelSsoOptions.render} receives for one page.  * @example
+ * ```ts
+ * createVercelSso({ ...options, render: (page, _req, res) => res.send(`<h1>${escape(page.title)}</h1><p>${escape(page.message)}</p><code>${page.requestId}</code>`) });
+ * ```
+ */
 export interface PageContext {
   kind: PageKind;
   /** HTTP status the page is sent with. */
@@ -125,6 +145,12 @@ const redisOptions = z
  * The options of `createVercelSso`, as a zod schema: the single source of their types
  * ({@link VercelSsoOptions} is its input, {@link SsoSettings} its validated output).
  * Defaults follow Vercel's documented endpoints (VERCEL-SSO.md §1-§3) and OWASP ASVS V3.3 lifetimes.
+  * @example
+ * ```ts
+ * import { vercelSsoOptionsSchema } from 'vercel-marketplace-sso';
+ * const result = vercelSsoOptionsSchema.safeParse(candidate); // validate options read from your own config
+ * if (!result.success) console.error(result.error.issues);
+ * ```
  */
 export const vercelSsoOptionsSchema = z
   .object({
@@ -240,16 +266,36 @@ export const vercelSsoOptionsSchema = z
 /**
  * The options of `createVercelSso` (the input of {@link vercelSsoOptionsSchema}). Required:
  * `clientId`, `clientSecret`, `publicUrl`, `sessionSecret`; everything else has a secure default.
+  * @example
+ * ```ts
+ * import type { VercelSsoOptions } from 'vercel-marketplace-sso';
+ * const options: VercelSsoOptions = { clientId, clientSecret, publicUrl: 'https://app.example.com', sessionSecret };
+ * ```
  */
 export type VercelSsoOptions = z.input<typeof vercelSsoOptionsSchema>;
 
-/** Validated, defaulted options as the flow uses them (the output of {@link vercelSsoOptionsSchema}). */
+/** Validated, defaulted options as the flow uses them (the output of {@link vercelSsoOptionsSchema}).  * @example
+ * ```ts
+ * import { parseVercelSsoOptions, type SsoSettings } from 'vercel-marketplace-sso';
+ * const settings: SsoSettings = parseVercelSsoOptions(options);
+ * settings.session.cookieName; // '__Host-sso_session' on https
+ * ```
+ */
 export type SsoSettings = z.output<typeof vercelSsoOptionsSchema>;
 
 /**
  * `createVercelSso` was given options it cannot use. `code` is `ERR_VERCEL_SSO_OPTIONS`; `message`
  * names every bad field, what is expected and, for unknown fields, the closest known one;
  * `fields` lists them. Thrown at construction, never per request (helmet's habit).
+  * @example
+ * ```ts
+ * try {
+ *   createVercelSso(options);
+ * } catch (error) {
+ *   if (error instanceof VercelSsoOptionsError) console.error(error.fields); // ['publicUrl', 'sessionSecret']
+ *   throw error;
+ * }
+ * ```
  */
 export class VercelSsoOptionsError extends Error {
   readonly code = 'ERR_VERCEL_SSO_OPTIONS' as const;
@@ -267,6 +313,11 @@ export class VercelSsoOptionsError extends Error {
 /**
  * Validates `options` and applies the defaults.
  * @throws {@link VercelSsoOptionsError} naming every bad field (values are never echoed).
+  * @example
+ * ```ts
+ * const settings = parseVercelSsoOptions({ clientId, clientSecret, publicUrl: 'https://app.example.com', sessionSecret });
+ * settings.idToken.algorithms; // ['RS256']
+ * ```
  */
 export function parseVercelSsoOptions(options: unknown): SsoSettings {
   if (typeof options !== 'object' || options === null) {

@@ -3,6 +3,11 @@
  * throws {@link LoginFailure}; the Express adapter maps each code to a page in one table
  * (`src/web/pages.ts`). Codes are stable: vendors may `switch (error.code)`; they appear in the
  * `reason` field of the `event: "login"` log line and in JSON error bodies.
+  * @example
+ * ```ts
+ * import { LOGIN_FAILURE_STATUS } from 'vercel-marketplace-sso';
+ * LOGIN_FAILURE_STATUS.exchange_timeout; // 504
+ * ```
  */
 export const LOGIN_FAILURE_STATUS = {
   /** The callback query is malformed (missing/repeated `code`, `state`, `mode≠sso`, …). */
@@ -45,13 +50,30 @@ export const LOGIN_FAILURE_STATUS = {
   rate_limited: 429,
 } as const;
 
-/** The closed set of failure codes; see {@link LOGIN_FAILURE_STATUS} for each one's meaning and status. */
+/** The closed set of failure codes; see {@link LOGIN_FAILURE_STATUS} for each one's meaning and status.  * @example
+ * ```ts
+ * function advice(code: LoginFailureCode): string {
+ *   switch (code) {
+ *     case 'client_misconfigured': return 'Check INTEGRATION_CLIENT_ID and INTEGRATION_CLIENT_SECRET.';
+ *     default: return 'See docs/troubleshooting.md.';
+ *   }
+ * }
+ * ```
+ */
 export type LoginFailureCode = keyof typeof LOGIN_FAILURE_STATUS;
 
-/** Every {@link LoginFailureCode}, in table order. */
+/** Every {@link LoginFailureCode}, in table order.  * @example
+ * ```ts
+ * for (const code of LOGIN_FAILURE_CODES) alertRules.push({ code, status: LOGIN_FAILURE_STATUS[code] });
+ * ```
+ */
 export const LOGIN_FAILURE_CODES = Object.keys(LOGIN_FAILURE_STATUS) as LoginFailureCode[];
 
-/** Details a failure may carry for its page or headers; never a secret. */
+/** Details a failure may carry for its page or headers; never a secret.  * @example
+ * ```ts
+ * if (error instanceof LoginFailure && error.details.retryAfterSeconds) res.set('Retry-After', String(error.details.retryAfterSeconds));
+ * ```
+ */
 export interface LoginFailureDetails {
   /** Shown to the user (escaped): the vendor's refusal reason, Vercel's `error` word. */
   userMessage?: string;

@@ -1,11 +1,19 @@
 import { z } from 'zod';
 
-/** `user_role` values (VERCEL-SSO.md §2): `USER` is read-only (Vercel Billing/Viewer). */
+/** `user_role` values (VERCEL-SSO.md §2): `USER` is read-only (Vercel Billing/Viewer).  * @example
+ * ```ts
+ * app.post('/billing', sso.requireUser({ role: 'ADMIN' satisfies VercelRole }), handler);
+ * ```
+ */
 export type VercelRole = 'ADMIN' | 'USER';
 
 /**
  * The verified Vercel user behind a login, taken from the id_token claims (VERCEL-SSO.md §2).
  * Users are keyed by (`installationId`, `userId`), never by e-mail.
+  * @example
+ * ```ts
+ * onLogin: ({ identity }: { identity: VercelIdentity }) => ({ allow: true, accountRef: `${identity.installationId}/${identity.userId}` }),
+ * ```
  */
 export interface VercelIdentity {
   /** `sub`: `account:<hex>:user:<hex>`. */
@@ -25,7 +33,14 @@ export interface VercelIdentity {
   avatarUrl?: string;
 }
 
-/** What the session holds: the identity, the vendor's account reference and times. Never a token. */
+/** What the session holds: the identity, the vendor's account reference and times. Never a token.  * @example
+ * ```ts
+ * app.get('/me', sso.requireUser(), (req, res) => {
+ *   const user: SessionIdentity = sso.identity(req)!;
+ *   res.json({ org: user.accountRef, role: user.role, since: new Date(user.loginAt) });
+ * });
+ * ```
+ */
 export interface SessionIdentity extends VercelIdentity {
   /** The vendor's own account id for this user, when the account hook returned one. */
   accountRef?: string;

@@ -7,6 +7,12 @@ import type { SsoSettings } from '../config/options';
  * to ourselves only, no framing (OWASP ASVS V14.4). Avatars may come from https origins and from
  * the configured Vercel origins (the emulator in development). `Referrer-Policy: no-referrer` keeps
  * the callback's `code` out of Referer headers (RFC 9700 §4.2.4).
+  * @example
+ * ```ts
+ * import helmet from 'helmet';
+ * import { helmetOptions, parseVercelSsoOptions } from 'vercel-marketplace-sso';
+ * app.use(helmet(helmetOptions(parseVercelSsoOptions(options))));
+ * ```
  */
 export function helmetOptions(config: Pick<SsoSettings, 'publicUrl' | 'vercel' | 'deepLinks'>): Parameters<typeof helmet>[0] {
   const https = config.publicUrl.protocol === 'https:';

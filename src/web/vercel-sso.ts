@@ -23,7 +23,11 @@ import { SessionScope } from './session-scope';
 /** Upper bound on the router's POST bodies (forms carry a CSRF token and an id only). */
 export const FORM_BODY_LIMIT = '4kb';
 
-/** Options of {@link VercelSso.requireUser}. */
+/** Options of {@link VercelSso.requireUser}.  * @example
+ * ```ts
+ * app.post('/settings', express.urlencoded({ extended: false }), sso.requireUser({ role: 'ADMIN', csrf: true }), saveSettings);
+ * ```
+ */
 export interface RequireUserOptions {
   /** Only this Vercel role may pass (`ADMIN`); others get 403 (VERCEL-SSO.md §2 "always validate the user's role"). */
   role?: VercelRole;
@@ -34,7 +38,14 @@ export interface RequireUserOptions {
   csrf?: boolean;
 }
 
-/** Readiness of the library's dependencies (for a `/readyz`). */
+/** Readiness of the library's dependencies (for a `/readyz`).  * @example
+ * ```ts
+ * app.get('/readyz', async (_req, res) => {
+ *   const { sessionStore, issuerKeys } = await sso.ready();
+ *   res.status(sessionStore && issuerKeys ? 200 : 503).end();
+ * });
+ * ```
+ */
 export interface VercelSsoReadiness {
   /** The session store answers. */
   sessionStore: boolean;
@@ -45,6 +56,12 @@ export interface VercelSsoReadiness {
 /**
  * Vercel Marketplace SSO for an Express app: the router that serves the Redirect Login URL and its
  * companions, and the middleware that guards the host app's routes. Built by {@link createVercelSso}.
+  * @example
+ * ```ts
+ * const sso: VercelSso = createVercelSso(options);
+ * app.use('/vercel', sso.router);
+ * app.get('/app', sso.requireUser(), (req, res) => res.send(`Hello ${sso.identity(req)!.name}`));
+ * ```
  */
 export interface VercelSso {
   /**
