@@ -283,6 +283,13 @@ describe('landing, render and JSON', () => {
     expect(pages[0]).toMatchObject({ kind: 'error', status: 400, code: 'invalid_callback', productName: 'Vendor Cloud', title: 'This sign-in link is not valid' });
   });
 
+  test('productName and supportUrl appear on the router’s error pages', async () => {
+    const { app } = vendorApp({ supportUrl: 'https://support.example.com/help' });
+    const page = await request(app).get('/vercel/callback?mode=sso').expect(400);
+    expect(page.text).toContain('Vendor Cloud');
+    expect(page.text).toContain('href="https://support.example.com/help"');
+  });
+
   test('a failing callback answers JSON to Accept: application/json, with the request id', async () => {
     const { app } = vendorApp();
     const response = await request(app).get('/vercel/callback?mode=sso').set('Accept', 'application/json').expect(400);
