@@ -1,4 +1,13 @@
-import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  errors as joseErrors,
+  jwtVerify,
+  type JWK,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  type JWTVerifyOptions,
+} from 'jose';
 import * as oidc from 'openid-client';
 import { identityFromClaims, userClaimsSchema, type VercelIdentity } from './identity';
 
@@ -64,19 +73,14 @@ export class IdTokenVerifier {
    */
   async verify(idToken: string): Promise<VercelIdentity> {
     const jwks = await this.keySet();
-    let payload: Record<string, unknown>;
-    try {
-      ({ payload } = await jwtVerify(idToken, jwks as JWTVerifyGetKey, {
-        issuer: this.options.issuer,
-        audience: this.options.audience,
-        algorithms: this.options.algorithms,
-        clockTolerance: this.options.clockToleranceSeconds,
-        maxTokenAge: this.options.maxAgeSeconds,
-        requiredClaims: ['exp', 'iat', 'sub'],
-      }));
-    } catch (error) {
-      throw classify(error);
-    }
+    const payload = await verifyWithKeySet(idToken, jwks, {
+      issuer: this.options.issuer,
+      audience: this.options.audience,
+      algorithms: this.options.algorithms,
+      clockTolerance: this.options.clockToleranceSeconds,
+      maxTokenAge: this.options.maxAgeSeconds,
+      requiredClaims: ['exp', 'iat', 'sub'],
+    });
     if (typeof payload.aud !== 'string') throw new InvalidIdTokenError('aud');
     const claims = userClaimsSchema.safeParse(payload);
     if (!claims.success) {
@@ -143,6 +147,62 @@ export class IdTokenVerifier {
       throw new KeysUnavailableError(`discovery failed (${(error as Error).name})`);
     }
   }
+}
+
+/**
+ * Verifies a JWT against a remote key set, accepting every key set a conformant issuer may publish
+ * while rotating (issue 13 item 1; RFC 7517 §4.5 makes `kid` optional and does not require it to be
+ * unique; RFC 7517 §4.2/§4.3 `use`/`key_ops`; OIDC Core §10.1.1 rotation):
+ * - several keys match the token (same `kid`, or no `kid` in the token): each candidate is tried
+ *   (jose's `JWKSMultipleMatchingKeys` iterator); a bad signature moves to the next one;
+ * - the token names a `kid` that no key carries, and the set has keys without `kid`: those are tried;
+ * - encryption keys (`use: "enc"`, `key_ops` without `verify`) and keys of another `kty` or `alg`
+ *   are never candidates (jose filters them), so they cannot make a valid token fail.
+ * @throws {@link InvalidIdTokenError} when no candidate verifies or a claim check fails (401).
+ * @throws {@link KeysUnavailableError} when the key set cannot be fetched (503).
+ */
+export async function verifyWithKeySet(idToken: string, jwks: RemoteJwks, options: JWTVerifyOptions): Promise<JWTPayload> {
+  try {
+    return (await jwtVerify(idToken, jwks as JWTVerifyGetKey, options)).payload;
+  } catch (error) {
+    if (error instanceof joseErrors.JWKSMultipleMatchingKeys) return verifyWithCandidates(idToken, error, options);
+    if (error instanceof joseErrors.JWKSNoMatchingKey) {
+      const kidless = kidlessKeys(jwks);
+      if (kidless) {
+        try {
+          return (await jwtVerify(idToken, kidless, options)).payload;
+        } catch (inner) {
+          if (inner instanceof joseErrors.JWKSMultipleMatchingKeys) return verifyWithCandidates(idToken, inner, options);
+          throw classify(inner instanceof joseErrors.JWKSNoMatchingKey ? error : inner);
+        }
+      }
+    }
+    throw classify(error);
+  }
+}
+
+/** Tries each candidate key jose found; the first that verifies wins (jose docs: `JWKSMultipleMatchingKeys`). */
+async function verifyWithCandidates(idToken: string, candidates: joseErrors.JWKSMultipleMatchingKeys, options: JWTVerifyOptions): Promise<JWTPayload> {
+  for await (const key of candidates) {
+    try {
+      return (await jwtVerify(idToken, key, options)).payload;
+    } catch (error) {
+      if (error instanceof joseErrors.JWSSignatureVerificationFailed) continue;
+      throw classify(error);
+    }
+  }
+  throw new InvalidIdTokenError('signature');
+}
+
+/**
+ * The keys of the cached set that carry no `kid`, as a local key set that ignores the token's `kid`;
+ * undefined when there are none (RFC 7517 §4.5: `kid` is OPTIONAL).
+ */
+function kidlessKeys(jwks: RemoteJwks): JWTVerifyGetKey | undefined {
+  const keys = (jwks.jwks()?.keys ?? []).filter((key: JWK) => key.kid === undefined);
+  if (keys.length === 0) return undefined;
+  const local = createLocalJWKSet({ keys });
+  return (header, token) => local({ ...header, kid: undefined }, token);
 }
 
 /** Maps a jose error to the check that failed, or to an unavailable key set. */
