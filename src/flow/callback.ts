@@ -6,7 +6,7 @@ import { exchangeSsoCode, type SsoTokenResponse } from '../vercel/sso-token';
 import { VercelApiError, VercelUnavailableError } from '../vercel/errors';
 import { HttpError, LINK_NO_LONGER_VALID } from '../web/http-error';
 import type { AccountResolver } from './account-hook';
-import { InvalidCallbackError, parseCallbackQuery, type SsoCallback } from './callback-params';
+import { InvalidCallbackError, parseCallbackQuery, readCallbackQuery, type SsoCallback } from './callback-params';
 import type { AccountSwitch } from './account-switch';
 import { completeLogin, REDEEMED_CODE_TTL_MS, type PendingLogin } from './complete-login';
 import type { AuxiliaryCookies } from './cookies';
@@ -82,7 +82,7 @@ export function createCallbackHandler(deps: CallbackDependencies): RequestHandle
 
     let callback: ReturnType<typeof parseCallbackQuery>;
     try {
-      callback = parseCallbackQuery(req.query as Record<string, unknown>);
+      callback = parseCallbackQuery(readCallbackQuery(req.originalUrl), { issuer: config.vercel.issuer });
     } catch (error) {
       if (!(error instanceof InvalidCallbackError)) throw error;
       logLoginFailure(req, 'invalid_callback', { detail: error.reason });
