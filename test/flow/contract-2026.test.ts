@@ -92,3 +92,66 @@ describe('issue 13 item 8: unknown extra parameters never cause a 400', () => {
     expect(failures()).toEqual([expect.objectContaining({ reason: 'invalid_callback', detail: 'parameter code is repeated or not a string' })]);
   });
 });
+
+describe('issue 13 item 6: provider-minted ids with any printable character', () => {
+  test('experimentation_item_id=flag:abc lands on the experimentation page of flag:abc, escaped and encoded', async () => {
+    const agent = h.agent();
+    const response = await agent.get(freshCallback({ experimentation_item_id: 'flag:abc' }));
+    expect(response.status).toBe(302);
+    expect(response.headers.location).toBe('/experimentation/flag%3Aabc');
+    expect(h.logs.logins()).toEqual([expect.objectContaining({ outcome: 'success', deep_link: 'experimentation' })]);
+    const page = await agent.get(response.headers.location as string).expect(200);
+    expect(page.text).toContain('data-testid="page-title">Experimentation item flag:abc<');
+  });
+
+  test.each([
+    ['resource_id', 'db.main@eu|primary', '/resources/db.main%40eu%7Cprimary', 'Resource db.main@eu|primary'],
+    ['resource_id', 'ストア:東京', `/resources/${encodeURIComponent('ストア:東京')}`, 'Resource ストア:東京'],
+    ['invoice_id', 'inv:2026/01#3', `/invoices/${encodeURIComponent('inv:2026/01#3')}`, 'Invoice inv:2026/01#3'],
+    ['resource_id', '<b>x</b>&"', `/resources/${encodeURIComponent('<b>x</b>&"')}`, 'Resource &lt;b&gt;x&lt;/b&gt;&amp;&quot;'],
+  ])('%s=%j: percent-encoded into one path segment, shown escaped', async (name, id, location, title) => {
+    const agent = h.agent();
+    const response = await agent.get(freshCallback({ [name]: id }));
+    expect(response.status).toBe(302);
+    expect(response.headers.location).toBe(location);
+    const page = await agent.get(location).expect(200);
+    expect(page.text).toContain(`data-testid="page-title">${title}<`);
+  });
+
+  test('a control character or an id over 256 characters falls back to home, with a warning naming only the parameter', async () => {
+    const response = await h.agent().get(freshCallback({ resource_id: 'a\u0007b', invoice_id: 'x'.repeat(257) }));
+    expect(response.status).toBe(302);
+    expect(response.headers.location).toBe('/');
+    const warning = h.logs.records().find((r) => r.event === 'deep_link');
+    expect(warning).toMatchObject({ warnings: ['ignored malformed resource_id', 'ignored malformed invoice_id'] });
+  });
+});
+
+describe('issue 13 item 7: resource_id kept beside the item it came with; sso: urls', () => {
+  test.each([
+    [{ experimentation_item_id: 'flag:abc' }, '/experimentation/flag%3Aabc?resource_id=store%3Aone', 'Experimentation item flag:abc'],
+    [{ project_id: 'prj_acmeWeb000000000001' }, '/projects/prj_acmeWeb000000000001?resource_id=store%3Aone', 'Project prj_acmeWeb000000000001'],
+    [{ project_id: 'prj_1', check_id: 'chk_1' }, '/checks/chk_1?project_id=prj_1&resource_id=store%3Aone', 'Check chk_1'],
+    [{ invoice_id: 'inv_1' }, '/invoices/inv_1?resource_id=store%3Aone', 'Invoice inv_1'],
+  ])('%j with resource_id=store:one lands on %s, which shows both', async (context, location, title) => {
+    const agent = h.agent();
+    const response = await agent.get(freshCallback({ resource_id: 'store:one', ...context }));
+    expect(response.status).toBe(302);
+    expect(response.headers.location).toBe(location);
+    const page = await agent.get(location).expect(200);
+    expect(page.text).toContain(`data-testid="page-title">${title}<`);
+    expect(page.text).toContain('data-testid="page-resource">store:one<');
+  });
+
+  test('url=sso:https://… on an allowed origin lands there; on another origin it falls back home', async () => {
+    const allowed = await h.agent().get(freshCallback({ url: 'sso:https://docs.example.com/guide?x=1' }));
+    expect(allowed.status).toBe(302);
+    expect(allowed.headers.location).toBe('https://docs.example.com/guide?x=1');
+    const own = await h.agent().get(freshCallback({ url: `sso:${h.config.publicUrl.origin}/resources/a` }));
+    expect(own.headers.location).toBe('/resources/a');
+    h.logs.clear();
+    const foreign = await h.agent().get(freshCallback({ url: 'sso:https://evil.example/' }));
+    expect(foreign.headers.location).toBe('/');
+    expect(h.logs.records().find((r) => r.event === 'deep_link')).toMatchObject({ warnings: ['ignored url: not on an allowed origin'] });
+  });
+});

@@ -72,7 +72,12 @@ describe('signed-in pages', () => {
   test('malformed ids and unknown sections are 404 pages', async () => {
     const agent = h.agent();
     await h.login(agent).expect(302);
-    expect((await agent.get('/resources/%3Cscript%3E')).status).toBe(404);
+    expect((await agent.get('/resources/a%00b')).status).toBe(404);
+    expect((await agent.get('/resources/..')).status).toBe(404);
+    expect((await agent.get('/projects/flag%3Aabc')).status).toBe(404); // Vercel-minted ids keep the strict alphabet
+    const html = await agent.get('/resources/%3Cscript%3E').expect(200); // provider-minted: any printable character, escaped
+    expect(html.text).toContain('&lt;script&gt;');
+    expect(html.text).not.toContain('<script>');
     expect((await agent.get(`/resources/${ACME.resource}/nope`)).status).toBe(404);
     expect((await agent.get('/no/such/page')).status).toBe(404);
   });
