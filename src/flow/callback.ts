@@ -183,6 +183,19 @@ export function createCallbackHandler(deps: CallbackDependencies): RequestHandle
 
   /** Maps an exchange failure to the page; releases the code claim when Vercel may not have used it. */
   async function exchangeFailure(req: Request, error: unknown, codeKey: string): Promise<HttpError> {
+    // Issue 13 item 4 (VERCEL-SSO.md §1.3, §5): a 429 is not the user's fault (503, Retry-After, claim
+    // released); a 401/403 means our client credentials are wrong (502, error log naming the variables).
+    if (error instanceof VercelApiError && error.status === 429) {
+      await deps.oneTimeStore.delete(codeKey).catch(() => undefined);
+      const retryAfterSeconds = Math.max(1, error.retryAfterSeconds ?? 5);
+      logLoginFailure(req, 'exchange_rate_limited', { upstream_status: 429, retry_after_seconds: retryAfterSeconds });
+      return new HttpError(503, { title: 'Sign-in is temporarily unavailable', message: 'Vercel is busy right now. Please open the same link again in a moment.' }, 'exchange_rate_limited', { 'Retry-After': String(retryAfterSeconds) });
+    }
+    if (error instanceof VercelApiError && (error.status === 401 || error.status === 403)) {
+      await deps.oneTimeStore.delete(codeKey).catch(() => undefined);
+      req.log.error({ event: 'login', outcome: 'failure', reason: 'exchange_unauthorized', upstream_status: error.status, upstream_code: error.code }, 'login failed: Vercel refused our client credentials; check INTEGRATION_CLIENT_ID and INTEGRATION_CLIENT_SECRET');
+      return new HttpError(502, { title: 'Sign-in is misconfigured', message: 'This service could not identify itself to Vercel. Please contact the provider’s support.' }, 'exchange_unauthorized');
+    }
     if (error instanceof VercelApiError && error.status >= 400 && error.status < 500) {
       logLoginFailure(req, 'exchange_rejected', { upstream_status: error.status, upstream_code: error.code });
       return new HttpError(400, LINK_NO_LONGER_VALID, 'exchange_rejected');

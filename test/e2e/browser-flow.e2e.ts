@@ -11,8 +11,8 @@ import { clickOpenLink, dashboardLinks, expectedLanding, expectedPageTestId, JWT
 import { startStack, type Stack } from './support/stack';
 
 const ACME = 'icfg_acme0000000000000001';
-const ALICE = 'a11ce00000000000000000a1'; // ADMIN of Acme
-const BOB = 'b0b0000000000000000000a2'; // USER of Acme
+const ALICE = 'a11ce000000000000000000000000000000000000000000000000000000000a1'; // ADMIN of Acme
+const BOB = 'b0b00000000000000000000000000000000000000000000000000000000000a2'; // USER of Acme
 const PROJECT = 'prj_acmeWeb000000000001';
 const RESOURCE = 'store_acmePostgres0001';
 

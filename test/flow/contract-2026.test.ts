@@ -155,3 +155,64 @@ describe('issue 13 item 7: resource_id kept beside the item it came with; sso: u
     expect(h.logs.records().find((r) => r.event === 'deep_link')).toMatchObject({ warnings: ['ignored url: not on an allowed origin'] });
   });
 });
+
+describe('issue 13 item 3: the backend signs in with both id_token shapes', () => {
+  test.each(['current', 'legacy'] as const)('%s shape: 302 and the 64-hex ids in the session', async (shape) => {
+    h.emulator.controls.setIdTokenShape(shape);
+    try {
+      const agent = h.agent();
+      await agent.get(freshCallback()).expect(302);
+      const me = await agent.get('/api/session').expect(200);
+      expect(me.body).toMatchObject({ user_id: ACME.admin, account_id: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      expect(ACME.admin).toMatch(/^[0-9a-f]{64}$/);
+    } finally {
+      h.emulator.controls.setIdTokenShape('current');
+    }
+  });
+});
+
+describe('issue 13 item 4: exchange answers that are not the user’s fault', () => {
+  test('429 with Retry-After: 503 "temporarily unavailable" with Vercel’s Retry-After, the claim released: the same link works on retry', async () => {
+    h.emulator.controls.setFault('token', { kind: 'rate_limited', retryAfterSeconds: 7 }, { times: 1 });
+    const path = freshCallback({ resource_id: ACME.resource });
+    const limited = await h.agent().get(path);
+    expect(limited.status).toBe(503);
+    expect(limited.headers['retry-after']).toBe('7');
+    expect(limited.text).toContain('Sign-in is temporarily unavailable');
+    expect(cookieLine(limited, 'sso_session')).toBeUndefined();
+    expect(failures()).toEqual([expect.objectContaining({ reason: 'exchange_rate_limited', upstream_status: 429, retry_after_seconds: 7, level: 40 })]);
+    expect((failures()[0]!.req as { id: string }).id).toBe(limited.headers['x-request-id']);
+
+    const retry = await h.agent().get(path);
+    expect(retry.status).toBe(302);
+    expect(retry.headers.location).toBe(`/resources/${ACME.resource}`);
+  });
+
+  test('429 without Retry-After: 503 with Retry-After 5', async () => {
+    h.emulator.controls.setFault('token', { kind: 'status', status: 429 }, { times: 1 });
+    const limited = await h.agent().get(freshCallback());
+    expect(limited.status).toBe(503);
+    expect(limited.headers['retry-after']).toBe('5');
+  });
+
+  test.each([
+    ['401 from a fault', () => h.emulator.controls.setFault('token', { kind: 'status', status: 401 }, { times: 1 }), 401],
+    ['403 invalid_client: the emulator holds another client secret', () => void (h.emulator.integration.clientSecret = 'rotated-secret-0123456789'), 403],
+  ])('%s: 502 "sign-in is misconfigured", an error line naming INTEGRATION_CLIENT_ID/SECRET, the claim released', async (_name, arrange, status) => {
+    arrange();
+    const path = freshCallback();
+    try {
+      const refused = await h.agent().get(path);
+      expect(refused.status).toBe(502);
+      expect(refused.text).toContain('Sign-in is misconfigured');
+      expect(refused.text).not.toContain('INTEGRATION_CLIENT');
+      expect(cookieLine(refused, 'sso_session')).toBeUndefined();
+      expect(failures()).toEqual([expect.objectContaining({ reason: 'exchange_unauthorized', upstream_status: status, level: 50 })]);
+      expect(failures()[0]!.msg).toMatch(/check INTEGRATION_CLIENT_ID and INTEGRATION_CLIENT_SECRET/);
+    } finally {
+      h.emulator.integration.clientSecret = CLIENT_SECRET;
+    }
+    // Once the credentials are right, the same link still works: Vercel never used the code.
+    await h.agent().get(path).expect(302);
+  });
+});

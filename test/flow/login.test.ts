@@ -120,9 +120,9 @@ describe('the callback response', () => {
     const me = await agent.get('/api/session').expect(200);
     expect(me.body).toEqual({
       installation_id: ACME.installationId,
-      account_id: 'ac3e0000000000000000a001',
+      account_id: 'ac3e00000000000000000000000000000000000000000000000000000000a001',
       user_id: ACME.admin,
-      sub: `account:ac3e0000000000000000a001:user:${ACME.admin}`,
+      sub: `account:ac3e00000000000000000000000000000000000000000000000000000000a001:user:${ACME.admin}`,
       user_role: 'ADMIN',
       user_name: 'Alice Anders',
       user_email: 'alice@example.com',

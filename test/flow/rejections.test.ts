@@ -134,8 +134,8 @@ describe('rate limits', () => {
 describe('token endpoint failures', () => {
   test.each([
     [400, undefined],
-    [403, undefined],
     [404, undefined],
+    [409, undefined],
   ])('upstream %i gives the 400 "no longer valid" page', async (status, body) => {
     h.emulator.controls.setFault('token', { kind: 'status', status, ...(body ? { body } : {}) });
     const response = await h.agent().get(freshCallback());
@@ -209,7 +209,7 @@ describe('id_token verification: 401 page naming the failed check in the log', (
     ['alg none', { signWith: 'none' }, 'alg'],
     ['HS256 signed with the public key', { signWith: 'hs256-public-key' }, 'alg'],
     ['signed by an unknown key', { signWith: 'unknown-key' }, 'kid'],
-    ['a system token (sub without :user:)', { claims: { sub: 'account:ac3e0000000000000000a001' } }, 'claim:sub'],
+    ['a system token (sub without :user:)', { claims: { sub: 'account:ac3e00000000000000000000000000000000000000000000000000000000a001' } }, 'claim:sub'],
     ['user_role outside ADMIN/USER', { claims: { user_role: 'OWNER' } }, 'claim:user_role'],
     ['type access_token', { claims: { type: 'access_token' } }, 'claim:type'],
     ['missing installation_id', { claims: { installation_id: null } }, 'claim:installation_id'],

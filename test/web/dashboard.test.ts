@@ -30,7 +30,7 @@ describe('signed-in pages', () => {
     expect(home.text).toContain('data-testid="user-name">Alice Anders<');
     expect(home.text).toContain('data-testid="identity-role">ADMIN<');
     expect(home.text).toContain(`data-testid="identity-installation">${ACME.installationId}<`);
-    expect(home.text).toContain('data-testid="identity-account">ac3e0000000000000000a001<');
+    expect(home.text).toContain('data-testid="identity-account">ac3e00000000000000000000000000000000000000000000000000000000a001<');
     expect(home.text).toMatch(/<img class="avatar" src="http:\/\/127\.0\.0\.1:\d+\/avatars\//);
   });
 
