@@ -8,9 +8,9 @@ import { recordingFetch } from '../support/fetch-double';
 const page = { tokens: [], pagination: { count: 0, next: null, prev: null } };
 
 describe('user-token calls on the fetch wrapper', () => {
-  test('bearer header, User-Agent, team and paging query, no redirects followed', async () => {
+  test('bearer header, User-Agent, paging query, teamId/slug on create only (VERCEL-SSO.md §5), no redirects followed', async () => {
     const token = { id: 'x', name: 'n', type: 'oauth2-token', activeAt: 1, createdAt: 1 };
-    let answers = [Response.json(page), Response.json({ token })];
+    let answers = [Response.json(page), Response.json({ token }), Response.json({ token, bearerToken: 'v' })];
     const { calls, fetch } = recordingFetch(() => {
       const [next, ...rest] = answers;
       answers = rest;
@@ -19,9 +19,11 @@ describe('user-token calls on the fetch wrapper', () => {
     const client = createVercelAuthClient({ apiUrl: new URL('https://api.vercel.example'), bearerToken: 'tok_123', teamId: 'team_1', slug: 'my team', fetch });
     await client.listTokens({ limit: 5, until: 1700000000000 });
     await client.getToken('id/with?odd#chars');
-    const [list, get] = calls;
-    expect(list!.url).toBe('https://api.vercel.example/v6/user/tokens?teamId=team_1&slug=my+team&limit=5&until=1700000000000');
-    expect(get!.url).toBe('https://api.vercel.example/v5/user/tokens/id%2Fwith%3Fodd%23chars?teamId=team_1&slug=my+team');
+    await client.createToken({ name: 'ci' });
+    const [list, get, create] = calls;
+    expect(list!.url).toBe('https://api.vercel.example/v6/user/tokens?limit=5&until=1700000000000');
+    expect(get!.url).toBe('https://api.vercel.example/v5/user/tokens/id%2Fwith%3Fodd%23chars');
+    expect(create!.url).toBe('https://api.vercel.example/v3/user/tokens?teamId=team_1&slug=my+team');
     const headers = list!.init.headers as Record<string, string>;
     expect(headers.Authorization).toBe('Bearer tok_123');
     expect(headers['User-Agent']).toMatch(/^vercel-marketplace-sso\//);
