@@ -20,6 +20,7 @@ import { errorHandler, notFound } from './error-handler';
 import { createHttpLogger } from './logger';
 import { createRateLimit } from './rate-limit';
 import { requireSession, wouldStartProviderSso } from './require-session';
+import { helmetOptions } from './security-headers';
 import { useEtaViews } from './views';
 
 /** What {@link createApp} needs; everything but `config` and `logger` has a single-instance default. */
@@ -203,36 +204,4 @@ export function createApp(deps: AppDependencies): SsoApp {
   app.use(notFound);
   app.use(errorHandler);
   return { app, verifier, stores, sessionStore, oneTimeStore };
-}
-
-/**
- * helmet with a Content-Security-Policy our pages satisfy: no inline script or style, forms post
- * to ourselves only, no framing (OWASP ASVS V14.4). Avatars may come from https origins and from
- * the configured Vercel origins (the emulator in development). `Referrer-Policy: no-referrer` keeps
- * the callback's `code` out of Referer headers (RFC 9700 §4.2.4).
- */
-function helmetOptions(config: Config): Parameters<typeof helmet>[0] {
-  const https = config.publicUrl.protocol === 'https:';
-  const vercelOrigins = [...new Set([config.vercel.apiUrl.origin, config.vercel.ssoUrl.origin])];
-  return {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        'default-src': ["'self'"],
-        'script-src': ["'self'"],
-        'style-src': ["'self'"],
-        'img-src': ["'self'", 'data:', 'https:', ...vercelOrigins],
-        'font-src': ["'self'"],
-        'connect-src': ["'self'"],
-        'form-action': ["'self'"],
-        'frame-ancestors': ["'none'"],
-        'base-uri': ["'none'"],
-        'object-src': ["'none'"],
-        ...(https ? { 'upgrade-insecure-requests': [] } : {}),
-      },
-    },
-    strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: false } : false,
-    referrerPolicy: { policy: 'no-referrer' },
-    crossOriginEmbedderPolicy: false,
-  };
 }
