@@ -51,3 +51,23 @@ describe('user-token calls on the fetch wrapper', () => {
     await expect(client.getToken('current')).rejects.toThrow(TypeError);
   });
 });
+
+describe('Retry-After on an error answer (RFC 9110 §10.2.3)', () => {
+  test.each<[string | null, number | undefined]>([
+    ['7', 7],
+    ['0', 0],
+    ['99999', 3600],
+    [new Date(Date.now() + 30_000).toUTCString(), 30],
+    ['soon', undefined],
+    [null, undefined],
+  ])('Retry-After %j → retryAfterSeconds %j', async (header, expected) => {
+    const { fetch } = recordingFetch(() => Response.json({ error: { code: 'rate_limited', message: 'slow down' } }, { status: 429, headers: header === null ? {} : { 'Retry-After': header } }));
+    const client = createVercelAuthClient({ apiUrl: new URL('https://api.vercel.example'), bearerToken: 'tok', fetch });
+    const error = await client.listTokens().catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 429, code: 'rate_limited', invalidToken: false });
+    const seconds = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
+    if (expected === 30) expect(seconds).toEqual(expect.any(Number)); // an HTTP-date 30 s ahead: 1-30 s left
+    if (expected === 30) expect(seconds! > 0 && seconds! <= 30).toBe(true);
+    else expect(seconds).toBe(expected);
+  });
+});
