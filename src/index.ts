@@ -31,5 +31,5 @@ export {
 } from './config/options';
 export { LOGIN_FAILURE_CODES, LOGIN_FAILURE_STATUS, LoginFailure, type LoginFailureCode, type LoginFailureDetails } from './flow/errors';
 export type { SessionIdentity, VercelIdentity, VercelRole } from './flow/identity';
-export { DASHBOARD_SECTIONS, DEEP_LINK_PARAMS, isValidId, resolveDeepLink, type DeepLinkKind, type DeepLinkOptions, type DeepLinkParams, type DeepLinkTarget } from './flow/deep-links';
+export { DASHBOARD_SECTIONS, DEEP_LINK_PARAMS, isProviderId, isValidId, resolveDeepLink, type DeepLinkKind, type DeepLinkOptions, type DeepLinkParams, type DeepLinkTarget } from './flow/deep-links';
 export { helmetOptions } from './web/security-headers';

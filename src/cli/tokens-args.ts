@@ -17,11 +17,11 @@ Commands:
   tokens delete <id|current>          Delete a token ("current": the one in VERCEL_TOKEN)
 
 Options:
-  --team-id <id>      Act on behalf of this team (teamId)
-  --slug <slug>       Act on behalf of the team with this slug
+  --team-id <id>      create: create the token for this team (teamId)
+  --slug <slug>       create: create the token for the team with this slug
   --limit <n>         list: page size (the API accepts 1-100)
-  --until <ms>        list: tokens created before this time (a previous page's "next")
-  --since <ms>        list: tokens created after this time (a previous page's "prev")
+  --until <cursor>    list: the next (older) page: a previous page's "next", verbatim
+  --since <cursor>    list: the previous (newer) page: a previous page's "prev", verbatim
   --expires-at <ms>   create: expiry, milliseconds since the epoch
   --json              Print the API's JSON answer instead of a table
   -h, --help          Show this help
@@ -37,7 +37,7 @@ Exit codes: 0 success, 1 API error or missing VERCEL_TOKEN, 2 usage error.
 export type TokensCommand =
   | { kind: 'help' }
   | ({ json: boolean; team: TeamSelector } & (
-      | { kind: 'list'; limit?: number; until?: number; since?: number }
+      | { kind: 'list'; limit?: number; until?: string; since?: string }
       | { kind: 'get'; tokenId: string }
       | { kind: 'create'; name: string; expiresAt?: number }
       | { kind: 'delete'; tokenId: string }
@@ -70,6 +70,19 @@ function integer(name: string, raw: string | undefined, min: number): number | u
   return Number(raw);
 }
 
+/**
+ * A paging cursor, kept verbatim (VERCEL-SSO.md §5: `/v6` cursors may be opaque strings; Vercel's CLI
+ * passes `next` back as `until` unchanged): non-empty, at most 1,024 characters, no control character.
+ */
+function cursor(name: string, raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  // eslint-disable-next-line no-control-regex
+  if (raw === '' || raw.length > 1024 || /[\u0000-\u001f\u007f-\u009f]/.test(raw)) {
+    throw new UsageError(`--${name} must be a cursor from a previous page (non-empty, printable)`);
+  }
+  return raw;
+}
+
 function nonEmpty(name: string, raw: string | undefined): string | undefined {
   if (raw !== undefined && raw.trim() === '') throw new UsageError(`--${name} must not be empty`);
   return raw;
@@ -95,7 +108,7 @@ export function parseTokensArgs(argv: readonly string[]): TokensCommand {
   const slug = nonEmpty('slug', values.slug);
   const common = { json: values.json === true, team: { ...(teamId !== undefined ? { teamId } : {}), ...(slug !== undefined ? { slug } : {}) } };
   const only = (allowed: readonly string[]): void => {
-    for (const name of ['limit', 'until', 'since', 'expires-at'] as const) {
+    for (const name of ['limit', 'until', 'since', 'expires-at', 'team-id', 'slug'] as const) {
       if (values[name] !== undefined && !allowed.includes(name)) throw new UsageError(`--${name} does not apply to "tokens ${command}"`);
     }
   };
@@ -110,8 +123,8 @@ export function parseTokensArgs(argv: readonly string[]): TokensCommand {
       only(['limit', 'until', 'since']);
       if (rest.length > 0) throw new UsageError(`unexpected argument: ${rest[0]}`);
       const limit = integer('limit', values.limit, 1);
-      const until = integer('until', values.until, 0);
-      const since = integer('since', values.since, 0);
+      const until = cursor('until', values.until);
+      const since = cursor('since', values.since);
       if (until !== undefined && since !== undefined) throw new UsageError('give either --until or --since');
       return { kind: 'list', ...common, ...(limit !== undefined ? { limit } : {}), ...(until !== undefined ? { until } : {}), ...(since !== undefined ? { since } : {}) };
     }
@@ -120,7 +133,7 @@ export function parseTokensArgs(argv: readonly string[]): TokensCommand {
       only([]);
       return { kind: command, ...common, tokenId: oneArgument('a token id or "current"') };
     case 'create': {
-      only(['expires-at']);
+      only(['expires-at', 'team-id', 'slug']);
       const name = oneArgument('a name');
       const expiresAt = integer('expires-at', values['expires-at'], 0);
       return { kind: 'create', ...common, name, ...(expiresAt !== undefined ? { expiresAt } : {}) };

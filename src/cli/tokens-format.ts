@@ -21,9 +21,33 @@ export function formatTime(ms: number | undefined): string {
   return Number.isNaN(date.getTime()) ? String(ms) : date.toISOString();
 }
 
+function formatScope(scope: AuthTokenScope): string {
+  if (scope.type === 'other') return `${printable(scope.scopeType)} (unknown scope type)`;
+  const name = scope.type === 'team' ? `team:${printable(scope.teamId)}` : 'user';
+  return scope.sudo ? `${name} (sudo until ${formatTime(scope.sudo.expiresAt)})` : name;
+}
+
 function formatScopes(scopes: AuthTokenScope[] | undefined): string {
   if (!scopes || scopes.length === 0) return '-';
-  return scopes.map((s) => (s.type === 'team' ? `team:${printable(s.teamId)}` : 'user')).join(', ');
+  return scopes.map(formatScope).join(', ');
+}
+
+/**
+ * `active`, `expired`, `revoked <time>` and/or `LEAKED <time>` (VERCEL-SSO.md §5 `revokedAt`,
+ * `leakedAt`, `leakedUrl`): a revoked or leaked token must stand out in the list.
+ */
+export function formatStatus(token: AuthToken, nowMs: number = Date.now()): string {
+  const parts: string[] = [];
+  if (token.leakedAt !== undefined || token.leakedUrl !== undefined) parts.push(`LEAKED${token.leakedAt !== undefined ? ` ${formatTime(token.leakedAt)}` : ''}`);
+  if (token.revokedAt !== undefined) parts.push(`revoked ${formatTime(token.revokedAt)}`);
+  if (parts.length === 0) parts.push(token.expiresAt !== undefined && token.expiresAt <= nowMs ? 'expired' : 'active');
+  return parts.join(', ');
+}
+
+/** A cursor as a shell word: bare when it is plainly safe, otherwise single-quoted. */
+function shellWord(value: string | number): string {
+  const text = printable(String(value));
+  return /^[A-Za-z0-9._~+/=:-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 function newTable(head?: string[]): Table.Table {
@@ -32,13 +56,13 @@ function newTable(head?: string[]): Table.Table {
 
 /** One table row per token (the list). */
 export function formatTokenList(page: ListAuthTokensResponse): string {
-  const table = newTable(['ID', 'Name', 'Scopes', 'Created', 'Expires', 'Last active']);
+  const table = newTable(['ID', 'Name', 'Status', 'Scopes', 'Created', 'Expires', 'Last active']);
   for (const t of page.tokens) {
-    table.push([printable(t.id), printable(t.name), formatScopes(t.scopes), formatTime(t.createdAt), t.expiresAt === undefined ? 'never' : formatTime(t.expiresAt), formatTime(t.activeAt)]);
+    table.push([printable(t.id), printable(t.name), formatStatus(t), formatScopes(t.scopes), formatTime(t.createdAt), t.expiresAt === undefined ? 'never' : formatTime(t.expiresAt), formatTime(t.activeAt)]);
   }
   const lines = [page.tokens.length === 0 ? 'No tokens.' : table.toString(), `${page.pagination.count} token(s) on this page.`];
-  if (page.pagination.next !== null) lines.push(`Older tokens: add --until ${page.pagination.next}`);
-  if (page.pagination.prev !== null) lines.push(`Newer tokens: add --since ${page.pagination.prev}`);
+  if (page.pagination.next !== null) lines.push(`Older tokens: add --until ${shellWord(page.pagination.next)}`);
+  if (page.pagination.prev !== null) lines.push(`Newer tokens: add --since ${shellWord(page.pagination.prev)}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -49,6 +73,9 @@ export function formatToken(token: AuthToken): string {
     { ID: printable(token.id) },
     { Name: printable(token.name) },
     { Type: printable(token.type) },
+    { Status: formatStatus(token) },
+    ...(token.leakedUrl !== undefined ? [{ 'Leaked at URL': printable(token.leakedUrl) }] : []),
+    ...(token.prefix !== undefined || token.suffix !== undefined ? [{ Value: `${printable(token.prefix ?? '')}…${printable(token.suffix ?? '')}` }] : []),
     { Origin: token.origin === undefined ? '-' : printable(token.origin) },
     { Scopes: formatScopes(token.scopes) },
     { Created: formatTime(token.createdAt) },

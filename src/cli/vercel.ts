@@ -102,6 +102,13 @@ async function execute(client: VercelAuthClient, command: Exclude<TokensCommand,
 }
 
 function describe(error: unknown): string {
+  if (error instanceof VercelApiError && error.invalidToken) {
+    // VERCEL-SSO.md §5: production answers 403 with `invalidToken: true` for an expired, revoked or unknown token.
+    return `token expired or revoked (Vercel answered ${error.status}): create a new token and set VERCEL_TOKEN`;
+  }
+  if (error instanceof VercelApiError && error.status === 429) {
+    return printable(`${error.message}: rate limited${error.retryAfterSeconds !== undefined ? `, retry in ${error.retryAfterSeconds} s` : ''}`);
+  }
   if (error instanceof VercelApiError) {
     return printable(`${error.message}${error.apiMessage ? `: ${error.apiMessage}` : ''}`);
   }

@@ -84,16 +84,18 @@ export class CodeStore {
    * Redeem a code presented by an already-authenticated client.
    * @param code - the `code` from the token request.
    * @param clientId - the authenticated client's id.
-   * @param state - the `state` from the token request (compared in constant time).
+   * @param state - the `state` from the token request (compared in constant time); undefined when the
+   *   request had none (optional in Vercel's 2026 spec, VERCEL-SSO.md §5).
    */
-  redeem(code: string, clientId: string, state: string): RedeemResult {
+  redeem(code: string, clientId: string, state: string | undefined): RedeemResult {
     const entry = this.codes.get(code);
     if (!entry) return { ok: false, reason: 'unknown_code' };
     if (entry.used) return { ok: false, reason: 'code_used' };
     if (entry.clientId !== clientId) return { ok: false, reason: 'client_mismatch' };
     entry.used = true;
     if (this.now() > entry.expiresAtMs) return { ok: false, reason: 'code_expired' };
-    if (!constantTimeEqual(entry.state, state)) return { ok: false, reason: 'state_mismatch' };
+    // VERCEL-SSO.md §5: `state` is optional in the 2026 spec; when given it must match.
+    if (state !== undefined && !constantTimeEqual(entry.state, state)) return { ok: false, reason: 'state_mismatch' };
     return { ok: true, grant: { clientId: entry.clientId, installationId: entry.installationId, userId: entry.userId } };
   }
 

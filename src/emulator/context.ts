@@ -8,7 +8,8 @@ import type { CodeStore } from './codes';
 import type { FaultRegistry } from './faults';
 import type { KeyRing } from './keys';
 import type { EmulatorSeed } from './seed';
-import type { TokenOverride } from './tokens';
+import type { RefreshTokenStore } from './refresh-tokens';
+import { DEFAULT_ID_TOKEN_TTL_SECONDS, type IdTokenShape, type TokenOverride } from './tokens';
 
 /** The integration as the emulated Vercel knows it (Integration Console settings). */
 export interface EmulatorIntegration {
@@ -60,8 +61,12 @@ export interface EmulatorContext {
   faults: FaultRegistry;
   stats: EmulatorStats;
   logger: Logger;
-  /** id_token lifetime, seconds. */
-  idTokenTtlSeconds: number;
+  /** Configured id_token lifetime, seconds; undefined = the default of the shape (see {@link idTokenTtl}). */
+  idTokenTtlSeconds: number | undefined;
+  /** Claim shape of issued id_tokens (`current` by default, `legacy` for the pre-2026 shape). */
+  idTokenShape: IdTokenShape;
+  /** Refresh tokens issued with token responses (refresh grant). */
+  refreshTokens: RefreshTokenStore;
   /** The issuer / base URL; throws when neither listening nor set. */
   baseUrl(): string;
   /** The pending one-shot token override, or null. */
@@ -72,6 +77,11 @@ export interface EmulatorContext {
 
 /** How many token requests the emulator remembers for `controls.tokenRequest`. */
 export const TOKEN_REQUEST_LOG_SIZE = 500;
+
+/** The id_token lifetime in effect, seconds: the configured one, else the shape's default. */
+export function idTokenTtl(ctx: Pick<EmulatorContext, 'idTokenTtlSeconds' | 'idTokenShape'>): number {
+  return ctx.idTokenTtlSeconds ?? DEFAULT_ID_TOKEN_TTL_SECONDS[ctx.idTokenShape];
+}
 
 /** Fresh zeroed counters. */
 export function zeroStats(): EmulatorStats {

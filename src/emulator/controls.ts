@@ -11,6 +11,7 @@
  * | `POST /_emulator/next-token` | a `TokenOverride` | `{ok: true}` |
  * | `DELETE /_emulator/next-token` | — | `{ok: true}` (clears the pending override) |
  * | `POST /_emulator/mint-login` | `{installationId, userId, context?}` | `{code, state, redirectUrl}` |
+ * | `POST /_emulator/id-token-shape` | `{shape: "current" \| "legacy"}` | `{ok: true}` |
  * | `GET /_emulator/stats` | — | stats object |
  * | `DELETE /_emulator/stats` | — | `{ok: true}` (resets the counters) |
  *
@@ -23,7 +24,7 @@ import { zeroStats, type EmulatorContext, type EmulatorStats, type TokenRequestR
 import { sendVercelError } from './errors';
 import { faultSchema, faultTargetSchema, type Fault, type FaultTarget } from './faults';
 import { LoginError, mintLogin, type MintedLogin, type MintLoginInput } from './login';
-import { tokenOverrideSchema, type TokenOverride } from './tokens';
+import { tokenOverrideSchema, type IdTokenShape, type TokenOverride } from './tokens';
 
 /** The programmatic controls (see `Emulator.controls`). */
 export interface EmulatorControls {
@@ -60,6 +61,12 @@ export interface EmulatorControls {
    * @throws LoginError unknown installation / non-member user / invalid Redirect Login URL.
    */
   mintLogin(input: MintLoginInput): MintedLogin;
+  /**
+   * Claim shape of the id_tokens issued from now on (see `IdTokenShape`): `current` (2026, the
+   * default) or `legacy` (pre-2026: `type` claim, no `nbf`).
+   * @throws TypeError on any other value.
+   */
+  setIdTokenShape(shape: IdTokenShape): void;
   /** A snapshot of the request counters. */
   stats(): EmulatorStats;
   /** Zero the counters. */
@@ -90,6 +97,11 @@ export function createControls(ctx: EmulatorContext): EmulatorControls {
       ctx.nextTokenOverride = parsed.data;
     },
     mintLogin: (input) => mintLogin(ctx, input),
+    setIdTokenShape: (shape) => {
+      const parsed = shapeSchema.shape.shape.safeParse(shape);
+      if (!parsed.success) throw new TypeError('id token shape must be "current" or "legacy"');
+      ctx.idTokenShape = parsed.data;
+    },
     stats: () => ({ ...ctx.stats }),
     resetStats: () => {
       Object.assign(ctx.stats, zeroStats());
@@ -97,6 +109,7 @@ export function createControls(ctx: EmulatorContext): EmulatorControls {
   };
 }
 
+const shapeSchema = z.object({ shape: z.enum(['current', 'legacy']) }).strict();
 const rotateSchema = z.object({ keepPrevious: z.boolean().optional() }).strict();
 const faultBodySchema = z
   .object({ target: faultTargetSchema, fault: faultSchema.nullable(), times: z.number().int().min(1).max(1_000_000).optional() })
@@ -157,6 +170,12 @@ export function controlsRouter(controls: EmulatorControls): Router {
       if (err instanceof LoginError) return sendVercelError(res, err.status, err.status === 404 ? 'not_found' : 'invalid_request', err.message);
       throw err;
     }
+  });
+  router.post('/_emulator/id-token-shape', json, (req: Request, res: Response) => {
+    const parsed = shapeSchema.safeParse(body(req));
+    if (!parsed.success) return badRequest(res, parsed.error);
+    controls.setIdTokenShape(parsed.data.shape);
+    res.json({ ok: true });
   });
   router.get('/_emulator/stats', (_req: Request, res: Response) => {
     res.set('Cache-Control', 'no-store').json(controls.stats());

@@ -103,10 +103,12 @@ export function linkContexts(installation: SeedInstallation, redirectLoginUrl: s
     origin = undefined;
   }
   const out: Array<{ kind: LinkKind; label: string; context: Record<string, string> }> = [];
+  // VERCEL-SSO.md §5: experimentation_item_id, project_id and check_id arrive with the resource_id they belong to.
+  const withResource: Record<string, string> = resource ? { resource_id: resource.id } : {};
   out.push({ kind: 'plain', label: 'Open in Provider', context: {} });
   if (resource) out.push({ kind: 'resource', label: `Resource ${resource.name}`, context: { resource_id: resource.id, product_id: resource.productId } });
-  if (project) out.push({ kind: 'project', label: `Project ${project.name}`, context: { project_id: project.id } });
-  if (project && check) out.push({ kind: 'check', label: `Check ${check.name}`, context: { check_id: check.id, project_id: project.id } });
+  if (project) out.push({ kind: 'project', label: `Project ${project.name}`, context: { project_id: project.id, ...withResource } });
+  if (project && check) out.push({ kind: 'check', label: `Check ${check.name}`, context: { check_id: check.id, project_id: project.id, ...withResource } });
   if (invoice) out.push({ kind: 'invoice', label: `Invoice ${invoice.description}`, context: { invoice_id: invoice.id } });
   if (resource) {
     out.push({ kind: 'support', label: 'Support', context: { support: 'true', resource_id: resource.id } });
@@ -114,7 +116,7 @@ export function linkContexts(installation: SeedInstallation, redirectLoginUrl: s
       out.push({ kind: `path-${p}`, label: `path=${p}`, context: { path: p, resource_id: resource.id } });
     }
   }
-  if (item) out.push({ kind: 'experimentation', label: `Flag ${item.name}`, context: { experimentation_item_id: item.id } });
+  if (item) out.push({ kind: 'experimentation', label: `Flag ${item.name}`, context: { experimentation_item_id: item.id, ...withResource } });
   if (origin && resource) {
     out.push({ kind: 'url', label: 'url= (provider page)', context: { url: `${origin}/resources/${encodeURIComponent(resource.id)}` } });
   }

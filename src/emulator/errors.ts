@@ -8,14 +8,14 @@ import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'exp
 import type { Logger } from 'pino';
 import { renderMessage } from './views';
 
-/** Vercel's error body. */
+/** Vercel's error body; some answers add members beside `code` and `message` (e.g. `invalidToken`). */
 export interface VercelErrorBody {
-  error: { code: string; message: string };
+  error: { code: string; message: string } & Record<string, unknown>;
 }
 
-/** Send `{"error":{"code","message"}}` with `status`. */
-export function sendVercelError(res: Response, status: number, code: string, message: string): void {
-  const body: VercelErrorBody = { error: { code, message } };
+/** Send `{"error":{"code","message",…extra}}` with `status`. */
+export function sendVercelError(res: Response, status: number, code: string, message: string, extra: Record<string, unknown> = {}): void {
+  const body: VercelErrorBody = { error: { ...extra, code, message } };
   res.status(status).set('Cache-Control', 'no-store').json(body);
 }
 

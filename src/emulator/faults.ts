@@ -19,6 +19,8 @@ import { z } from 'zod';
  * - `null_access_token`: token endpoint only; processed normally, and a successful response has
  *   `access_token: null, token_type: null` (a *valid* Vercel response, VERCEL-SSO.md §1.3).
  * - `unavailable`: 503 with a Vercel error JSON.
+ * - `rate_limited`: 429 `{"error":{"code":"rate_limited","message",…,"limit":{remaining: 0, reset, resetMs, total}}}`
+ *   with `Retry-After: retryAfterSeconds` (default 30; VERCEL-SSO.md §5, "Rate limiting on the REST API").
  * - `hang`: never answers until the server closes or the client aborts.
  */
 export type Fault =
@@ -28,6 +30,7 @@ export type Fault =
   | { kind: 'missing_id_token' }
   | { kind: 'null_access_token' }
   | { kind: 'unavailable' }
+  | { kind: 'rate_limited'; retryAfterSeconds?: number }
   | { kind: 'hang' };
 
 /** Where a fault applies: `token` = `POST /v1/integrations/sso/token`, `jwks`, `discovery`. */
@@ -51,6 +54,7 @@ export const faultSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('missing_id_token') }).strict(),
   z.object({ kind: z.literal('null_access_token') }).strict(),
   z.object({ kind: z.literal('unavailable') }).strict(),
+  z.object({ kind: z.literal('rate_limited'), retryAfterSeconds: z.number().int().min(0).max(86_400).optional() }).strict(),
   z.object({ kind: z.literal('hang') }).strict(),
 ]);
 
@@ -144,6 +148,22 @@ export async function applyFault(fault: Fault | null, req: Request, res: Respons
     case 'unavailable':
       res.status(503).set('Retry-After', '1').json({ error: { code: 'service_unavailable', message: 'Service unavailable' } });
       return 'handled';
+    case 'rate_limited': {
+      const retryAfterSeconds = fault.retryAfterSeconds ?? 30;
+      const resetMs = Date.now() + retryAfterSeconds * 1000;
+      res
+        .status(429)
+        .set('Retry-After', String(retryAfterSeconds))
+        .set('Cache-Control', 'no-store')
+        .json({
+          error: {
+            code: 'rate_limited',
+            message: `Rate limit exceeded. Try again in ${retryAfterSeconds} seconds.`,
+            limit: { remaining: 0, reset: Math.ceil(resetMs / 1000), resetMs, total: 100 },
+          },
+        });
+      return 'handled';
+    }
     case 'hang':
       // Never answer. The emulator's close() destroys open connections; a client abort closes this one.
       return 'handled';

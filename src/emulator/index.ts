@@ -27,7 +27,8 @@ import { openRouter } from './open';
 import { createSeed, type EmulatorSeed } from './seed';
 import { ssoStartRouter } from './sso-start';
 import { tokenRouter } from './token-endpoint';
-import { PresignedTokens } from './tokens';
+import { PresignedTokens, type IdTokenShape } from './tokens';
+import { RefreshTokenStore } from './refresh-tokens';
 import { seedDevTokens, type DevToken } from './dev-tokens';
 import { UserTokenStore } from './user-tokens';
 import { userTokensRouter } from './user-tokens-endpoint';
@@ -36,7 +37,8 @@ import { wellKnownRouter } from './well-known';
 export type { EmulatorIntegration, EmulatorStats, TokenRequestRecord } from './context';
 export type { EmulatorControls } from './controls';
 export type { Fault, FaultTarget } from './faults';
-export type { TokenOverride, IdTokenClaims } from './tokens';
+export type { TokenOverride, IdTokenClaims, IdTokenShape } from './tokens';
+export { DEFAULT_ID_TOKEN_TTL_SECONDS } from './tokens';
 export type { MintLoginInput, MintedLogin, ContextKey } from './login';
 export { CONTEXT_KEYS, LoginError } from './login';
 export { LINK_KINDS, linkContexts, type LinkKind } from './dashboard';
@@ -62,8 +64,16 @@ export interface EmulatorOptions {
   integration: EmulatorIntegration;
   /** Authorization code lifetime in seconds (default 60; fractions allowed for tests). */
   codeTtlSeconds?: number;
-  /** id_token lifetime in seconds, `exp - iat` (default 300); also the token response's `expires_in`. */
+  /**
+   * id_token lifetime in seconds, `exp - iat`; also the token response's `expires_in`. Default: 3600 for
+   * the `current` shape, 300 for `legacy`.
+   */
   idTokenTtlSeconds?: number;
+  /**
+   * Claim shape of issued id_tokens (default `current`: no `type`, `nbf` = `iat`, as seen in the wild in
+   * 2026; `legacy`: `type: "id_token"`, no `nbf`). See `IdTokenShape`; also `controls.setIdTokenShape`.
+   */
+  idTokenShape?: IdTokenShape;
   /** Logger (default: a silent pino logger). The client secret is never logged. */
   logger?: Logger;
   /**
@@ -121,9 +131,12 @@ export async function createEmulator(options: EmulatorOptions): Promise<Emulator
       throw new TypeError(`integration.${key} must be a non-empty string`);
     }
   }
-  const idTokenTtlSeconds = options.idTokenTtlSeconds ?? 300;
-  if (!Number.isInteger(idTokenTtlSeconds) || idTokenTtlSeconds <= 0) {
+  const idTokenTtlSeconds = options.idTokenTtlSeconds;
+  if (idTokenTtlSeconds !== undefined && (!Number.isInteger(idTokenTtlSeconds) || idTokenTtlSeconds <= 0)) {
     throw new TypeError('idTokenTtlSeconds must be a positive integer number of seconds');
+  }
+  if (options.idTokenShape !== undefined && options.idTokenShape !== 'current' && options.idTokenShape !== 'legacy') {
+    throw new TypeError('idTokenShape must be "current" or "legacy"');
   }
   const logger = options.logger ?? pino({ level: 'silent' });
 
@@ -144,6 +157,8 @@ export async function createEmulator(options: EmulatorOptions): Promise<Emulator
     stats: zeroStats(),
     logger,
     idTokenTtlSeconds,
+    idTokenShape: options.idTokenShape ?? 'current',
+    refreshTokens: new RefreshTokenStore(),
     baseUrl: resolveBaseUrl,
     nextTokenOverride: null,
     tokenRequests: [],

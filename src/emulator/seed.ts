@@ -9,7 +9,8 @@
  * - `user_id` is **per installation**: Alice is a member of both teams and has a different
  *   `user_id` in each;
  * - `user_role` is `ADMIN` or `USER` (read-only);
- * - `sub` is `account:<accountHex>:user:<userHex>`, so account ids and user ids are hex strings.
+ * - `sub` is `account:<accountHex>:user:<userHex>`; account and user ids are 64 hex digits, as in a
+ *   real Marketplace id_token (VERCEL-SSO.md §5).
  *
  * One person ("Mallory") deliberately has HTML/JS metacharacters in her display name so that
  * both the emulator's dashboard and the backend under test prove they escape `user_name`.
@@ -22,7 +23,7 @@ export type UserRole = 'ADMIN' | 'USER';
 
 /** A Vercel team (account). `accountId` is the hex used in `account_id` and in `sub`. */
 export interface SeedTeam {
-  /** Hex account id, e.g. `ac3e0000000000000000a001`; the `account_id` claim. */
+  /** Hex account id, e.g. `ac3e00000000000000000000000000000000000000000000000000000000a001`; the `account_id` claim. */
   accountId: string;
   /** Team slug as in `vercel.com/<slug>`. */
   slug: string;
@@ -127,17 +128,17 @@ export interface EmulatorSeed {
  * every call (so a test that mutates its emulator's seed cannot affect another emulator).
  *
  * Ids:
- * - `icfg_acme0000000000000001` (team `acme-labs`, account `ac3e0000000000000000a001`):
- *   Alice `a11ce00000000000000000a1` ADMIN, Bob `b0b0000000000000000000a2` USER;
- * - `icfg_globex00000000000001` (team `globex`, account `610be0000000000000000b02`):
- *   Carol `ca401000000000000000b001` ADMIN, Alice `a11ce00000000000000000b2` USER,
- *   Mallory `3a1103000000000000000b03` USER.
+ * - `icfg_acme0000000000000001` (team `acme-labs`, account `ac3e00000000000000000000000000000000000000000000000000000000a001`):
+ *   Alice `a11ce000000000000000000000000000000000000000000000000000000000a1` ADMIN, Bob `b0b00000000000000000000000000000000000000000000000000000000000a2` USER;
+ * - `icfg_globex00000000000001` (team `globex`, account `610be00000000000000000000000000000000000000000000000000000000b02`):
+ *   Carol `ca4010000000000000000000000000000000000000000000000000000000b001` ADMIN, Alice `a11ce000000000000000000000000000000000000000000000000000000000b2` USER,
+ *   Mallory `3a11030000000000000000000000000000000000000000000000000000000b03` USER.
  */
 export function createSeed(): EmulatorSeed {
   return {
     teams: [
-      { accountId: 'ac3e0000000000000000a001', slug: 'acme-labs', name: 'Acme Labs' },
-      { accountId: '610be0000000000000000b02', slug: 'globex', name: 'Globex Corporation' },
+      { accountId: 'ac3e00000000000000000000000000000000000000000000000000000000a001', slug: 'acme-labs', name: 'Acme Labs' },
+      { accountId: '610be00000000000000000000000000000000000000000000000000000000b02', slug: 'globex', name: 'Globex Corporation' },
     ],
     people: [
       { id: 'person_alice', name: 'Alice Anders', email: 'alice@example.com' },
@@ -152,10 +153,10 @@ export function createSeed(): EmulatorSeed {
     installations: [
       {
         id: 'icfg_acme0000000000000001',
-        accountId: 'ac3e0000000000000000a001',
+        accountId: 'ac3e00000000000000000000000000000000000000000000000000000000a001',
         members: [
-          { userId: 'a11ce00000000000000000a1', personId: 'person_alice', role: 'ADMIN' },
-          { userId: 'b0b0000000000000000000a2', personId: 'person_bob', role: 'USER' },
+          { userId: 'a11ce000000000000000000000000000000000000000000000000000000000a1', personId: 'person_alice', role: 'ADMIN' },
+          { userId: 'b0b00000000000000000000000000000000000000000000000000000000000a2', personId: 'person_bob', role: 'USER' },
         ],
         resources: [
           { id: 'store_acmePostgres0001', name: 'acme-db', productId: 'iap_postgres' },
@@ -173,11 +174,11 @@ export function createSeed(): EmulatorSeed {
       },
       {
         id: 'icfg_globex00000000000001',
-        accountId: '610be0000000000000000b02',
+        accountId: '610be00000000000000000000000000000000000000000000000000000000b02',
         members: [
-          { userId: 'ca401000000000000000b001', personId: 'person_carol', role: 'ADMIN' },
-          { userId: 'a11ce00000000000000000b2', personId: 'person_alice', role: 'USER' },
-          { userId: '3a1103000000000000000b03', personId: 'person_mallory', role: 'USER' },
+          { userId: 'ca4010000000000000000000000000000000000000000000000000000000b001', personId: 'person_carol', role: 'ADMIN' },
+          { userId: 'a11ce000000000000000000000000000000000000000000000000000000000b2', personId: 'person_alice', role: 'USER' },
+          { userId: '3a11030000000000000000000000000000000000000000000000000000000b03', personId: 'person_mallory', role: 'USER' },
         ],
         resources: [{ id: 'store_globexPg00000001', name: 'globex-db', productId: 'iap_postgres' }],
         projects: [

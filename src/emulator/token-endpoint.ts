@@ -10,19 +10,24 @@
  * | body malformed (bad JSON) | 400 | `invalid_request` |
  * | body too large (> 16 KiB) | 413 | `invalid_request` |
  * | body not an object / unsupported content type (no body parsed) | 400 | `invalid_request` |
- * | `grant_type` present and not `authorization_code` | 400 | `unsupported_grant_type` |
- * | `code`, `state`, `client_id` or `client_secret` missing / not a string | 400 | `invalid_request` |
+ * | `grant_type` present and not `authorization_code` nor `refresh_token` | 400 | `unsupported_grant_type` |
+ * | code grant: `code`, `client_id` or `client_secret` missing / not a string (`state` is optional) | 400 | `invalid_request` |
+ * | refresh grant: `refresh_token`, `client_id` or `client_secret` missing / not a string | 400 | `invalid_request` |
  * | `client_id` / `client_secret` wrong (constant-time compare) | 403 | `invalid_client` |
  * | code unknown | 400 | `invalid_grant` |
  * | code already used | 400 | `invalid_grant` |
  * | code minted for another client id (not consumed) | 400 | `invalid_grant` |
  * | code expired (older than `codeTtlSeconds`; consumed) | 400 | `invalid_grant` |
- * | `state` differs from the one minted with the code (consumed) | 400 | `invalid_grant` |
+ * | `state` given and different from the one minted with the code (consumed) | 400 | `invalid_grant` |
+ * | refresh token unknown, used, expired or another client's | 400 | `invalid_grant` |
  * | user no longer a member (seed changed) | 400 | `invalid_grant` |
  *
- * Success: 200 `{id_token, access_token, token_type: 'Bearer', expires_in}` with
- * `expires_in = idTokenTtlSeconds` (seconds) and `Cache-Control: no-store`.
- * The `client_secret` is never logged.
+ * The body is a `oneOf` in Vercel's 2026 spec (VERCEL-SSO.md §5): the code grant (`state` optional)
+ * or the refresh grant `{grant_type: "refresh_token", refresh_token, client_id, client_secret}`.
+ *
+ * Success: 200 `{id_token, access_token, token_type: 'Bearer', expires_in, refresh_token}` (the spec's
+ * variant with every field non-null) with `expires_in` = the id_token lifetime (seconds) and
+ * `Cache-Control: no-store`. A refresh token is single use. The `client_secret` is never logged.
  *
  * Bench mode (`presigned` given): the id_token of an exchange without an override is the one
  * cached for its (installation, user), signed at most once per ~30 s (see `PresignedTokens`);
@@ -34,7 +39,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import express, { Router, type ErrorRequestHandler, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { constantTimeEqual, type RedeemFailure } from './codes';
-import { TOKEN_REQUEST_LOG_SIZE, type EmulatorContext, type TokenRequestRecord } from './context';
+import { idTokenTtl, TOKEN_REQUEST_LOG_SIZE, type EmulatorContext, type TokenRequestRecord } from './context';
 import { sendVercelError } from './errors';
 import { applyFault, type Fault } from './faults';
 import { findInstallation, findMember, findPerson } from './seed';
@@ -46,22 +51,32 @@ export const TOKEN_PATH = '/v1/integrations/sso/token';
 /** Maximum accepted request body. */
 export const TOKEN_BODY_LIMIT = '16kb';
 
-/** The successful token response (VERCEL-SSO.md §1.3). */
+/** The successful token response (VERCEL-SSO.md §1.3 and §5). */
 export interface TokenResponse {
   id_token?: string;
   access_token: string | null;
   token_type: string | null;
   /** Seconds. */
   expires_in: number;
+  /** Single use; redeem with the refresh grant. */
+  refresh_token: string;
 }
 
-const requestSchema = z.object({
-  grant_type: z.string().max(100).optional(),
-  code: z.string().min(1).max(4096),
-  state: z.string().min(1).max(4096),
+const clientSchema = {
   client_id: z.string().min(1).max(1024),
   client_secret: z.string().min(1).max(4096),
+};
+const codeGrantSchema = z.object({
+  grant_type: z.literal('authorization_code').optional(),
+  code: z.string().min(1).max(4096),
+  state: z.string().min(1).max(4096).optional(),
+  ...clientSchema,
   redirect_uri: z.string().max(4096).optional(),
+});
+const refreshGrantSchema = z.object({
+  grant_type: z.literal('refresh_token'),
+  refresh_token: z.string().min(1).max(4096),
+  ...clientSchema,
 });
 
 const REDEEM_MESSAGES: Record<RedeemFailure, string> = {
@@ -129,11 +144,11 @@ async function exchange(ctx: EmulatorContext, req: Request, res: Response, fault
     return;
   }
   const grantType = (body as Record<string, unknown>).grant_type;
-  if (grantType !== undefined && grantType !== 'authorization_code') {
-    sendVercelError(res, 400, 'unsupported_grant_type', 'grant_type must be authorization_code');
+  if (grantType !== undefined && grantType !== 'authorization_code' && grantType !== 'refresh_token') {
+    sendVercelError(res, 400, 'unsupported_grant_type', 'grant_type must be authorization_code or refresh_token');
     return;
   }
-  const parsed = requestSchema.safeParse(body);
+  const parsed = grantType === 'refresh_token' ? refreshGrantSchema.safeParse(body) : codeGrantSchema.safeParse(body);
   if (!parsed.success) {
     const fields = [...new Set(parsed.error.issues.map((i) => String(i.path[0] ?? 'body')))].join(', ');
     sendVercelError(res, 400, 'invalid_request', `Missing or invalid parameter(s): ${fields}`);
@@ -147,13 +162,25 @@ async function exchange(ctx: EmulatorContext, req: Request, res: Response, fault
     sendVercelError(res, 403, 'invalid_client', 'Invalid client credentials');
     return;
   }
-  const redeemed = ctx.codes.redeem(input.code, input.client_id, input.state);
-  if (!redeemed.ok) {
-    ctx.logger.info({ reason: redeemed.reason }, 'emulator: token request refused');
-    sendVercelError(res, 400, 'invalid_grant', REDEEM_MESSAGES[redeemed.reason]);
-    return;
+  let grant: { installationId: string; userId: string };
+  if ('refresh_token' in input) {
+    const refreshed = ctx.refreshTokens.redeem(input.refresh_token, input.client_id);
+    if (!refreshed) {
+      ctx.logger.info('emulator: refresh token refused');
+      sendVercelError(res, 400, 'invalid_grant', 'The refresh token is invalid, expired or already used');
+      return;
+    }
+    grant = refreshed;
+  } else {
+    const redeemed = ctx.codes.redeem(input.code, input.client_id, input.state);
+    if (!redeemed.ok) {
+      ctx.logger.info({ reason: redeemed.reason }, 'emulator: token request refused');
+      sendVercelError(res, 400, 'invalid_grant', REDEEM_MESSAGES[redeemed.reason]);
+      return;
+    }
+    grant = redeemed.grant;
   }
-  const { installationId, userId } = redeemed.grant;
+  const { installationId, userId } = grant;
   const installation = findInstallation(ctx.seed, installationId);
   const member = installation && findMember(installation, userId);
   const person = member && findPerson(ctx.seed, member.personId);
@@ -164,6 +191,8 @@ async function exchange(ctx: EmulatorContext, req: Request, res: Response, fault
   const override = ctx.nextTokenOverride;
   ctx.nextTokenOverride = null;
   const issuer = ctx.baseUrl();
+  const ttlSeconds = idTokenTtl(ctx);
+  const shape = ctx.idTokenShape;
   const sign = (): Promise<string> => {
     const claims = buildIdTokenClaims({
       issuer,
@@ -172,14 +201,15 @@ async function exchange(ctx: EmulatorContext, req: Request, res: Response, fault
       member,
       person,
       nowSeconds: Math.floor(Date.now() / 1000),
-      ttlSeconds: ctx.idTokenTtlSeconds,
+      ttlSeconds,
+      shape,
     });
     return signIdToken(mergeWithDeletes({ ...claims }, override?.claims), ctx.keys, override ?? undefined);
   };
   const idToken =
     presigned && override === null
       ? await presigned.get(
-          { installationId, userId, issuer, clientId: ctx.integration.clientId, kid: ctx.keys.active.kid, ttlSeconds: ctx.idTokenTtlSeconds },
+          { installationId, userId, issuer, clientId: ctx.integration.clientId, kid: ctx.keys.active.kid, ttlSeconds, shape },
           sign,
         )
       : await sign();
@@ -187,7 +217,8 @@ async function exchange(ctx: EmulatorContext, req: Request, res: Response, fault
     id_token: idToken,
     access_token: randomBytes(32).toString('base64url'),
     token_type: 'Bearer',
-    expires_in: ctx.idTokenTtlSeconds,
+    expires_in: ttlSeconds,
+    refresh_token: ctx.refreshTokens.issue({ clientId: ctx.integration.clientId, installationId, userId }),
   };
   if (fault?.kind === 'missing_id_token') delete response.id_token;
   if (fault?.kind === 'null_access_token') {

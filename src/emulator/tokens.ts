@@ -13,7 +13,20 @@ import { z } from 'zod';
 import type { KeyRing } from './keys';
 import type { SeedInstallation, SeedMember, SeedPerson, UserRole } from './seed';
 
-/** The id_token payload exactly as VERCEL-SSO.md §2 lists it. All times are seconds since epoch. */
+/**
+ * The two id_token shapes the emulator can issue (VERCEL-SSO.md §5, "A real-looking Marketplace
+ * id_token seen in public code"):
+ * - `current` (default): as seen in the wild in 2026: no `type` claim, `nbf` = `iat`, lifetime
+ *   3600 s unless configured; the seeded account and user ids are 64 hex digits;
+ * - `legacy`: the emulator's shape before 2026: `type: "id_token"`, no `nbf`, lifetime 300 s unless
+ *   configured.
+ */
+export type IdTokenShape = 'current' | 'legacy';
+
+/** Default id_token lifetime of each {@link IdTokenShape}, seconds. */
+export const DEFAULT_ID_TOKEN_TTL_SECONDS: Readonly<Record<IdTokenShape, number>> = { current: 3600, legacy: 300 };
+
+/** The id_token payload as VERCEL-SSO.md §2 lists it. All times are seconds since epoch. */
 export interface IdTokenClaims {
   /** Issuer = the emulator's base URL, e.g. `http://127.0.0.1:4000`. */
   iss: string;
@@ -26,12 +39,15 @@ export interface IdTokenClaims {
   /** Per installation. */
   user_id: string;
   user_role: UserRole;
-  type: 'id_token';
+  /** Only in the `legacy` shape. */
+  type?: 'id_token';
   user_email: string;
   user_name: string;
   user_avatar_url: string;
   /** Issued at, seconds. */
   iat: number;
+  /** Not before, seconds: equal to `iat`; only in the `current` shape. */
+  nbf?: number;
   /** Expiry, seconds (`iat + idTokenTtlSeconds`). */
   exp: number;
 }
@@ -72,9 +88,11 @@ export interface ClaimsInput {
   nowSeconds: number;
   /** Lifetime, seconds. */
   ttlSeconds: number;
+  /** Claim shape (default `current`). */
+  shape?: IdTokenShape;
 }
 
-/** Build the real claims for a user of an installation (VERCEL-SSO.md §2; no `nbf`, no `nonce`). */
+/** Build the real claims for a user of an installation (VERCEL-SSO.md §2 and §5; never a `nonce`). */
 export function buildIdTokenClaims(input: ClaimsInput): IdTokenClaims {
   const { installation, member, person } = input;
   return {
@@ -85,11 +103,12 @@ export function buildIdTokenClaims(input: ClaimsInput): IdTokenClaims {
     installation_id: installation.id,
     user_id: member.userId,
     user_role: member.role,
-    type: 'id_token',
+    ...(input.shape === 'legacy' ? { type: 'id_token' as const } : {}),
     user_email: person.email,
     user_name: person.name,
     user_avatar_url: `${input.issuer}/avatars/${encodeURIComponent(member.userId)}.svg`,
     iat: input.nowSeconds,
+    ...(input.shape === 'legacy' ? {} : { nbf: input.nowSeconds }),
     exp: input.nowSeconds + input.ttlSeconds,
   };
 }
@@ -156,6 +175,8 @@ export interface PresignKey {
   /** `kid` of the active signing key: a rotation makes every cached token stale. */
   kid: string;
   ttlSeconds: number;
+  /** Claim shape (a change re-signs); default `current`. */
+  shape?: IdTokenShape;
 }
 
 /**
@@ -184,7 +205,7 @@ export class PresignedTokens {
    */
   get(key: PresignKey, sign: () => Promise<string>): Promise<string> {
     const id = `${key.installationId}\u0000${key.userId}`;
-    const fingerprint = `${key.issuer}\u0000${key.clientId}\u0000${key.kid}\u0000${key.ttlSeconds}`;
+    const fingerprint = `${key.issuer}\u0000${key.clientId}\u0000${key.kid}\u0000${key.ttlSeconds}\u0000${key.shape ?? 'current'}`;
     const at = this.now();
     const cached = this.entries.get(id);
     if (cached && cached.fingerprint === fingerprint && at - cached.signedAtMs < this.maxAgeMs) return cached.token;

@@ -6,8 +6,9 @@
  *
  * | check | status | `error.code` |
  * |---|---|---|
+ * | method not served on a known path | 405 (`Allow` set) | `method_unknown` |
  * | no `Authorization: Bearer …` header | 401 | `not_authenticated` |
- * | bearer token unknown, deleted or expired | 401 | `invalid_token` |
+ * | bearer token unknown, deleted, revoked or expired | 403 `{"error":{"code":"forbidden","message":"Not authorized","invalidToken":true}}` (VERCEL-SSO.md §5, as production answers) | `forbidden` |
  * | `teamId`/`slug`/`limit`/`until`/`since` repeated, empty or malformed; `teamId` and `slug` naming different teams | 400 | `invalid_request` |
  * | `teamId`/`slug` of a team the token's user is not a member of (or no such team) | 403 | `forbidden` |
  * | path `tokenId` not `current` nor `[A-Za-z0-9_-]{1,128}` | 400 | `invalid_request` |
@@ -22,9 +23,12 @@
  * | `POST /v3/user/tokens` | `{token: AuthToken, bearerToken}`; team-scoped with `teamId`/`slug`; only the sha256 of the value is stored |
  * | `DELETE /v3/user/tokens/{tokenId\|current}` | `{tokenId}`; `current` deletes the calling token |
  * | `GET /v5/user/tokens/{tokenId\|current}` | `{token: AuthToken}` |
- * | `GET /v5/user/tokens`, `GET /v6/user/tokens` | `{tokens, pagination: {count, next, prev}}`, newest first; `limit` 1-100 (default 20), `until` or `since` (ms) |
+ * | `GET /v5/user/tokens` | `{tokens, pagination: {count, next, prev}}`, newest first; `limit` 1-100 (default 20), `until` or `since` (ms); cursors are ms numbers |
+ * | `GET /v6/user/tokens` | the same, but `next`/`prev` are opaque **string** cursors (VERCEL-SSO.md §5, since 2026-03); `until`/`since` take a cursor or ms |
  *
- * `teamId` is a seeded team's account id, `slug` its slug. The token ids, values and the owner's
+ * `teamId` is a seeded team's account id, `slug` its slug. Vercel documents `teamId`/`slug` on create
+ * only; the emulator still honours them everywhere. The `method_unknown` status (405) is the emulator's
+ * choice: Vercel's status for it is not documented. The token ids, values and the owner's
  * identity are never logged together with a value.
  *
  * @module
@@ -67,6 +71,23 @@ function queryValue(req: Request, name: string): string | undefined | null {
   return typeof value === 'string' ? value : null;
 }
 
+/** Prefix of the emulator's opaque `/v6` cursors (base64url of `t:<ms>` follows it). */
+const CURSOR_PREFIX = 'c1.';
+
+/** The opaque `/v6` cursor of a ms timestamp (VERCEL-SSO.md §5: string cursors on `/v6`). */
+export function encodeCursor(ms: number): string {
+  return `${CURSOR_PREFIX}${Buffer.from(`t:${ms}`, 'utf8').toString('base64url')}`;
+}
+
+/** A cursor or ms query value: `undefined` when absent, `null` when invalid. */
+function cursorQuery(req: Request, name: string): number | undefined | null {
+  const raw = queryValue(req, name);
+  if (raw === undefined || raw === null || !raw.startsWith(CURSOR_PREFIX)) return integerQuery(req, name);
+  const match = /^t:(\d{1,16})$/.exec(Buffer.from(raw.slice(CURSOR_PREFIX.length), 'base64url').toString('utf8'));
+  const n = match ? Number(match[1]) : NaN;
+  return Number.isSafeInteger(n) ? n : null;
+}
+
 /** A non-negative integer query value (ms or a count): `undefined` when absent, `null` when invalid. */
 function integerQuery(req: Request, name: string): number | undefined | null {
   const raw = queryValue(req, name);
@@ -91,7 +112,8 @@ function authenticate(ctx: EmulatorContext, store: UserTokenStore): RequestHandl
     const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(header);
     const token = match?.[1] !== undefined ? store.authenticate(match[1]) : undefined;
     if (!token) {
-      sendVercelError(res, 401, 'invalid_token', 'The bearer token is invalid, expired or revoked');
+      // VERCEL-SSO.md §5 "Observed in production": 403 with invalidToken, not 401.
+      sendVercelError(res, 403, 'forbidden', 'Not authorized', { invalidToken: true });
       return;
     }
     const teamId = queryValue(req, 'teamId');
@@ -189,11 +211,11 @@ function getToken(store: UserTokenStore): RequestHandler {
   };
 }
 
-function listTokens(store: UserTokenStore): RequestHandler {
+function listTokens(store: UserTokenStore, cursors: 'ms' | 'opaque'): RequestHandler {
   return (req, res) => {
     const limit = integerQuery(req, 'limit');
-    const until = integerQuery(req, 'until');
-    const since = integerQuery(req, 'since');
+    const until = cursorQuery(req, 'until');
+    const since = cursorQuery(req, 'since');
     if (limit === null || (limit !== undefined && (limit < LIST_LIMIT.min || limit > LIST_LIMIT.max))) {
       sendVercelError(res, 400, 'invalid_request', `limit must be an integer from ${LIST_LIMIT.min} to ${LIST_LIMIT.max}`);
       return;
@@ -211,7 +233,9 @@ function listTokens(store: UserTokenStore): RequestHandler {
       ...(until !== undefined ? { until } : {}),
       ...(since !== undefined ? { since } : {}),
     });
-    res.status(200).set('Cache-Control', 'no-store').json({ tokens: page.tokens.map(toAuthToken), pagination: page.pagination });
+    const cursor = (ms: number | null): number | string | null => (ms === null || cursors === 'ms' ? ms : encodeCursor(ms));
+    const pagination = { count: page.pagination.count, next: cursor(page.pagination.next), prev: cursor(page.pagination.prev) };
+    res.status(200).set('Cache-Control', 'no-store').json({ tokens: page.tokens.map(toAuthToken), pagination });
   };
 }
 
@@ -222,7 +246,20 @@ export function userTokensRouter(ctx: EmulatorContext, store: UserTokenStore): R
   router.post('/v3/user/tokens', auth, express.json({ limit: '16kb' }), createToken(ctx, store));
   router.delete('/v3/user/tokens/:tokenId', auth, deleteToken(ctx, store));
   router.get('/v5/user/tokens/:tokenId', auth, getToken(store));
-  router.get(['/v5/user/tokens', '/v6/user/tokens'], auth, listTokens(store));
+  router.get('/v5/user/tokens', auth, listTokens(store, 'ms'));
+  router.get('/v6/user/tokens', auth, listTokens(store, 'opaque'));
+  for (const [path, allow] of [
+    ['/v3/user/tokens', 'POST'],
+    ['/v3/user/tokens/:tokenId', 'DELETE'],
+    ['/v5/user/tokens/:tokenId', 'GET'],
+    ['/v5/user/tokens', 'GET'],
+    ['/v6/user/tokens', 'GET'],
+  ] as const) {
+    router.all(path, (_req: Request, res: Response) => {
+      res.set('Allow', allow);
+      sendVercelError(res, 405, 'method_unknown', `This endpoint only responds to ${allow}`);
+    });
+  }
   router.use([...USER_TOKEN_PREFIXES], (_req: Request, res: Response) => {
     sendVercelError(res, 404, 'not_found', 'Not found');
   });

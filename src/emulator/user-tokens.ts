@@ -36,6 +36,16 @@ export interface StoredUserToken {
   createdAt: number;
   /** Hex sha256 of the bearer token's value. */
   valueHash: string;
+  /** First 4 characters of the value, for recognition (VERCEL-SSO.md §5 `prefix`). */
+  prefix: string;
+  /** Last 4 characters of the value, for recognition (VERCEL-SSO.md §5 `suffix`). */
+  suffix: string;
+  /** Ms since epoch when the token was revoked; a revoked token no longer authenticates but stays listed. */
+  revokedAt?: number;
+  /** Ms since epoch when the token was found leaked. */
+  leakedAt?: number;
+  /** Where it was found leaked. */
+  leakedUrl?: string;
 }
 
 /** The public `AuthToken` shape (no hash, no owner, no project). */
@@ -48,6 +58,11 @@ export interface AuthTokenView {
   expiresAt?: number;
   activeAt: number;
   createdAt: number;
+  prefix: string;
+  suffix: string;
+  revokedAt?: number;
+  leakedAt?: number;
+  leakedUrl?: string;
 }
 
 /** Input of {@link UserTokenStore.create}. */
@@ -98,6 +113,11 @@ export function toAuthToken(token: StoredUserToken): AuthTokenView {
     ...(token.expiresAt !== undefined ? { expiresAt: token.expiresAt } : {}),
     activeAt: token.activeAt,
     createdAt: token.createdAt,
+    prefix: token.prefix,
+    suffix: token.suffix,
+    ...(token.revokedAt !== undefined ? { revokedAt: token.revokedAt } : {}),
+    ...(token.leakedAt !== undefined ? { leakedAt: token.leakedAt } : {}),
+    ...(token.leakedUrl !== undefined ? { leakedUrl: token.leakedUrl } : {}),
   };
 }
 
@@ -147,6 +167,8 @@ export class UserTokenStore {
       activeAt: createdAt,
       createdAt,
       valueHash: hashTokenValue(bearerToken),
+      prefix: bearerToken.slice(0, 4),
+      suffix: bearerToken.slice(-4),
     };
     this.byId.set(token.id, token);
     this.idByHash.set(token.valueHash, token.id);
@@ -154,8 +176,8 @@ export class UserTokenStore {
   }
 
   /**
-   * The token a bearer value authenticates as, marking it active; `undefined` when unknown, deleted
-   * or expired (`expiresAt <= now`).
+   * The token a bearer value authenticates as, marking it active; `undefined` when unknown, deleted,
+   * revoked or expired (`expiresAt <= now`).
    */
   authenticate(value: string): StoredUserToken | undefined {
     const id = this.idByHash.get(hashTokenValue(value));
@@ -163,6 +185,7 @@ export class UserTokenStore {
     if (!token) return undefined;
     const now = this.now();
     if (token.expiresAt !== undefined && token.expiresAt <= now) return undefined;
+    if (token.revokedAt !== undefined) return undefined;
     token.activeAt = Math.max(token.activeAt, now);
     return token;
   }
@@ -213,6 +236,31 @@ export class UserTokenStore {
         prev: first && newest && first.createdAt < newest.createdAt ? first.createdAt : null,
       },
     };
+  }
+
+  /**
+   * Revoke a token (tests and the demo): it stops authenticating and stays listed with `revokedAt`.
+   * @returns false when the id is unknown.
+   */
+  revoke(id: string): boolean {
+    const token = this.byId.get(id);
+    if (!token) return false;
+    token.revokedAt ??= this.now();
+    return true;
+  }
+
+  /**
+   * Record that a token was found leaked at `url` (tests and the demo). The emulator revokes it at the
+   * same time (what Vercel does with a leaked token is not documented).
+   * @returns false when the id is unknown.
+   */
+  markLeaked(id: string, url: string): boolean {
+    const token = this.byId.get(id);
+    if (!token) return false;
+    token.leakedAt = this.now();
+    token.leakedUrl = url;
+    token.revokedAt ??= token.leakedAt;
+    return true;
   }
 
   /** Whether a token id exists. */

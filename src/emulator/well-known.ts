@@ -1,6 +1,8 @@
 /**
- * `GET /.well-known/openid-configuration` and `GET /.well-known/jwks` (VERCEL-SSO.md §2). Each
- * request is counted in the stats and may be faulted (targets `discovery` and `jwks`).
+ * `GET /.well-known/openid-configuration` and `GET /.well-known/jwks` (VERCEL-SSO.md §2), plus the
+ * same key set at `GET /.well-known/jwks.json` (VERCEL-SSO.md §5: PostHog fetches that path; the
+ * discovery document's `jwks_uri` stays the authority). Each request is counted in the stats and may
+ * be faulted (targets `discovery` and `jwks`).
  *
  * @module
  */
@@ -44,7 +46,7 @@ export function wellKnownRouter(ctx: EmulatorContext): Router {
     if ((await applyFault(ctx.faults.take('discovery'), req, res)) === 'handled') return;
     res.set('Cache-Control', 'public, max-age=300').json(discoveryDocument(ctx.baseUrl()));
   });
-  router.get('/.well-known/jwks', async (req: Request, res: Response) => {
+  router.get(['/.well-known/jwks', '/.well-known/jwks.json'], async (req: Request, res: Response) => {
     ctx.stats.jwksRequests += 1;
     if ((await applyFault(ctx.faults.take('jwks'), req, res)) === 'handled') return;
     res.set('Cache-Control', 'public, max-age=60').json(ctx.keys.jwks());

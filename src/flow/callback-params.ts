@@ -1,3 +1,4 @@
+import { parse as parseQueryString } from 'node:querystring';
 import { DEEP_LINK_PARAMS, type DeepLinkParams } from './deep-links';
 
 /** Upper bound on `code` and `state` length; Vercel's are far shorter (defence against abuse). */
@@ -34,19 +35,56 @@ export class InvalidCallbackError extends Error {
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
+/** Options of {@link parseCallbackQuery}. */
+export interface CallbackQueryOptions {
+  /**
+   * The configured issuer (`VERCEL_ISSUER`). When the callback carries `iss` it must equal this
+   * exactly (RFC 9207 §2.4, simple string comparison); an absent `iss` (what Vercel sends today,
+   * VERCEL-SSO.md §1.2) changes nothing.
+   */
+  issuer?: string;
+}
+
 /**
- * Validates the query of `GET /callback`. Every parameter must be a single string
- * (a repeated or nested parameter is refused outright, RFC 9700 §4.5 mix-up defences rely on exact values).
- * @param query - `req.query` as parsed by express's simple (node:querystring) parser.
+ * The parameters the callback reads; only these are strict (single string, bounded). Any other
+ * parameter is ignored whatever its count, repetition or length (VERCEL-SSO.md §1.2: "unknown extra
+ * parameters must not break anything"; issue 13 item 8).
+ */
+export const READ_PARAMS: readonly string[] = ['mode', 'code', 'state', 'iss', 'error', 'error_description', ...DEEP_LINK_PARAMS];
+
+/**
+ * The query of a request URL, every parameter kept: node:querystring with no key limit (express's
+ * `simple` parser stops at 1,000 keys, so unknown parameters placed first could hide `code`).
+ * A repeated parameter becomes an array, as with express.
+ * @param url - `req.originalUrl` (path and query).
+ */
+export function readCallbackQuery(url: string): Record<string, unknown> {
+  const at = url.indexOf('?');
+  if (at < 0) return {};
+  const hash = url.indexOf('#', at);
+  return { ...parseQueryString(url.slice(at + 1, hash < 0 ? undefined : hash), '&', '=', { maxKeys: 0 }) };
+}
+
+/**
+ * Validates the query of `GET /callback`. Every parameter we read (see {@link READ_PARAMS}) must be a
+ * single string (a repeated one is refused outright: RFC 9700 §4.5 mix-up defences rely on exact
+ * values) and bounded; unknown parameters are ignored.
+ * @param query - {@link readCallbackQuery} of the request URL (or `req.query` as parsed by express's
+ *   simple parser).
  * @throws {@link InvalidCallbackError} with a loggable reason.
  */
-export function parseCallbackQuery(query: Record<string, unknown>): SsoCallback | ErrorCallback {
-  for (const [name, value] of Object.entries(query)) {
-    if (typeof value !== 'string') throw new InvalidCallbackError(`parameter ${safeName(name)} is repeated or not a string`);
-    if (name.includes('[') || name.includes(']')) throw new InvalidCallbackError('nested parameters are not accepted');
-    if (value.length > MAX_PARAM_LENGTH) throw new InvalidCallbackError(`parameter ${safeName(name)} is too long`);
+export function parseCallbackQuery(query: Record<string, unknown>, options: CallbackQueryOptions = {}): SsoCallback | ErrorCallback {
+  for (const name of READ_PARAMS) {
+    if (!Object.prototype.hasOwnProperty.call(query, name)) continue;
+    const value = query[name];
+    if (typeof value !== 'string') throw new InvalidCallbackError(`parameter ${name} is repeated or not a string`);
+    if (value.length > MAX_PARAM_LENGTH) throw new InvalidCallbackError(`parameter ${name} is too long`);
   }
-  const get = (name: string): string | undefined => query[name] as string | undefined;
+  const get = (name: string): string | undefined => (Object.prototype.hasOwnProperty.call(query, name) ? (query[name] as string) : undefined);
+
+  // RFC 9207 §2.4: checked on success and error responses alike, before anything else is used.
+  const iss = get('iss');
+  if (iss !== undefined && options.issuer !== undefined && iss !== options.issuer) throw new InvalidCallbackError('iss does not match the issuer');
 
   const error = get('error');
   if (error !== undefined) {
@@ -72,9 +110,4 @@ export function parseCallbackQuery(query: Record<string, unknown>): SsoCallback 
     if (value !== undefined) deepLink[name] = value;
   }
   return { kind: 'sso', code, state, deepLink };
-}
-
-/** A parameter name trimmed to something safe to put in a log line. */
-function safeName(name: string): string {
-  return name.replace(/[^A-Za-z0-9_[\]-]/g, '?').slice(0, 40);
 }

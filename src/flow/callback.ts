@@ -1,11 +1,10 @@
-import { parse as parseQueryString } from 'node:querystring';
 import type { Request, Response } from 'express';
 import type { LoginContext, LoginDecision, SsoSettings } from '../config/options';
 import type { OneTimeStore } from '../stores/one-time-store';
 import { VercelApiError, VercelUnavailableError } from '../vercel/errors';
 import { exchangeSsoCode, type SsoTokenResponse } from '../vercel/sso-token';
 import type { AccountSwitch, SwitchOffer } from './account-switch';
-import { InvalidCallbackError, parseCallbackQuery } from './callback-params';
+import { InvalidCallbackError, parseCallbackQuery, readCallbackQuery } from './callback-params';
 import { completeLogin, type PendingLogin } from './complete-login';
 import type { AuxiliaryCookies } from './cookies';
 import { allowedUrl, resolveDeepLink, safeLocalPath, type DeepLinkParams, type DeepLinkTarget } from './deep-links';
@@ -90,7 +89,7 @@ export function createCallbackFlow(deps: CallbackDependencies): (req: Request, r
 
     let callback: ReturnType<typeof parseCallbackQuery>;
     try {
-      callback = parseCallbackQuery(rawQuery(req));
+      callback = parseCallbackQuery(readCallbackQuery(req.originalUrl ?? req.url ?? ''), { issuer: config.vercel.issuer });
     } catch (error) {
       if (!(error instanceof InvalidCallbackError)) throw error;
       logLoginFailure(req, 'invalid_callback', { detail: error.reason });
@@ -209,7 +208,12 @@ export function createCallbackFlow(deps: CallbackDependencies): (req: Request, r
     return out;
   }
 
-  /** Maps an exchange failure to its code; releases the code claim when Vercel may not have used it. */
+  /**
+   * Maps an exchange failure to its code; releases the code claim when Vercel may not have used it.
+   * Issue 13 item 4 (VERCEL-SSO.md §1.3, §5): a 429 is not the user's fault (503, Retry-After, claim
+   * released); a 401/403 means our client credentials are wrong (502, error log naming the variables);
+   * other 4xx mean the code is bad, expired or reused.
+   */
   async function exchangeFailure(req: Request, error: unknown, code: RedeemedCode): Promise<LoginFailure> {
     if (error instanceof VercelApiError && (error.status === 401 || error.status === 403)) {
       await code.release();
@@ -238,12 +242,4 @@ export function createCallbackFlow(deps: CallbackDependencies): (req: Request, r
     logLoginFailure(req, 'exchange_failed', detail);
     return new LoginFailure('exchange_failed', {}, { cause: error });
   }
-}
-
-/** The callback's query parsed with node:querystring (what express's "simple" parser does), independent of the host app's setting. */
-function rawQuery(req: Request): Record<string, unknown> {
-  const url = req.originalUrl ?? req.url ?? '';
-  const start = url.indexOf('?');
-  if (start === -1) return {};
-  return parseQueryString(url.slice(start + 1)) as Record<string, unknown>;
 }

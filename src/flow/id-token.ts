@@ -1,4 +1,6 @@
-import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
+// Type-only, with resolution-mode: the emitted .d.ts stays valid for CommonJS consumers under node16 (jose is ESM-only).
+import type { JWK, JWTPayload, JWTVerifyGetKey, JWTVerifyOptions, RemoteJWKSet } from 'jose' with { 'resolution-mode': 'import' };
 import * as oidc from 'openid-client';
 import { identityFromClaims, userClaimsSchema, type VercelIdentity } from './identity';
 
@@ -42,7 +44,7 @@ export interface IdTokenVerifierOptions {
   cacheMaxAgeMs: number;
 }
 
-type RemoteJwks = ReturnType<typeof createRemoteJWKSet>;
+type RemoteJwks = RemoteJWKSet;
 
 /**
  * Verifies Vercel id_tokens with jose against one remote JWKS per process: keys are fetched
@@ -64,21 +66,14 @@ export class IdTokenVerifier {
    */
   async verify(idToken: string): Promise<VercelIdentity> {
     const jwks = await this.keySet();
-    const verifyOptions = {
+    const payload = await verifyWithKeySet(idToken, jwks, {
       issuer: this.options.issuer,
       audience: this.options.audience,
       algorithms: this.options.algorithms,
       clockTolerance: this.options.clockToleranceSeconds,
       maxTokenAge: this.options.maxAgeSeconds,
       requiredClaims: ['exp', 'iat', 'sub'],
-    };
-    let payload: Record<string, unknown>;
-    try {
-      ({ payload } = await jwtVerify(idToken, jwks as JWTVerifyGetKey, verifyOptions));
-    } catch (error) {
-      if (!(error instanceof joseErrors.JWKSMultipleMatchingKeys)) throw classify(error);
-      payload = await verifyWithCandidates(idToken, error, verifyOptions);
-    }
+    });
     if (typeof payload.aud !== 'string') throw new InvalidIdTokenError('aud');
     const claims = userClaimsSchema.safeParse(payload);
     if (!claims.success) {
@@ -148,25 +143,59 @@ export class IdTokenVerifier {
 }
 
 /**
- * Several JWKS keys share the token's `kid` (RFC 7517 §4.5 only says kids SHOULD be distinct):
- * try each candidate in JWKS order, as jose's `createRemoteJWKSet` documentation shows. A candidate
- * whose signature does not match is skipped; any other failure is final.
- * @throws {@link InvalidIdTokenError} `signature` when no candidate verifies, or the failed check.
+ * Verifies a JWT against a remote key set, accepting every key set a conformant issuer may publish
+ * while rotating (issue 13 item 1; RFC 7517 §4.5 makes `kid` optional and does not require it to be
+ * unique; RFC 7517 §4.2/§4.3 `use`/`key_ops`; OIDC Core §10.1.1 rotation):
+ * - several keys match the token (same `kid`, or no `kid` in the token): each candidate is tried
+ *   (jose's `JWKSMultipleMatchingKeys` iterator); a bad signature moves to the next one;
+ * - the token names a `kid` that no key carries, and the set has keys without `kid`: those are tried;
+ * - encryption keys (`use: "enc"`, `key_ops` without `verify`) and keys of another `kty` or `alg`
+ *   are never candidates (jose filters them), so they cannot make a valid token fail.
+ * @throws {@link InvalidIdTokenError} when no candidate verifies or a claim check fails (401).
+ * @throws {@link KeysUnavailableError} when the key set cannot be fetched (503).
  */
-async function verifyWithCandidates(
-  idToken: string,
-  candidates: joseErrors.JWKSMultipleMatchingKeys,
-  options: Parameters<typeof jwtVerify>[2],
-): Promise<Record<string, unknown>> {
-  for await (const key of candidates as unknown as AsyncIterable<Parameters<typeof jwtVerify>[1]>) {
+export async function verifyWithKeySet(idToken: string, jwks: RemoteJwks, options: JWTVerifyOptions): Promise<JWTPayload> {
+  try {
+    return (await jwtVerify(idToken, jwks as JWTVerifyGetKey, options)).payload;
+  } catch (error) {
+    if (error instanceof joseErrors.JWKSMultipleMatchingKeys) return verifyWithCandidates(idToken, error, options);
+    if (error instanceof joseErrors.JWKSNoMatchingKey) {
+      const kidless = kidlessKeys(jwks);
+      if (kidless) {
+        try {
+          return (await jwtVerify(idToken, kidless, options)).payload;
+        } catch (inner) {
+          if (inner instanceof joseErrors.JWKSMultipleMatchingKeys) return verifyWithCandidates(idToken, inner, options);
+          throw classify(inner instanceof joseErrors.JWKSNoMatchingKey ? error : inner);
+        }
+      }
+    }
+    throw classify(error);
+  }
+}
+
+/** Tries each candidate key jose found; the first that verifies wins (jose docs: `JWKSMultipleMatchingKeys`). */
+async function verifyWithCandidates(idToken: string, candidates: joseErrors.JWKSMultipleMatchingKeys, options: JWTVerifyOptions): Promise<JWTPayload> {
+  for await (const key of candidates) {
     try {
-      return (await jwtVerify(idToken, key as Exclude<Parameters<typeof jwtVerify>[1], JWTVerifyGetKey>, options)).payload;
+      return (await jwtVerify(idToken, key, options)).payload;
     } catch (error) {
       if (error instanceof joseErrors.JWSSignatureVerificationFailed) continue;
       throw classify(error);
     }
   }
   throw new InvalidIdTokenError('signature');
+}
+
+/**
+ * The keys of the cached set that carry no `kid`, as a local key set that ignores the token's `kid`;
+ * undefined when there are none (RFC 7517 §4.5: `kid` is OPTIONAL).
+ */
+function kidlessKeys(jwks: RemoteJwks): JWTVerifyGetKey | undefined {
+  const keys = (jwks.jwks()?.keys ?? []).filter((key: JWK) => key.kid === undefined);
+  if (keys.length === 0) return undefined;
+  const local = createLocalJWKSet({ keys });
+  return (header, token) => local({ ...header, kid: undefined }, token);
 }
 
 /** Maps a jose error to the check that failed, or to an unavailable key set. */

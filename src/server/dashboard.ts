@@ -1,5 +1,5 @@
 import { Router, type Request, type RequestHandler } from 'express';
-import { DASHBOARD_SECTIONS, isValidId, type VercelSso } from '../index';
+import { DASHBOARD_SECTIONS, isProviderId, isValidId, type VercelSso } from '../index';
 
 /**
  * The provider dashboard: placeholder pages a vendor replaces with their own. Each deep-link kind of
@@ -16,46 +16,45 @@ export function dashboardRouter(sso: VercelSso, formBody: RequestHandler): Route
   });
 
   router.get('/resources/:resourceId', ...signedIn, (req, res) => {
-    const resourceId = idParam(req, 'resourceId');
+    const resourceId = idParam(req, 'resourceId', isProviderId);
     res.render('page', { title: `Resource ${resourceId}`, kind: 'resource', id: resourceId, resourceId, sections: DASHBOARD_SECTIONS });
   });
 
   router.get('/resources/:resourceId/:section', ...signedIn, (req, res) => {
-    const resourceId = idParam(req, 'resourceId');
+    const resourceId = idParam(req, 'resourceId', isProviderId);
     const section = sectionParam(req);
     res.render('page', { title: `${label(section)} · ${resourceId}`, kind: section, id: resourceId, resourceId });
   });
 
   router.post('/resources/:resourceId/rotate-secret', formBody, sso.requireUser({ role: 'ADMIN', csrf: true }), (req, res) => {
-    const resourceId = idParam(req, 'resourceId');
+    const resourceId = idParam(req, 'resourceId', isProviderId);
     req.log.info({ event: 'admin_action', action: 'rotate_secret', resource_id: resourceId, installation_id: res.locals.identity.installationId, user_id: res.locals.identity.userId }, 'admin action');
     res.render('page', { title: `Resource ${resourceId}`, kind: 'resource', id: resourceId, resourceId, notice: 'The resource secret was rotated (placeholder action).' });
   });
 
   router.get('/projects/:projectId', ...signedIn, (req, res) => {
     const projectId = idParam(req, 'projectId');
-    res.render('page', { title: `Project ${projectId}`, kind: 'project', id: projectId });
+    res.render('page', { title: `Project ${projectId}`, kind: 'project', id: projectId, resourceId: resourceQuery(req) });
   });
 
   router.get('/checks/:checkId', ...signedIn, (req, res) => {
     const checkId = idParam(req, 'checkId');
     const projectId = typeof req.query.project_id === 'string' && isValidId(req.query.project_id) ? req.query.project_id : undefined;
-    res.render('page', { title: `Check ${checkId}`, kind: 'check', id: checkId, projectId });
+    res.render('page', { title: `Check ${checkId}`, kind: 'check', id: checkId, projectId, resourceId: resourceQuery(req) });
   });
 
   router.get('/invoices/:invoiceId', ...signedIn, (req, res) => {
-    const invoiceId = idParam(req, 'invoiceId');
-    res.render('page', { title: `Invoice ${invoiceId}`, kind: 'invoice', id: invoiceId });
+    const invoiceId = idParam(req, 'invoiceId', isProviderId);
+    res.render('page', { title: `Invoice ${invoiceId}`, kind: 'invoice', id: invoiceId, resourceId: resourceQuery(req) });
   });
 
   router.get('/experimentation/:itemId', ...signedIn, (req, res) => {
-    const itemId = idParam(req, 'itemId');
-    res.render('page', { title: `Experimentation item ${itemId}`, kind: 'experimentation', id: itemId });
+    const itemId = idParam(req, 'itemId', isProviderId);
+    res.render('page', { title: `Experimentation item ${itemId}`, kind: 'experimentation', id: itemId, resourceId: resourceQuery(req) });
   });
 
   router.get('/support', ...signedIn, (req, res) => {
-    const resourceId = typeof req.query.resource_id === 'string' && isValidId(req.query.resource_id) ? req.query.resource_id : undefined;
-    res.render('page', { title: 'Support', kind: 'support', resourceId });
+    res.render('page', { title: 'Support', kind: 'support', resourceId: resourceQuery(req) });
   });
 
   for (const section of DASHBOARD_SECTIONS) {
@@ -67,10 +66,20 @@ export function dashboardRouter(sso: VercelSso, formBody: RequestHandler): Route
   return router;
 }
 
-function idParam(req: Request, name: string): string {
+/**
+ * A path id, or 404. Provider-minted ids (resources, invoices, experimentation items) take any printable
+ * character ({@link isProviderId}); Vercel-minted ones (`prj_…`, `chk_…`) the strict alphabet (VERCEL-SSO.md §5).
+ */
+function idParam(req: Request, name: string, valid: (value: string) => boolean = isValidId): string {
   const value = req.params[name];
-  if (typeof value !== 'string' || !isValidId(value)) throw notFound('malformed_id');
+  if (typeof value !== 'string' || !valid(value)) throw notFound('malformed_id');
   return value;
+}
+
+/** The `resource_id` that came with a deep link (VERCEL-SSO.md §5), when well-formed; shown beside the page's own id. */
+function resourceQuery(req: Request): string | undefined {
+  const value = req.query.resource_id;
+  return typeof value === 'string' && isProviderId(value) ? value : undefined;
 }
 
 function sectionParam(req: Request): string {

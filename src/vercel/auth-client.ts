@@ -30,7 +30,14 @@ import {
 } from './user-tokens';
 
 export * from './auth-token';
-export { VercelApiError, VercelUnavailableError, type VercelUnavailableReason } from './errors';
+export {
+  MAX_RETRY_AFTER_SECONDS,
+  parseRetryAfterSeconds,
+  VercelApiError,
+  VercelUnavailableError,
+  type VercelApiErrorDetails,
+  type VercelUnavailableReason,
+} from './errors';
 export { exchangeSsoCode, type SsoCodeExchange, type SsoTokenResponse } from './sso-token';
 export {
   CURRENT_TOKEN,

@@ -12,12 +12,55 @@ export class VercelApiError extends Error {
     readonly code: string | undefined,
     /** Vercel's `error.message`, when the body had one. Never shown to users. */
     readonly apiMessage: string | undefined,
-    /** `Retry-After` of a 429/503 answer, in seconds (RFC 9110 §10.2.3; delta-seconds or an HTTP date). */
-    readonly retryAfterSeconds?: number,
+    /** Details of the answer beyond the status: see {@link VercelApiErrorDetails}. */
+    details: VercelApiErrorDetails = {},
   ) {
     super(`Vercel API answered ${status}${code ? ` (${code})` : ''}`);
     this.name = 'VercelApiError';
+    this.retryAfterSeconds = details.retryAfterSeconds;
+    this.invalidToken = details.invalidToken === true;
   }
+
+  /**
+   * Seconds to wait before retrying, from Vercel's `Retry-After` header (RFC 9110 §10.2.3: delta-seconds
+   * or an HTTP-date); undefined when absent or unparsable. Sent with 429 and 503 answers.
+   */
+  readonly retryAfterSeconds: number | undefined;
+
+  /**
+   * True when Vercel flagged the bearer token itself as unusable: `error.invalidToken: true`, which
+   * production sends with a 403 for an expired, revoked or unknown token (VERCEL-SSO.md §5, "Observed in
+   * production"). Get a new token; retrying with this one cannot succeed.
+   */
+  readonly invalidToken: boolean;
+}
+
+/** Optional parts of a {@link VercelApiError}. */
+export interface VercelApiErrorDetails {
+  /** Seconds, from `Retry-After`. */
+  retryAfterSeconds?: number | undefined;
+  /** `error.invalidToken` of the body. */
+  invalidToken?: boolean;
+}
+
+/** Largest `Retry-After` we pass on, in seconds (one hour); longer waits are capped. */
+export const MAX_RETRY_AFTER_SECONDS = 3600;
+
+/**
+ * Parses a `Retry-After` header value (RFC 9110 §10.2.3): a non-negative integer of seconds, or an
+ * HTTP-date (the seconds from `nowMs` to it, at least 0). Capped at {@link MAX_RETRY_AFTER_SECONDS}.
+ * @param value - the header value, or null/undefined when absent.
+ * @param nowMs - the current time, ms since epoch (for an HTTP-date).
+ * @returns whole seconds, or undefined when absent or not parsable.
+ */
+export function parseRetryAfterSeconds(value: string | null | undefined, nowMs: number = Date.now()): number | undefined {
+  if (value === null || value === undefined) return undefined;
+  const trimmed = value.trim();
+  if (/^\d{1,10}$/.test(trimmed)) return Math.min(Number(trimmed), MAX_RETRY_AFTER_SECONDS);
+  if (!/^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(trimmed)) return undefined;
+  const at = Date.parse(trimmed);
+  if (Number.isNaN(at)) return undefined;
+  return Math.min(Math.max(0, Math.ceil((at - nowMs) / 1000)), MAX_RETRY_AFTER_SECONDS);
 }
 
 /** Why no usable answer came back. */
@@ -32,17 +75,4 @@ export class VercelUnavailableError extends Error {
     super(`Vercel API unavailable (${reason}): ${detail}`);
     this.name = 'VercelUnavailableError';
   }
-}
-
-/**
- * Parses a `Retry-After` header (RFC 9110 §10.2.3): delta-seconds or an HTTP date.
- * @returns whole seconds from `nowMs` (at least 0), or undefined when absent or malformed.
- */
-export function parseRetryAfter(value: string | null | undefined, nowMs: number = Date.now()): number | undefined {
-  if (!value) return undefined;
-  const trimmed = value.trim();
-  if (/^\d{1,9}$/.test(trimmed)) return Number(trimmed);
-  const date = Date.parse(trimmed);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, Math.ceil((date - nowMs) / 1000));
 }

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { parseRetryAfter, VercelApiError, VercelUnavailableError } from './errors';
+import { parseRetryAfterSeconds, VercelApiError, VercelUnavailableError } from './errors';
 
 /** Sent on every request so Vercel can tell our traffic apart. */
 export const USER_AGENT = 'vercel-marketplace-sso/0.1 (+https://github.com/vercel-marketplace-sso)';
@@ -30,14 +30,16 @@ export interface RequestJsonOptions<T> {
 }
 
 const errorBodySchema = {
-  parse(value: unknown): { code?: string; message?: string } {
+  parse(value: unknown): { code?: string; message?: string; invalidToken?: boolean } {
     if (typeof value !== 'object' || value === null) return {};
     const error = (value as { error?: unknown }).error;
     if (typeof error !== 'object' || error === null) return {};
-    const { code, message } = error as { code?: unknown; message?: unknown };
+    const { code, message, invalidToken } = error as { code?: unknown; message?: unknown; invalidToken?: unknown };
     return {
       ...(typeof code === 'string' ? { code: code.slice(0, 100) } : {}),
       ...(typeof message === 'string' ? { message: message.slice(0, 500) } : {}),
+      // VERCEL-SSO.md §5: production's 403 for an expired, revoked or unknown token.
+      ...(invalidToken === true ? { invalidToken: true } : {}),
     };
   },
 };
@@ -64,7 +66,8 @@ const BEARER_TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
  * authentication and query, the 2xx body parsed with `schema`.
  * @throws TypeError (before any request) when `bearerToken` is empty or has characters a bearer token
  *   cannot have; the message never contains the token.
- * @throws {@link VercelApiError} for a non-2xx answer (with Vercel's `error.code`/`error.message` when present).
+ * @throws {@link VercelApiError} for a non-2xx answer (with Vercel's `error.code`/`error.message`, `Retry-After`
+ *   as `retryAfterSeconds` and `error.invalidToken` when present).
  * @throws {@link VercelUnavailableError} on timeout (`timeout`), connection failure or redirect (`network`),
  *   or a 2xx body that is not JSON or fails the schema (`malformed_response`).
  */
@@ -103,8 +106,11 @@ export async function requestJson<T>(options: RequestJsonOptions<T>): Promise<T>
     throw new VercelUnavailableError('network', `unexpected redirect (${response.status})`);
   }
   if (!response.ok) {
-    const { code, message } = errorBodySchema.parse(safeJson(text));
-    throw new VercelApiError(response.status, code, message, parseRetryAfter(response.headers.get('retry-after')));
+    const { code, message, invalidToken } = errorBodySchema.parse(safeJson(text));
+    throw new VercelApiError(response.status, code, message, {
+      retryAfterSeconds: parseRetryAfterSeconds(response.headers.get('retry-after')),
+      ...(invalidToken ? { invalidToken } : {}),
+    });
   }
   const json = safeJson(text);
   if (json === undefined) throw new VercelUnavailableError('malformed_response', 'body is not JSON');

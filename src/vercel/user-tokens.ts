@@ -5,7 +5,8 @@
  *
  * Errors thrown by every call:
  * - `VercelApiError` (./errors) for a non-2xx answer, with `status` and Vercel's `error.code`/`error.message`
- *   (400 invalid value, 401 missing/invalid/expired token, 403 team not accessible, 404 unknown token);
+ *   (400 invalid value, 401 missing token, 403 team not accessible or, with `invalidToken: true`, an expired,
+ *   revoked or unknown token (VERCEL-SSO.md §5), 404 unknown token id, 429 rate limited with `retryAfterSeconds`);
  * - `VercelUnavailableError` (./errors) on timeout, network failure, redirect or a malformed 2xx body;
  * - `TypeError` before any request for an unusable argument (empty token id, bad bearer token).
  * No message ever contains the bearer token.
@@ -17,6 +18,7 @@ import {
   deleteAuthTokenResponseSchema,
   getAuthTokenResponseSchema,
   listAuthTokensResponseSchema,
+  type PageCursor,
   type CreateAuthTokenRequest,
   type CreateAuthTokenResponse,
   type DeleteAuthTokenResponse,
@@ -29,8 +31,9 @@ import { requestJson } from './http';
 export const CURRENT_TOKEN = 'current';
 
 /**
- * Act on behalf of a team instead of the personal account: Vercel REST API query parameters
- * `teamId` (team identifier) and `slug` (team slug), accepted by every token endpoint.
+ * Create a token on behalf of a team instead of the personal account: Vercel REST API query parameters
+ * `teamId` (team identifier) and `slug` (team slug). Vercel's spec documents them on create only
+ * (VERCEL-SSO.md §5), so only {@link createAuthToken} sends them.
  */
 export interface TeamSelector {
   /** The Team identifier to perform the request on behalf of. */
@@ -57,10 +60,10 @@ export interface AuthenticatedCall extends TeamSelector {
 export interface ListAuthTokensOptions {
   /** Page size; the emulator accepts 1-100 (default 20). */
   limit?: number;
-  /** Ms since epoch: tokens created strictly before it (use the previous page's `pagination.next`). */
-  until?: number;
-  /** Ms since epoch: tokens created strictly after it (use the previous page's `pagination.prev`). */
-  since?: number;
+  /** A previous page's `pagination.next`, passed back verbatim (a string or ms number, VERCEL-SSO.md §5). */
+  until?: PageCursor;
+  /** A previous page's `pagination.prev`, passed back verbatim (a string or ms number). */
+  since?: PageCursor;
   /** `v6` (the current docs, default) or `v5` (the seed page). Both answer the same shape. */
   version?: 'v5' | 'v6';
 }
@@ -81,7 +84,7 @@ function tokenPath(prefix: string, tokenId: string): string {
 
 /**
  * Create a token for the authenticated user: `POST /v3/user/tokens` with `{name, expiresAt?, projectId?}`.
- * With `teamId`/`slug` the token is scoped to that team.
+ * With `teamId`/`slug` the token is scoped to that team (the only call that sends them).
  * Vercel REST API: Authentication › Create an Auth Token (POST /v3/user/tokens).
  * @returns the token's metadata and its value `bearerToken`, which is returned this once only.
  * @throws VercelApiError 400 (invalid body, e.g. `expiresAt` not in the future), 401, 403.
@@ -111,7 +114,6 @@ export function deleteAuthToken(call: AuthenticatedCall, tokenId: string): Promi
   return requestJson({
     method: 'DELETE',
     url: new URL(tokenPath('/v3/user/tokens', tokenId), call.apiUrl),
-    query: teamQuery(call),
     schema: deleteAuthTokenResponseSchema,
     ...common(call),
   });
@@ -129,7 +131,6 @@ export function getAuthToken(call: AuthenticatedCall, tokenId: string): Promise<
   return requestJson({
     method: 'GET',
     url: new URL(tokenPath('/v5/user/tokens', tokenId), call.apiUrl),
-    query: teamQuery(call),
     schema: getAuthTokenResponseSchema,
     ...common(call),
   });
@@ -142,13 +143,13 @@ export function getAuthToken(call: AuthenticatedCall, tokenId: string): Promise<
  * @returns `{tokens, pagination: {count, next, prev}}` (never token values).
  * @throws VercelApiError 400 (bad `limit`/`until`/`since`), 401, 403.
  * @throws VercelUnavailableError on timeout, network failure or a malformed answer.
- * @throws TypeError when `limit`/`until`/`since` is not a finite number.
+ * @throws TypeError when `limit` (or a numeric `until`/`since`) is not a finite number.
  */
 export function listAuthTokens(call: AuthenticatedCall, options: ListAuthTokensOptions = {}): Promise<ListAuthTokensResponse> {
   return requestJson({
     method: 'GET',
     url: new URL(`/${options.version ?? 'v6'}/user/tokens`, call.apiUrl),
-    query: { ...teamQuery(call), limit: options.limit, until: options.until, since: options.since },
+    query: { limit: options.limit, until: options.until, since: options.since },
     schema: listAuthTokensResponseSchema,
     ...common(call),
   });

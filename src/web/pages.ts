@@ -26,7 +26,7 @@ export const FAILURE_PAGES: Record<LoginFailureCode, PageText> = {
   insecure_request: { title: 'Sign-in is misconfigured', message: 'This service must be reached over HTTPS. Please contact the provider’s support.' },
   code_replayed: NO_LONGER_VALID,
   exchange_rejected: NO_LONGER_VALID,
-  exchange_rate_limited: { title: 'Vercel is busy', message: 'Vercel asked us to slow down. Please try the same link again in a moment.' },
+  exchange_rate_limited: { title: 'Sign-in is temporarily unavailable', message: 'Vercel is busy right now. Please open the same link again in a moment.' },
   client_misconfigured: { title: 'Sign-in is misconfigured', message: 'Vercel did not accept this provider’s credentials. Please contact the provider’s support.' },
   exchange_timeout: { title: 'Vercel did not answer in time', message: TRY_AGAIN },
   exchange_failed: { title: 'Vercel could not complete the sign-in', message: TRY_AGAIN },

@@ -4,6 +4,8 @@
  * test gets fresh browser contexts; every page of every context is watched, and a test fails on any
  * console error, uncaught page error, dialog or CSP violation (afterEach).
  */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { BrowserProblems, Contexts, screenshot } from './support/browser';
 import { launchChromium } from './support/chromium';
@@ -11,8 +13,8 @@ import { clickOpenLink, dashboardLinks, expectedLanding, expectedPageTestId, JWT
 import { startStack, type Stack } from './support/stack';
 
 const ACME = 'icfg_acme0000000000000001';
-const ALICE = 'a11ce00000000000000000a1'; // ADMIN of Acme
-const BOB = 'b0b0000000000000000000a2'; // USER of Acme
+const ALICE = 'a11ce000000000000000000000000000000000000000000000000000000000a1'; // ADMIN of Acme
+const BOB = 'b0b00000000000000000000000000000000000000000000000000000000000a2'; // USER of Acme
 const PROJECT = 'prj_acmeWeb000000000001';
 const RESOURCE = 'store_acmePostgres0001';
 
@@ -148,7 +150,7 @@ describe('browser end to end', () => {
     const [resourceTab, projectTab] = tabs as [Page, Page];
     await Promise.all([
       resourceTab.waitForURL(`${stack.backendUrl}/resources/${RESOURCE}`),
-      projectTab.waitForURL(`${stack.backendUrl}/projects/${PROJECT}`),
+      projectTab.waitForURL(`${stack.backendUrl}/projects/${PROJECT}?resource_id=${RESOURCE}`),
     ]);
     const alice = seedUser(stack, ACME, ALICE);
     for (const tab of [resourceTab, projectTab]) await expectSignedIn(tab, alice);
@@ -270,5 +272,41 @@ describe('browser end to end, short session lifetimes (idle 2 s, absolute 4 s)',
     expect(starts).toHaveLength(2); // the redirect to the chooser, and the chosen account
     await expect(page.getByTestId('page-project').count()).resolves.toBe(1);
     await expectSignedIn(page, bob);
+  });
+});
+
+describe('issue 13 item 9: a redirect after a POST to an allow-listed origin is not blocked by the CSP', () => {
+  let docs: Server;
+  let docsOrigin: string;
+  let withDocs: Stack;
+  beforeAll(async () => {
+    // A second allow-listed origin (another port on 127.0.0.1): the provider's docs site.
+    docs = createServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end('<!doctype html><title>Docs</title><h1 data-testid="docs-page">Provider docs</h1>');
+    });
+    await new Promise<void>((resolve) => docs.listen(0, '127.0.0.1', resolve));
+    docsOrigin = `http://127.0.0.1:${(docs.address() as AddressInfo).port}`;
+    withDocs = await startStack({ DEEP_LINK_ALLOWED_ORIGINS: docsOrigin });
+  });
+  afterAll(async () => {
+    await withDocs?.close();
+    await new Promise((resolve) => docs?.close(resolve));
+  });
+
+  test('9. confirming a switch whose link names url= on the allow-listed docs origin lands there, with no CSP violation', async () => {
+    const page = await contexts.page();
+    await clickOpenLink(page, withDocs, `open-${ACME}-${ALICE}-plain`);
+    await expectSignedIn(page, seedUser(withDocs, ACME, ALICE));
+
+    // Bob's link (a notification's `sso:` link) points at the docs origin: the switch page asks first.
+    const { redirectUrl } = withDocs.emulator.controls.mintLogin({ installationId: ACME, userId: BOB, context: { url: `sso:${docsOrigin}/guide?from=vercel` } });
+    await page.goto(redirectUrl);
+    await expect(page.getByTestId('switch-account').count()).resolves.toBe(1);
+    const csp = (await page.request.get(`${withDocs.backendUrl}/signed-out`)).headers()['content-security-policy'] ?? '';
+    expect(csp).toContain(`form-action 'self' ${docsOrigin}`);
+
+    await Promise.all([page.waitForURL(`${docsOrigin}/guide?from=vercel`), page.getByTestId('switch-confirm').click()]);
+    await expect(page.getByTestId('docs-page').count()).resolves.toBe(1);
+    // afterEach: the CSP-violation watcher saw nothing (a blocked form-action would be reported there).
   });
 });

@@ -24,7 +24,7 @@ describe('token exchange success', () => {
     const res = await exchangeFresh(s, IDS.acme, IDS.aliceAcme);
     expect(res.status).toBe(200);
     expect(res.headers['cache-control']).toBe('no-store');
-    expect(res.body).toEqual({ id_token: expect.any(String), access_token: expect.any(String), token_type: 'Bearer', expires_in: 120 });
+    expect(res.body).toEqual({ id_token: expect.any(String), access_token: expect.any(String), token_type: 'Bearer', expires_in: 120, refresh_token: expect.any(String) });
     const JWKS = createRemoteJWKSet(new URL(`${s.url}/.well-known/jwks`));
     const { payload, protectedHeader } = await jwtVerify(res.body.id_token, JWKS, {
       issuer: s.url,
@@ -41,17 +41,17 @@ describe('token exchange success', () => {
       installation_id: IDS.acme,
       user_id: IDS.aliceAcme,
       user_role: 'ADMIN',
-      type: 'id_token',
       user_email: 'alice@example.com',
       user_name: 'Alice Anders',
       user_avatar_url: `${s.url}/avatars/${IDS.aliceAcme}.svg`,
       iat: expect.any(Number),
+      nbf: payload.iat,
       exp: expect.any(Number),
     });
     expect(payload.iat).toBeGreaterThanOrEqual(before);
     expect(payload.exp! - payload.iat!).toBe(120);
     expect(typeof payload.aud).toBe('string');
-    expect(payload).not.toHaveProperty('nbf');
+    expect(payload).not.toHaveProperty('type');
     expect(payload).not.toHaveProperty('nonce');
   });
 
@@ -130,13 +130,13 @@ describe('token exchange errors', () => {
     expectVercelError(await request(s.url).post('/v1/integrations/sso/token').set('Content-Type', 'application/json').send('[1]'), 400, 'invalid_request');
     const missing = await postToken(s.url, { grant_type: 'authorization_code', code: 'x' });
     expectVercelError(missing, 400, 'invalid_request');
-    expect(missing.body.error.message).toMatch(/state/);
+    expect(missing.body.error.message).toMatch(/client_id, client_secret/);
     expectVercelError(await postToken(s.url, { ...tokenBody('x', 'y'), code: 42 }), 400, 'invalid_request');
   });
 
   it('refuses a wrong grant_type', async () => {
     const { code, state } = s.emu.controls.mintLogin({ installationId: IDS.acme, userId: IDS.aliceAcme });
-    expectVercelError(await postToken(s.url, { ...tokenBody(code, state), grant_type: 'refresh_token' }), 400, 'unsupported_grant_type');
+    expectVercelError(await postToken(s.url, { ...tokenBody(code, state), grant_type: 'password' }), 400, 'unsupported_grant_type');
     expect((await postToken(s.url, tokenBody(code, state))).status).toBe(200);
   });
 
@@ -160,7 +160,7 @@ describe('setNextTokenOverride', () => {
     expect(first.installation_id).toBe(IDS.acme);
     const second = decodeJwt((await exchangeFresh(s)).body.id_token);
     expect(second.aud).toBe(TEST_INTEGRATION.clientId);
-    expect(second.type).toBe('id_token');
+    expect(second.nbf).toBe(second.iat);
   });
 
   it('is not consumed by a failed exchange', async () => {

@@ -27,9 +27,10 @@ describe('open redirects and injection through deep links: the login succeeds an
     ['url on our origin', { url: `${PUBLIC_URL}/projects/prj_1` }, '/projects/prj_1'],
     ['path //other.example', { path: '//other.example' }, '/'],
     ['path /\\other.example', { path: '/\\other.example' }, '/'],
-    ['resource_id ../', { resource_id: '../../admin' }, '/'],
-    ['resource_id %2F', { resource_id: 'a%2Fb' }, '/'],
-    ['resource_id HTML', { resource_id: '"><script>alert(1)</script>' }, '/'],
+    // Provider-minted ids take any printable character (issue 13 item 6): one encoded path segment, escaped on the page.
+    ['resource_id ../', { resource_id: '../../admin' }, `/resources/${encodeURIComponent('../../admin')}`],
+    ['resource_id %2F', { resource_id: 'a%2Fb' }, '/resources/a%252Fb'],
+    ['resource_id HTML', { resource_id: '"><script>alert(1)</script>' }, `/resources/${encodeURIComponent('"><script>alert(1)</script>')}`],
     ['resource_id with CRLF', { resource_id: 'x\r\nSet-Cookie: evil=1' }, '/'],
   ])('%s', async (_name, context, landing) => {
     const agent = h.agent();

@@ -43,16 +43,16 @@ function expectedLanding(kind: string, context: URLSearchParams): RegExp {
     case 'resource':
       return new RegExp(`^/resources/${resource}$`);
     case 'project':
-      return new RegExp(`^/projects/${context.get('project_id')}$`);
+      return new RegExp(`^/projects/${context.get('project_id')}\\?resource_id=${resource}$`);
     case 'check':
-      return new RegExp(`^/checks/${context.get('check_id')}\\?project_id=${context.get('project_id')}$`);
+      return new RegExp(`^/checks/${context.get('check_id')}\\?project_id=${context.get('project_id')}&resource_id=${resource}$`);
     case 'invoice':
       return new RegExp(`^/invoices/${context.get('invoice_id')}$`);
     case 'support':
     case 'path-support':
       return resource ? new RegExp(`^/support\\?resource_id=${resource}$`) : /^\/support$/;
     case 'experimentation':
-      return new RegExp(`^/experimentation/${context.get('experimentation_item_id')}$`);
+      return new RegExp(`^/experimentation/${context.get('experimentation_item_id')}\\?resource_id=${resource}$`);
     case 'url':
       return new RegExp(`^${new URL(context.get('url')!).pathname}$`);
     default: {
@@ -120,9 +120,9 @@ describe('the callback response', () => {
     const me = await agent.get('/api/session').expect(200);
     expect(me.body).toEqual({
       installation_id: ACME.installationId,
-      account_id: 'ac3e0000000000000000a001',
+      account_id: 'ac3e00000000000000000000000000000000000000000000000000000000a001',
       user_id: ACME.admin,
-      sub: `account:ac3e0000000000000000a001:user:${ACME.admin}`,
+      sub: `account:ac3e00000000000000000000000000000000000000000000000000000000a001:user:${ACME.admin}`,
       user_role: 'ADMIN',
       user_name: 'Alice Anders',
       user_email: 'alice@example.com',

@@ -1,12 +1,15 @@
 import type { Server } from 'node:http';
 import fc from 'fast-check';
 import request from 'supertest';
+import { READ_PARAMS } from '../../src/flow/callback-params';
+import { isProviderId } from '../../src/flow/deep-links';
 import { ACME, startHarness, type Harness } from '../support/harness';
 
 /**
- * Property-based fuzzing of the callback and the dashboard routes (fast-check). Over 10,000
+ * Property-based fuzzing of the callback and the dashboard routes (fast-check). Over 11,000
  * generated requests: every answer is 2xx, 3xx or 4xx, every Location stays on an allowed origin,
- * and the process stays up. A failure prints fast-check's seed and counterexample: add the request
+ * and the process stays up. Issue 13: provider-minted ids of any printable alphabet land on their
+ * own page (escaped), and unknown extra parameters never turn a valid login into a 400. A failure prints fast-check's seed and counterexample: add the request
  * to `REGRESSION_CASES` (with the seed in `found`) so it is replayed on every run.
  */
 const REGRESSION_CASES: Array<{ found: string; path: string; cookie?: string }> = [
@@ -18,7 +21,7 @@ const REGRESSION_CASES: Array<{ found: string; path: string; cookie?: string }> 
   { found: 'hostile review: dot segments normalising to //', path: '/.//evil.com', cookie: 'sso_installation=icfg_acme0000000000000001' },
 ];
 
-const PARAM_NAMES = ['mode', 'code', 'state', 'error', 'error_description', 'product_id', 'resource_id', 'project_id', 'check_id', 'invoice_id', 'experimentation_item_id', 'pr', 'path', 'url', 'support', '__proto__', 'constructor'];
+const PARAM_NAMES = ['mode', 'code', 'state', 'iss', 'error', 'error_description', 'product_id', 'resource_id', 'project_id', 'check_id', 'invoice_id', 'experimentation_item_id', 'pr', 'path', 'url', 'support', '__proto__', 'constructor'];
 
 /** A percent-encoded byte, valid UTF-8 or not. */
 const percentByte = fc.integer({ min: 0, max: 255 }).map((b) => `%${b.toString(16).padStart(2, '0').toUpperCase()}`);
@@ -44,6 +47,24 @@ const dashboardPath = fc.oneof(
   fc.tuple(fc.constantFrom('projects', 'checks', 'invoices', 'experimentation', 'static'), segment).map(([r, s]) => `/${r}/${s}`),
   rawText.map((t) => `/${t.replace(/[?#]/g, '')}`),
 );
+
+/**
+ * Ids the provider minted (issue 13 item 6): any printable character, `:`, `.`, `@`, `|`, unicode,
+ * reserved URL characters, and now and then a control character or an over-long id (refused).
+ */
+const providerId = fc.oneof(
+  { weight: 8, arbitrary: fc.array(fc.oneof(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 6 }), fc.constantFrom(':', '.', '@', '|', '/', '?', '#', '%', '&', '=', '+', ' ', '..', '%2F', 'flag:', '東京', '😀', '\u202e', '<b>', '"')), { minLength: 1, maxLength: 10 }).map((parts) => parts.join('')) },
+  { weight: 1, arbitrary: fc.constantFrom('a\u0000b', 'x\u007f', '\u0085', '.', '..', 'x'.repeat(257)) },
+);
+/** Unknown extra parameters (issue 13 item 8): names we never read, repeated, arrays, nested, long. */
+const unknownName = fc.oneof(
+  fc.string({ minLength: 1, maxLength: 12 }).filter((n) => !READ_PARAMS.includes(n)).map((n) => encodeURIComponent(n)),
+  fc.constantFrom('utm_source', 'foo[]', 'a[b]', 'x[y][z]', 'resource_id[]', 'code[]', 'state[x]', '__proto__', 'constructor', 'toString', '', '%00'),
+);
+const unknownParams = fc
+  .array(fc.tuple(unknownName, fc.oneof(queryValue, fc.constant(''))), { maxLength: 40 })
+  .chain((pairs) => fc.tuple(fc.constant(pairs), fc.integer({ min: 1, max: 3 })))
+  .map(([pairs, times]) => pairs.flatMap(([k, v]) => Array.from({ length: times }, () => `${k}=${v}`)).join('&'));
 
 let h: Harness;
 let server: Server;
@@ -92,6 +113,42 @@ describe('fuzzing (fast-check)', () => {
         if (![302, 400].includes(response.status)) throw new Error(`login answered ${response.status}`);
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  test('800 real logins with provider-minted ids of any printable alphabet: each lands on the page of that id, escaped', async () => {
+    const agent = h.agent();
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('resource_id', 'invoice_id', 'experimentation_item_id'), providerId, async (name, id) => {
+        const response = await agent.get(h.callbackPath(ACME.admin, { [name]: id }));
+        expectSafe(response, `login with ${name}=${JSON.stringify(id)}`);
+        if (response.status !== 302) throw new Error(`login answered ${response.status}`);
+        const location = response.headers.location as string;
+        if (!isProviderId(id)) {
+          if (location !== '/') throw new Error(`a refused id ${JSON.stringify(id)} landed on ${location}`);
+          return;
+        }
+        const base = { resource_id: '/resources/', invoice_id: '/invoices/', experimentation_item_id: '/experimentation/' }[name]!;
+        if (location !== `${base}${encodeURIComponent(id)}`) throw new Error(`${name}=${JSON.stringify(id)} landed on ${location}`);
+        const page = await agent.get(location);
+        if (page.status !== 200) throw new Error(`${location} answered ${page.status}`);
+        if (id.includes('<') && page.text.includes(id)) throw new Error(`${location} shows ${JSON.stringify(id)} unescaped`);
+      }),
+      { numRuns: 800 },
+    );
+  });
+
+  test('1,000 real logins with generated unknown extra parameters: never a 400, always the deep link', async () => {
+    await fc.assert(
+      fc.asyncProperty(unknownParams, fc.boolean(), async (extra, before) => {
+        const [pathname, query] = h.callbackPath(ACME.admin, { resource_id: ACME.resource }).split('?');
+        const path = extra === '' ? `${pathname}?${query}` : before ? `${pathname}?${extra}&${query}` : `${pathname}?${query}&${extra}`;
+        if (path.length > 15_000) return;
+        const response = await request(server).get(path);
+        expectSafe(response, path);
+        if (response.status !== 302 || response.headers.location !== `/resources/${ACME.resource}`) throw new Error(`${path} answered ${response.status} ${String(response.headers.location)}`);
+      }),
+      { numRuns: 1000 },
     );
   });
 

@@ -65,8 +65,8 @@ export const SLUG = 'acme-provider';
 /** Seed ids used across tests (see src/emulator/seed.ts). */
 export const ACME = {
   installationId: 'icfg_acme0000000000000001',
-  admin: 'a11ce00000000000000000a1',
-  user: 'b0b0000000000000000000a2',
+  admin: 'a11ce000000000000000000000000000000000000000000000000000000000a1',
+  user: 'b0b00000000000000000000000000000000000000000000000000000000000a2',
   resource: 'store_acmePostgres0001',
 };
 

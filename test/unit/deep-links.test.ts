@@ -21,7 +21,7 @@ describe('resolveDeepLink: documented precedence', () => {
     ['url on our origin', { url: 'https://sso.example.com/resources/store_1?tab=2' }, 'url', '/resources/store_1?tab=2'],
     ['url on another allowed origin', { url: 'https://docs.example.com/guide' }, 'url', 'https://docs.example.com/guide'],
     ['invoice beats project', { invoice_id: 'inv_1', project_id: 'prj_1' }, 'invoice', '/invoices/inv_1'],
-    ['check beats resource', { check_id: 'chk_1', resource_id: 'store_1' }, 'check', '/checks/chk_1'],
+    ['check keeps its resource', { check_id: 'chk_1', resource_id: 'store_1' }, 'check', '/checks/chk_1?resource_id=store_1'],
     ['url beats everything', { url: 'https://sso.example.com/x', invoice_id: 'inv_1' }, 'url', '/x'],
     ['pr is display-only', { pr: 'https://github.com/a/b/pull/1' }, 'home', '/'],
   ])('%s', (_name, params, kind, location) => {
@@ -47,10 +47,8 @@ describe('resolveDeepLink: hostile input falls back with a warning, never off-or
   });
 
   test.each<[string, DeepLinkParams]>([
-    ['../ in resource_id', { resource_id: '../admin' }],
-    ['%2F in resource_id', { resource_id: 'a%2Fb' }],
-    ['slash in resource_id', { resource_id: 'a/b' }],
-    ['HTML in resource_id', { resource_id: '<img src=x onerror=alert(1)>' }],
+    ['.. as resource_id (a dot segment even percent-encoded)', { resource_id: '..' }],
+    ['control character in resource_id', { resource_id: 'a\u0000b' }],
     ['path //other.example', { path: '//other.example' }],
     ['path /\\other.example', { path: '/\\other.example' }],
     ['unknown path', { path: 'admin' }],
@@ -61,8 +59,19 @@ describe('resolveDeepLink: hostile input falls back with a warning, never off-or
     expect(target.warnings.join(' ')).not.toMatch(/<|\.\.|other\.example/);
   });
 
+  test.each<[string, string]>([
+    ['../ in resource_id', '../admin'],
+    ['%2F in resource_id', 'a%2Fb'],
+    ['slash in resource_id', 'a/b'],
+    ['HTML in resource_id', '<img src=x onerror=alert(1)>'],
+  ])('%s: a provider-minted id, percent-encoded into one path segment', (_name, resourceId) => {
+    const target = land({ resource_id: resourceId });
+    expect(target).toMatchObject({ kind: 'resource', location: `/resources/${encodeURIComponent(resourceId)}`, warnings: [] });
+    expect(target.location.split('/')).toHaveLength(3);
+  });
+
   test('a malformed id is skipped and the next rule applies', () => {
-    expect(land({ invoice_id: 'bad id', project_id: 'prj_1' })).toMatchObject({ kind: 'project', location: '/projects/prj_1', warnings: ['ignored malformed invoice_id'] });
+    expect(land({ invoice_id: 'bad\nid', project_id: 'prj_1' })).toMatchObject({ kind: 'project', location: '/projects/prj_1', warnings: ['ignored malformed invoice_id'] });
   });
 });
 

@@ -8,9 +8,9 @@ import { recordingFetch } from '../support/fetch-double';
 const page = { tokens: [], pagination: { count: 0, next: null, prev: null } };
 
 describe('user-token calls on the fetch wrapper', () => {
-  test('bearer header, User-Agent, team and paging query, no redirects followed', async () => {
+  test('bearer header, User-Agent, paging query, teamId/slug on create only (VERCEL-SSO.md §5), no redirects followed', async () => {
     const token = { id: 'x', name: 'n', type: 'oauth2-token', activeAt: 1, createdAt: 1 };
-    let answers = [Response.json(page), Response.json({ token })];
+    let answers = [Response.json(page), Response.json({ token }), Response.json({ token, bearerToken: 'v' })];
     const { calls, fetch } = recordingFetch(() => {
       const [next, ...rest] = answers;
       answers = rest;
@@ -19,9 +19,11 @@ describe('user-token calls on the fetch wrapper', () => {
     const client = createVercelAuthClient({ apiUrl: new URL('https://api.vercel.example'), bearerToken: 'tok_123', teamId: 'team_1', slug: 'my team', fetch });
     await client.listTokens({ limit: 5, until: 1700000000000 });
     await client.getToken('id/with?odd#chars');
-    const [list, get] = calls;
-    expect(list!.url).toBe('https://api.vercel.example/v6/user/tokens?teamId=team_1&slug=my+team&limit=5&until=1700000000000');
-    expect(get!.url).toBe('https://api.vercel.example/v5/user/tokens/id%2Fwith%3Fodd%23chars?teamId=team_1&slug=my+team');
+    await client.createToken({ name: 'ci' });
+    const [list, get, create] = calls;
+    expect(list!.url).toBe('https://api.vercel.example/v6/user/tokens?limit=5&until=1700000000000');
+    expect(get!.url).toBe('https://api.vercel.example/v5/user/tokens/id%2Fwith%3Fodd%23chars');
+    expect(create!.url).toBe('https://api.vercel.example/v3/user/tokens?teamId=team_1&slug=my+team');
     const headers = list!.init.headers as Record<string, string>;
     expect(headers.Authorization).toBe('Bearer tok_123');
     expect(headers['User-Agent']).toMatch(/^vercel-marketplace-sso\//);
@@ -47,5 +49,25 @@ describe('user-token calls on the fetch wrapper', () => {
   test('the token calls need a bearer token', async () => {
     const client = createVercelAuthClient({ apiUrl: new URL('https://api.vercel.example') });
     await expect(client.getToken('current')).rejects.toThrow(TypeError);
+  });
+});
+
+describe('Retry-After on an error answer (RFC 9110 §10.2.3)', () => {
+  test.each<[string | null, number | undefined]>([
+    ['7', 7],
+    ['0', 0],
+    ['99999', 3600],
+    [new Date(Date.now() + 30_000).toUTCString(), 30],
+    ['soon', undefined],
+    [null, undefined],
+  ])('Retry-After %j → retryAfterSeconds %j', async (header, expected) => {
+    const { fetch } = recordingFetch(() => Response.json({ error: { code: 'rate_limited', message: 'slow down' } }, { status: 429, headers: header === null ? {} : { 'Retry-After': header } }));
+    const client = createVercelAuthClient({ apiUrl: new URL('https://api.vercel.example'), bearerToken: 'tok', fetch });
+    const error = await client.listTokens().catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 429, code: 'rate_limited', invalidToken: false });
+    const seconds = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
+    if (expected === 30) expect(seconds).toEqual(expect.any(Number)); // an HTTP-date 30 s ahead: 1-30 s left
+    if (expected === 30) expect(seconds! > 0 && seconds! <= 30).toBe(true);
+    else expect(seconds).toBe(expected);
   });
 });

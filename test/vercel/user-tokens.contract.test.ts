@@ -130,7 +130,7 @@ describe('DELETE /v3/user/tokens/{id|current}', () => {
   test('by id: the token stops working; a second delete is 404', async () => {
     const created = await alice().createToken({ name: 'short-lived' });
     expect(await alice().deleteToken(created.token.id)).toEqual({ tokenId: created.token.id });
-    await expectStatus(client(created.bearerToken).getToken('current'), 401, 'invalid_token');
+    await expectStatus(client(created.bearerToken).getToken('current'), 403, 'forbidden');
     await expectStatus(alice().deleteToken(created.token.id), 404, 'not_found');
     await expectStatus(alice().getToken(created.token.id), 404, 'not_found');
   });
@@ -140,8 +140,8 @@ describe('DELETE /v3/user/tokens/{id|current}', () => {
     const created = await carol.createToken({ name: 'self-destruct' });
     const self = client(created.bearerToken);
     expect(await self.deleteToken('current')).toEqual({ tokenId: created.token.id });
-    await expectStatus(self.getToken('current'), 401, 'invalid_token');
-    await expectStatus(self.deleteToken('current'), 401, 'invalid_token');
+    await expectStatus(self.getToken('current'), 403, 'forbidden');
+    await expectStatus(self.deleteToken('current'), 403, 'forbidden');
     expect((await carol.getToken('current')).token.name).toBe('Development token');
   });
 
@@ -153,7 +153,7 @@ describe('DELETE /v3/user/tokens/{id|current}', () => {
   });
 });
 
-describe('authentication (401)', () => {
+describe('authentication (401 without a token; 403 invalidToken for a bad one)', () => {
   const calls: Array<[string, (c: VercelAuthClient) => Promise<unknown>]> = [
     ['create', (c) => c.createToken({ name: 'x' })],
     ['delete', (c) => c.deleteToken('current')],
@@ -162,10 +162,10 @@ describe('authentication (401)', () => {
     ['list v6', (c) => c.listTokens()],
   ];
 
-  test.each(calls)('%s with an unknown token is 401 and the message never contains it', async (_label, call) => {
+  test.each(calls)('%s with an unknown token is 403 invalidToken and the message never contains it', async (_label, call) => {
     const bogus = 'vercel_dev_token_nobody_0000000000000000';
     const error = await apiError(call(client(bogus)));
-    expect({ status: error.status, code: error.code }).toEqual({ status: 401, code: 'invalid_token' });
+    expect({ status: error.status, code: error.code, invalidToken: error.invalidToken }).toEqual({ status: 403, code: 'forbidden', invalidToken: true });
     expect(`${error.message} ${error.apiMessage ?? ''} ${error.stack ?? ''}`).not.toContain(bogus);
   });
 
@@ -187,8 +187,8 @@ describe('authentication (401)', () => {
     const expiring = client(created.bearerToken);
     expect((await expiring.getToken('current')).token.id).toBe(created.token.id);
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, created.token.expiresAt! - Date.now()) + 100));
-    await expectStatus(expiring.getToken('current'), 401, 'invalid_token');
-    await expectStatus(expiring.listTokens(), 401, 'invalid_token');
+    await expectStatus(expiring.getToken('current'), 403, 'forbidden');
+    await expectStatus(expiring.listTokens(), 403, 'forbidden');
     // Still visible (and deletable) to its owner, with its expiry.
     expect((await alice().getToken(created.token.id)).token.expiresAt).toBe(created.token.expiresAt);
   });
@@ -196,26 +196,20 @@ describe('authentication (401)', () => {
 
 describe('team scoping (teamId / slug)', () => {
   const bob = () => devToken('person_bob');
-  const calls: Array<[string, (c: VercelAuthClient) => Promise<unknown>]> = [
-    ['create', (c) => c.createToken({ name: 'x' })],
-    ['delete', (c) => c.deleteToken('current')],
-    ['get', (c) => c.getToken('current')],
-    ['list v5', (c) => c.listTokens({ version: 'v5' })],
-    ['list v6', (c) => c.listTokens()],
-  ];
-
-  test.each(calls)('%s for a team the user is not a member of is 403 (teamId, slug, unknown team)', async (_label, call) => {
-    await expectStatus(call(client(bob(), { teamId: IDS.globexAccount })), 403, 'forbidden');
-    await expectStatus(call(client(bob(), { slug: 'globex' })), 403, 'forbidden');
-    await expectStatus(call(client(bob(), { teamId: 'team_doesNotExist' })), 403, 'forbidden');
+  test('create for a team the user is not a member of is 403 (teamId, slug, unknown team)', async () => {
+    const create = (c: VercelAuthClient) => c.createToken({ name: 'x' });
+    for (const team of [{ teamId: IDS.globexAccount }, { slug: 'globex' }, { teamId: 'team_doesNotExist' }]) {
+      const error = await apiError(create(client(bob(), team)));
+      expect({ status: error.status, code: error.code, invalidToken: error.invalidToken }).toEqual({ status: 403, code: 'forbidden', invalidToken: false });
+    }
     // Bob's token is still fine for his own team.
-    expect((await client(bob(), { slug: 'acme-labs' }).getToken('current')).token.name).toBe('Development token');
+    expect((await client(bob(), { slug: 'acme-labs' }).createToken({ name: 'acme ci' })).token.scopes).toEqual([expect.objectContaining({ type: 'team', teamId: IDS.acmeAccount })]);
   });
 
   test('a token created for a team carries a team scope; teamId and slug naming different teams is 400', async () => {
     const created = await client(devToken('person_alice'), { slug: 'globex' }).createToken({ name: 'globex ci' });
     expect(created.token.scopes).toEqual([{ type: 'team', teamId: IDS.globexAccount, origin: expect.any(String), createdAt: created.token.createdAt }]);
-    await expectStatus(client(devToken('person_alice'), { teamId: IDS.acmeAccount, slug: 'globex' }).listTokens(), 400, 'invalid_request');
+    await expectStatus(client(devToken('person_alice'), { teamId: IDS.acmeAccount, slug: 'globex' }).createToken({ name: 'y' }), 400, 'invalid_request');
   });
 });
 
@@ -235,9 +229,9 @@ describe('GET /v5/user/tokens and /v6/user/tokens: paging', () => {
     }
   });
 
-  async function walk(version: 'v5' | 'v6', direction: 'next' | 'prev', start: { until?: number; since?: number } = {}): Promise<ListAuthTokensResponse[]> {
+  async function walk(version: 'v5' | 'v6', direction: 'next' | 'prev', start: { until?: string | number; since?: string | number } = {}): Promise<ListAuthTokensResponse[]> {
     const pages: ListAuthTokensResponse[] = [];
-    let cursor: { until?: number; since?: number } = start;
+    let cursor: { until?: string | number; since?: string | number } = start;
     for (let guard = 0; guard < 20; guard += 1) {
       const page = await mallory().listTokens({ version, limit: 20, ...cursor });
       pages.push(page);
@@ -268,9 +262,10 @@ describe('GET /v5/user/tokens and /v6/user/tokens: paging', () => {
   });
 
   test('default page size is 20; limit is bounded to 1-100; until and since are validated', async () => {
-    const page = await mallory().listTokens();
+    const page = await mallory().listTokens({ version: 'v5' });
     expect(page.tokens).toHaveLength(20);
     expect(page.pagination.next).toBe(page.tokens[19]!.createdAt);
+    expect(typeof (await mallory().listTokens()).pagination.next).toBe('string'); // v6: opaque cursors
     expect((await mallory().listTokens({ limit: 100 })).tokens).toHaveLength(56);
     expect((await mallory().listTokens({ limit: 100 })).pagination).toEqual({ count: 56, next: null, prev: null });
     for (const limit of [0, 101, 2.5, -1]) await expectStatus(mallory().listTokens({ limit }), 400, 'invalid_request');

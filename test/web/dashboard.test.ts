@@ -30,7 +30,7 @@ describe('signed-in pages', () => {
     expect(home.text).toContain('data-testid="user-name">Alice Anders<');
     expect(home.text).toContain('data-testid="identity-role">ADMIN<');
     expect(home.text).toContain(`data-testid="identity-installation">${ACME.installationId}<`);
-    expect(home.text).toContain('data-testid="identity-account">ac3e0000000000000000a001<');
+    expect(home.text).toContain('data-testid="identity-account">ac3e00000000000000000000000000000000000000000000000000000000a001<');
     expect(home.text).toMatch(/<img class="avatar" src="http:\/\/127\.0\.0\.1:\d+\/avatars\//);
   });
 
@@ -72,7 +72,12 @@ describe('signed-in pages', () => {
   test('malformed ids and unknown sections are 404 pages', async () => {
     const agent = h.agent();
     await h.login(agent).expect(302);
-    expect((await agent.get('/resources/%3Cscript%3E')).status).toBe(404);
+    expect((await agent.get('/resources/a%00b')).status).toBe(404);
+    expect((await agent.get('/resources/..')).status).toBe(404);
+    expect((await agent.get('/projects/flag%3Aabc')).status).toBe(404); // Vercel-minted ids keep the strict alphabet
+    const html = await agent.get('/resources/%3Cscript%3E').expect(200); // provider-minted: any printable character, escaped
+    expect(html.text).toContain('&lt;script&gt;');
+    expect(html.text).not.toContain('<script>');
     expect((await agent.get(`/resources/${ACME.resource}/nope`)).status).toBe(404);
     expect((await agent.get('/no/such/page')).status).toBe(404);
   });

@@ -232,7 +232,7 @@ describe('onLogin', () => {
     const context = { resource_id: 'store_1', product_id: 'prod_1', project_id: 'prj_1', check_id: 'chk_1', invoice_id: 'inv_1', experimentation_item_id: 'flag_1', path: 'billing', pr: 'https://github.com/a/b/pull/1', support: 'true' };
     const response = await signIn(agent, ACME.admin, context).expect(302);
     expect(response.headers.location).toBe(`/orgs/${ACME.installationId}`);
-    expect(seen[0]).toMatchObject({ deepLink: expect.objectContaining(context), landing: '/invoices/inv_1', hostSession: 'object', user: ACME.admin });
+    expect(seen[0]).toMatchObject({ deepLink: expect.objectContaining(context), landing: '/invoices/inv_1?resource_id=store_1', hostSession: 'object', user: ACME.admin });
     expect(seen[0]!.requestId).toBe(response.headers['x-request-id']);
     expect(((await agent.get('/dashboard')).body as { identity: { accountRef: string } }).identity.accountRef).toBe('acct_42');
     expect(((await agent.get('/visit')).body as { org: string }).org).toBe(`org-${ACME.installationId}`);

@@ -59,16 +59,16 @@ export function expectedLanding(link: OpenLink): string {
     case 'resource':
       return `/resources/${resource}`;
     case 'project':
-      return `/projects/${context.get('project_id')}`;
+      return `/projects/${context.get('project_id')}?resource_id=${resource}`;
     case 'check':
-      return `/checks/${context.get('check_id')}?project_id=${context.get('project_id')}`;
+      return `/checks/${context.get('check_id')}?project_id=${context.get('project_id')}&resource_id=${resource}`;
     case 'invoice':
       return `/invoices/${context.get('invoice_id')}`;
     case 'support':
     case 'path-support':
       return `/support?resource_id=${resource}`;
     case 'experimentation':
-      return `/experimentation/${context.get('experimentation_item_id')}`;
+      return `/experimentation/${context.get('experimentation_item_id')}?resource_id=${resource}`;
     case 'url': {
       const url = new URL(context.get('url') ?? '');
       return `${url.pathname}${url.search}`;
