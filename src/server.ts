@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createApp, type AppDependencies } from './web/app';
+import { DrainState } from './web/drain';
 import { createLogger } from './web/logger';
 
 /**
@@ -28,14 +29,19 @@ export function configurationWarnings(config: Config): string[] {
 /** A listening backend and how to stop it. */
 export interface RunningServer {
   server: Server;
-  /** Stops accepting, lets in-flight requests finish for up to `config.shutdownGraceMs`, closes the stores. */
+  /**
+   * Drains: `/readyz` answers 503 at once; the listener keeps accepting for `config.shutdownDrainDelayMs`
+   * and until no request is in flight; then it stops accepting and drops what remains once
+   * `config.shutdownGraceMs` (counted from the call) has passed; finally closes the stores.
+   */
   stop(): Promise<void>;
 }
 
 /** Builds the app and listens on `config.port` (0: a free port). */
 export async function startServer(config: Config, logger: Logger, overrides: Partial<AppDependencies> = {}): Promise<RunningServer> {
   for (const warning of configurationWarnings(config)) logger.warn({ event: 'configuration_warning' }, warning);
-  const { app, stores } = createApp({ config, logger, ...overrides });
+  const drain = new DrainState();
+  const { app, stores } = createApp({ config, logger, drain, ...overrides });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
   });
@@ -43,6 +49,7 @@ export async function startServer(config: Config, logger: Logger, overrides: Par
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   server.requestTimeout = 30_000;
+  drain.track(server);
   const address = server.address();
   logger.info(
     {
@@ -57,7 +64,10 @@ export async function startServer(config: Config, logger: Logger, overrides: Par
   return {
     server,
     async stop() {
-      await closeServer(server, config.shutdownGraceMs);
+      const startedAt = Date.now();
+      drain.start();
+      await drain.settled(config.shutdownDrainDelayMs, config.shutdownGraceMs);
+      await closeServer(server, Math.max(0, config.shutdownGraceMs - (Date.now() - startedAt)));
       await stores.close();
     },
   };

@@ -1,4 +1,4 @@
-import { environmentSchema } from './env';
+import { environmentSchema, type Environment } from './env';
 
 /**
  * The validated configuration of the SSO backend. Built once at start-up by {@link loadConfig}.
@@ -63,9 +63,7 @@ export interface Config {
     allowedOrigins: string[];
   };
   /** Shared state for several instances; absent: in-process stores (one instance). */
-  redis?: {
-    /** `redis://` or `rediss://` (TLS) URL, credentials included. Secret: never logged. */
-    url: string;
+  redis?: RedisTopology & {
     /** Prefix of every key we write (sessions, one-time records, rate-limit counters). */
     keyPrefix: string;
     /** Upper bound on one Redis command, ms: how long a request can wait on Redis before its 503. */
@@ -80,7 +78,39 @@ export interface Config {
   };
   /** Time in-flight requests get to finish after SIGTERM/SIGINT, ms. */
   shutdownGraceMs: number;
+  /**
+   * After SIGTERM/SIGINT, how long the listener keeps accepting requests while `/readyz` answers 503,
+   * ms (the load balancer's time to notice); part of {@link shutdownGraceMs}. 0: close as soon as no
+   * request is in flight.
+   */
+  shutdownDrainDelayMs: number;
 }
+
+/**
+ * Where the shared Redis state lives: one server (`REDIS_URL`), a master watched by Redis Sentinel
+ * (`REDIS_SENTINEL_NODES`), or a Redis Cluster (`REDIS_CLUSTER_NODES`). URLs hold credentials:
+ * secrets, never logged.
+ */
+export type RedisTopology =
+  | {
+      mode: 'single';
+      /** `redis://` or `rediss://` (TLS) URL, credentials included. */
+      url: string;
+    }
+  | {
+      mode: 'sentinel';
+      /** `redis://[:password@]host:port` of each sentinel (the password is the sentinels' own). */
+      sentinelUrls: string[];
+      /** The master name the sentinels monitor (`sentinel monitor <name> …`). */
+      masterName: string;
+      /** `requirepass` of the master and its replicas, if any. */
+      masterPassword?: string;
+    }
+  | {
+      mode: 'cluster';
+      /** Seed nodes, `redis://` or `rediss://`; the first URL's credentials and TLS apply to every node. */
+      nodeUrls: string[];
+    };
 
 /** Thrown by {@link loadConfig}; `message` is one line naming every bad variable and what is expected. */
 export class ConfigError extends Error {
@@ -161,8 +191,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     deepLinks: { allowedOrigins },
-    ...(e.REDIS_URL ? { redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX, commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS } } : {}),
+    ...redisConfig(e),
     rateLimit: { windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS, callbackMax: e.RATE_LIMIT_CALLBACK_MAX, signoutMax: e.RATE_LIMIT_SIGNOUT_MAX },
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    shutdownDrainDelayMs: e.SHUTDOWN_DRAIN_DELAY_MS,
   };
+}
+
+function redisConfig(e: Environment): Pick<Config, 'redis'> {
+  const common = { keyPrefix: e.REDIS_KEY_PREFIX, commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS };
+  if (e.REDIS_URL) return { redis: { mode: 'single', url: e.REDIS_URL, ...common } };
+  if (e.REDIS_SENTINEL_NODES) {
+    return {
+      redis: {
+        mode: 'sentinel',
+        sentinelUrls: e.REDIS_SENTINEL_NODES,
+        masterName: e.REDIS_SENTINEL_MASTER_NAME,
+        ...(e.REDIS_SENTINEL_MASTER_PASSWORD ? { masterPassword: e.REDIS_SENTINEL_MASTER_PASSWORD } : {}),
+        ...common,
+      },
+    };
+  }
+  if (e.REDIS_CLUSTER_NODES) return { redis: { mode: 'cluster', nodeUrls: e.REDIS_CLUSTER_NODES, ...common } };
+  return {};
 }

@@ -16,6 +16,7 @@ import { createStores, type Stores } from '../stores';
 import type { OneTimeStore } from '../stores/one-time-store';
 import type { SsoTokenResponse } from '../vercel/sso-token';
 import { dashboardRouter } from './dashboard';
+import type { DrainState } from './drain';
 import { errorHandler, notFound } from './error-handler';
 import { createHttpLogger } from './logger';
 import { createRateLimit } from './rate-limit';
@@ -36,6 +37,8 @@ export interface AppDependencies {
   exchange?: (code: string, state: string) => Promise<SsoTokenResponse>;
   /** Clock, ms since epoch (tests). */
   now?: () => number;
+  /** Shutdown state: while draining, `/readyz` answers 503 (see `src/web/drain.ts`). */
+  drain?: DrainState;
 }
 
 /** The assembled application and the long-lived parts it was built with. */
@@ -115,6 +118,7 @@ export function createApp(deps: AppDependencies): SsoApp {
     res.set('Cache-Control', 'no-store').json({ status: 'ok' });
   });
   app.get('/readyz', async (req, res) => {
+    if (deps.drain?.draining) return void res.status(503).set('Cache-Control', 'no-store').json({ status: 'draining' });
     const [sessionStoreReady, issuerKeysReady] = await Promise.all([stores.ping(), verifier.keysAvailable()]);
     const ready = sessionStoreReady && issuerKeysReady;
     if (!ready) req.log.warn({ event: 'not_ready', session_store: sessionStoreReady, issuer_keys: issuerKeysReady }, 'not ready');
