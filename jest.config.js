@@ -1,7 +1,7 @@
 /**
  * jest 30 + ts-jest. jose v6 and openid-client v6 (and oauth4webapi) are ESM-only packages:
  * ts-jest transforms them to CommonJS (allowJs in tsconfig.json) so jest's CommonJS runtime
- * can load them. The compiled app does not need this: Node >= 20.19 can require() ESM.
+ * can load them. The compiled app does not need this: Node >= 22.12 (and 20.19) can require() ESM.
  * @type {import('jest').Config}
  */
 module.exports = {

@@ -137,14 +137,22 @@ export const environmentSchema = z.object({
   REDIS_URL: z
     .string()
     .trim()
-    .refine((value) => {
-      try {
-        const url = new URL(value);
-        return url.protocol === 'redis:' || url.protocol === 'rediss:';
-      } catch {
-        return false;
-      }
-    }, 'expected a redis:// or rediss:// URL')
+    .refine((value) => isRedisUrl(value, ['redis:', 'rediss:']), 'expected a redis:// or rediss:// URL')
+    .optional(),
+  REDIS_SENTINEL_NODES: z
+    .string()
+    .transform(commaList)
+    .refine((urls) => urls.length > 0 && urls.every((url) => isRedisUrl(url, ['redis:'])), 'expected comma-separated redis://[:password@]host:port URLs of the sentinels')
+    .optional(),
+  REDIS_SENTINEL_MASTER_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'expected the master name the sentinels monitor (letters, digits and . _ -)')
+    .default('mymaster'),
+  REDIS_SENTINEL_MASTER_PASSWORD: z.string().optional(),
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .transform(commaList)
+    .refine((urls) => urls.length > 0 && urls.every((url) => isRedisUrl(url, ['redis:', 'rediss:'])), 'expected comma-separated redis:// or rediss:// URLs of cluster nodes')
     .optional(),
   REDIS_KEY_PREFIX: z
     .string()
@@ -155,12 +163,28 @@ export const environmentSchema = z.object({
   RATE_LIMIT_CALLBACK_MAX: integer('expected a positive whole number of requests', 1).default(60),
   RATE_LIMIT_SIGNOUT_MAX: integer('expected a positive whole number of requests', 1).default(30),
   SHUTDOWN_GRACE_MS: milliseconds(10_000),
+  SHUTDOWN_DRAIN_DELAY_MS: integer('expected a whole number of milliseconds (0 or more)', 0).default(0),
   PRODUCT_NAME: z.string().trim().min(1).max(100, 'expected a product name of at most 100 characters').optional(),
   SUPPORT_URL: httpUrl.optional(),
-}).refine((e) => e.SESSION_IDLE_TIMEOUT_SECONDS <= e.SESSION_ABSOLUTE_TIMEOUT_SECONDS, {
-  path: ['SESSION_IDLE_TIMEOUT_SECONDS'],
-  message: 'expected at most SESSION_ABSOLUTE_TIMEOUT_SECONDS',
-});
+})
+  .refine((e) => e.SESSION_IDLE_TIMEOUT_SECONDS <= e.SESSION_ABSOLUTE_TIMEOUT_SECONDS, {
+    path: ['SESSION_IDLE_TIMEOUT_SECONDS'],
+    message: 'expected at most SESSION_ABSOLUTE_TIMEOUT_SECONDS',
+  })
+  .refine((e) => [e.REDIS_URL, e.REDIS_SENTINEL_NODES, e.REDIS_CLUSTER_NODES].filter((v) => v !== undefined).length <= 1, {
+    path: ['REDIS_URL'],
+    message: 'expected only one of REDIS_URL, REDIS_SENTINEL_NODES and REDIS_CLUSTER_NODES',
+  })
+  .refine((e) => e.SHUTDOWN_DRAIN_DELAY_MS < e.SHUTDOWN_GRACE_MS, {
+    path: ['SHUTDOWN_DRAIN_DELAY_MS'],
+    message: 'expected less than SHUTDOWN_GRACE_MS',
+  });
+
+/** True when `value` parses as a URL with one of `protocols` and a host. */
+function isRedisUrl(value: string, protocols: string[]): boolean {
+  const url = parsesAsUrl(value);
+  return url !== undefined && protocols.includes(url.protocol) && url.hostname !== '';
+}
 
 /** The raw, validated environment (before it is shaped into {@link Config}). */
 export type Environment = z.infer<typeof environmentSchema>;

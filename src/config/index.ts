@@ -1,8 +1,8 @@
-import { environmentSchema } from './env';
+import { environmentSchema, type Environment } from './env';
 import { parseVercelSsoOptions, VercelSsoOptionsError, type SsoSettings, type VercelSsoOptions } from './options';
 
 export { parseVercelSsoOptions, VercelSsoOptionsError, vercelSsoOptionsSchema } from './options';
-export type { LoginContext, LoginDecision, PageContext, PageKind, SsoSettings, VercelSsoOptions } from './options';
+export type { LoginContext, LoginDecision, PageContext, PageKind, RedisTopology, SsoSettings, VercelSsoOptions } from './options';
 
 /** Settings of the reference service that are not library options (listening, proxies, logging, shutdown). */
 export interface ServiceSettings {
@@ -14,6 +14,12 @@ export interface ServiceSettings {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Time in-flight requests get to finish after SIGTERM/SIGINT, ms. */
   shutdownGraceMs: number;
+  /**
+   * After SIGTERM/SIGINT, how long the listener keeps accepting requests while `/readyz` answers 503,
+   * ms (the load balancer's time to notice); part of {@link shutdownGraceMs}. 0: close as soon as no
+   * request is in flight.
+   */
+  shutdownDrainDelayMs: number;
   /** `NODE_ENV`. */
   env: 'development' | 'production' | 'test';
   /** The library options the environment mapped to (validated; see {@link toVercelSsoOptions}). */
@@ -97,7 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       jwksCacheMaxAgeMs: e.JWKS_CACHE_MAX_AGE_MS,
     },
     deepLinkAllowedOrigins: e.DEEP_LINK_ALLOWED_ORIGINS,
-    ...(e.REDIS_URL ? { redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX, commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS } } : {}),
+    ...redisOptions(e),
     rateLimit: { windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS, callbackMax: e.RATE_LIMIT_CALLBACK_MAX, signoutMax: e.RATE_LIMIT_SIGNOUT_MAX },
     ...(e.PRODUCT_NAME ? { productName: e.PRODUCT_NAME } : {}),
     ...(e.SUPPORT_URL ? { supportUrl: e.SUPPORT_URL } : {}),
@@ -120,6 +126,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    shutdownDrainDelayMs: e.SHUTDOWN_DRAIN_DELAY_MS,
     options,
   };
+}
+
+/** `REDIS_URL`, `REDIS_SENTINEL_*` or `REDIS_CLUSTER_NODES` (at most one, checked by the schema) as the library's `redis` option. */
+function redisOptions(e: Environment): Pick<VercelSsoOptions, 'redis'> {
+  const common = { keyPrefix: e.REDIS_KEY_PREFIX, commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS };
+  if (e.REDIS_URL) return { redis: { url: e.REDIS_URL, ...common } };
+  if (e.REDIS_SENTINEL_NODES) {
+    return {
+      redis: {
+        sentinel: {
+          nodes: e.REDIS_SENTINEL_NODES,
+          masterName: e.REDIS_SENTINEL_MASTER_NAME,
+          ...(e.REDIS_SENTINEL_MASTER_PASSWORD ? { masterPassword: e.REDIS_SENTINEL_MASTER_PASSWORD } : {}),
+        },
+        ...common,
+      },
+    };
+  }
+  if (e.REDIS_CLUSTER_NODES) return { redis: { cluster: { nodes: e.REDIS_CLUSTER_NODES }, ...common } };
+  return {};
 }

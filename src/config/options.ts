@@ -121,17 +121,37 @@ const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256
 /** A Redis client as built by `redis` (node-redis) `createClient()`, owned by the caller. */
 export type RedisClientLike = { isOpen: boolean; sendCommand: (...args: never[]) => unknown };
 
+const redisUrl = (expected: string) =>
+  z.string().refine((value) => {
+    const url = parsesAsUrl(value);
+    return url !== undefined && ['redis:', 'rediss:'].includes(url.protocol) && url.hostname !== '';
+  }, expected);
+
 const redisOptions = z
   .object({
-    /** `redis://` or `rediss://` URL; the library builds and owns the client. */
-    url: z
-      .string()
-      .refine((value) => ['redis:', 'rediss:'].includes(parsesAsUrl(value)?.protocol ?? ''), 'expected a redis:// or rediss:// URL')
+    /** One server: a `redis://` or `rediss://` URL; the library builds and owns the client. */
+    url: redisUrl('expected a redis:// or rediss:// URL').optional(),
+    /** A connected node-redis client the vendor already has (single server); the library never closes it. */
+    client: z
+      .custom<RedisClientLike>((value) => typeof value === 'object' && value !== null && typeof (value as { sendCommand?: unknown }).sendCommand === 'function', {
+        message: 'expected a node-redis client (createClient() from the redis package)',
+      })
       .optional(),
-    /** A connected node-redis client the vendor already has; the library never closes it. */
-    client: z.custom<RedisClientLike>((value) => typeof value === 'object' && value !== null && typeof (value as { sendCommand?: unknown }).sendCommand === 'function', {
-      message: 'expected a node-redis client (createClient() from the redis package)',
-    }).optional(),
+    /** A master watched by Redis Sentinel: the sentinels' URLs and the monitored master's name. */
+    sentinel: z
+      .object({
+        nodes: z.array(redisUrl('expected redis://host:port URLs of the sentinels')).min(1, 'expected at least one sentinel'),
+        masterName: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'expected the master name the sentinels monitor').default('mymaster'),
+        /** `requirepass` of the master and its replicas. Secret: never logged. */
+        masterPassword: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
+    /** A Redis Cluster: seed node URLs (the first URL's credentials and TLS apply to every node). */
+    cluster: z
+      .object({ nodes: z.array(redisUrl('expected redis:// or rediss:// URLs of cluster nodes')).min(1, 'expected at least one cluster node') })
+      .strict()
+      .optional(),
     keyPrefix: z
       .string()
       .regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'expected a key prefix of letters, digits and : _ . -')
@@ -139,7 +159,36 @@ const redisOptions = z
     commandTimeoutMs: milliseconds(1000),
   })
   .strict()
-  .refine((value) => (value.url === undefined) !== (value.client === undefined), { message: 'expected exactly one of redis.url or redis.client' });
+  .refine((value) => [value.url, value.client, value.sentinel, value.cluster].filter((v) => v !== undefined).length === 1, {
+    message: 'expected exactly one of redis.url, redis.client, redis.sentinel or redis.cluster',
+  })
+  .transform((value): RedisTopology & { keyPrefix: string; commandTimeoutMs: number } => {
+    const common = { keyPrefix: value.keyPrefix, commandTimeoutMs: value.commandTimeoutMs };
+    if (value.client) return { mode: 'client', client: value.client, ...common };
+    if (value.sentinel) {
+      return { mode: 'sentinel', sentinelUrls: value.sentinel.nodes, masterName: value.sentinel.masterName, ...(value.sentinel.masterPassword ? { masterPassword: value.sentinel.masterPassword } : {}), ...common };
+    }
+    if (value.cluster) return { mode: 'cluster', nodeUrls: value.cluster.nodes, ...common };
+    return { mode: 'single', url: value.url!, ...common };
+  });
+
+/**
+ * Where the shared Redis state lives: one server (a URL, or the vendor's own client), a master
+ * watched by Redis Sentinel, or a Redis Cluster. URLs and passwords are secrets: never logged.
+ */
+export type RedisTopology =
+  | { mode: 'single'; /** `redis://` or `rediss://` URL, credentials included. */ url: string }
+  | { mode: 'client'; /** The vendor's connected node-redis client. */ client: RedisClientLike }
+  | {
+      mode: 'sentinel';
+      /** `redis://[:password@]host:port` of each sentinel (the password is the sentinels' own). */
+      sentinelUrls: string[];
+      /** The master name the sentinels monitor (`sentinel monitor <name> …`). */
+      masterName: string;
+      /** `requirepass` of the master and its replicas, if any. */
+      masterPassword?: string;
+    }
+  | { mode: 'cluster'; /** Seed nodes; the first URL's credentials and TLS apply to every node. */ nodeUrls: string[] };
 
 /**
  * The options of `createVercelSso`, as a zod schema: the single source of their types

@@ -6,6 +6,7 @@ import type { Config } from '../config';
 import { createVercelSso, helmetOptions, type VercelSso, type VercelSsoOptions } from '../index';
 import { createHttpLogger } from '../web/logger';
 import { dashboardRouter } from './dashboard';
+import type { DrainState } from './drain';
 import { errorHandler, notFound } from './error-handler';
 import { useEtaViews } from './views';
 
@@ -17,6 +18,8 @@ export interface AppDependencies {
   options?: Partial<VercelSsoOptions>;
   /** A prebuilt library instance (tests with their own stores); default: `createVercelSso` from `config.options`. */
   sso?: VercelSso;
+  /** Shutdown state: while draining, `/readyz` answers 503 (see `src/server/drain.ts`). */
+  drain?: DrainState;
 }
 
 /** The assembled reference service. */
@@ -63,6 +66,7 @@ export function createApp(deps: AppDependencies): ReferenceApp {
     res.set('Cache-Control', 'no-store').json({ status: 'ok' });
   });
   app.get('/readyz', async (req, res) => {
+    if (deps.drain?.draining) return void res.status(503).set('Cache-Control', 'no-store').json({ status: 'draining' });
     const { sessionStore, issuerKeys } = await sso.ready();
     const ready = sessionStore && issuerKeys;
     if (!ready) req.log.warn({ event: 'not_ready', session_store: sessionStore, issuer_keys: issuerKeys }, 'not ready');

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { ConfigError, loadConfig, type Config } from '../config';
 import { createLogger } from '../web/logger';
 import { createApp, type AppDependencies } from './app';
+import { DrainState } from './drain';
 
 /**
  * Start-up warnings about settings that work but are probably wrong for the deployment.
@@ -31,7 +32,11 @@ const NO_REDIS_WARNING = 'No REDIS_URL: sessions, redeemed codes and rate limits
 /** A listening backend and how to stop it. */
 export interface RunningServer {
   server: Server;
-  /** Stops accepting, lets in-flight requests finish for up to `config.shutdownGraceMs`, closes the stores. */
+  /**
+   * Drains: `/readyz` answers 503 at once; the listener keeps accepting for `config.shutdownDrainDelayMs`
+   * and until no request is in flight; then it stops accepting and drops what remains once
+   * `config.shutdownGraceMs` (counted from the call) has passed; finally closes the stores.
+   */
   stop(): Promise<void>;
 }
 
@@ -39,7 +44,8 @@ export interface RunningServer {
 export async function startServer(config: Config, logger: Logger, overrides: Partial<Omit<AppDependencies, 'config' | 'logger'>> = {}): Promise<RunningServer> {
   // The library logs the no-Redis warning itself when it builds its stores.
   for (const warning of configurationWarnings(config)) if (warning !== NO_REDIS_WARNING) logger.warn({ event: 'configuration_warning' }, warning);
-  const { app, sso } = createApp({ config, logger, ...overrides });
+  const drain = new DrainState();
+  const { app, sso } = createApp({ config, logger, drain, ...overrides });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
   });
@@ -47,6 +53,7 @@ export async function startServer(config: Config, logger: Logger, overrides: Par
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   server.requestTimeout = 30_000;
+  drain.track(server);
   const address = server.address();
   logger.info(
     {
@@ -61,7 +68,10 @@ export async function startServer(config: Config, logger: Logger, overrides: Par
   return {
     server,
     async stop() {
-      await closeServer(server, config.shutdownGraceMs);
+      const startedAt = Date.now();
+      drain.start();
+      await drain.settled(config.shutdownDrainDelayMs, config.shutdownGraceMs);
+      await closeServer(server, Math.max(0, config.shutdownGraceMs - (Date.now() - startedAt)));
       await sso.close();
     },
   };

@@ -6,14 +6,20 @@ import type { RedisReply } from 'rate-limit-redis';
 import { RecoveringRedisRateLimitStore } from './rate-limit-store';
 import type { SsoSettings } from '../config/options';
 import { MemoryOneTimeStore, RedisOneTimeStore, type OneTimeStore } from './one-time-store';
-import { createRedisClient, type RedisClient } from './redis-client';
+import { createRedisConnection, wrapRedisClient, type RedisClient, type RedisConnection } from './redis-client';
 import { createMemorySessionStore } from './session-store';
 import { TimeoutSessionStore, withTimeout } from './timeout';
 import { TouchThrottledStore } from './touch-throttle';
 
 /**
- * Where sessions, one-time records and rate-limit counters live: in Redis when `REDIS_URL` is set
- * (shared by every instance), otherwise in this process (one instance: the demo, tests).
+ * Where sessions, one-time records and rate-limit counters live: in Redis when `REDIS_URL`,
+ * `REDIS_SENTINEL_NODES` or `REDIS_CLUSTER_NODES` is set (shared by every instance), otherwise in
+ * this process (one instance: the demo, tests).
+ *
+ * Key layout (all under `REDIS_KEY_PREFIX`): `sess:<sid>` (connect-redis), `once:<kind>:<hash>`
+ * (one-time records), `rl:<limiter>:<client ip>` (rate-limit counters). Every command we send
+ * touches exactly one key, so no key needs a `{hash tag}` to share a Cluster slot; a future
+ * operation over several keys must give them one tag (Redis Cluster specification, "Hash tags").
  */
 export interface Stores {
   kind: 'memory' | 'redis';
@@ -53,15 +59,12 @@ export function createStores(config: StoreSettings, logger: Logger): Stores {
     };
   }
   const { keyPrefix } = config.redis;
-  const ownClient = config.redis.client === undefined;
-  const client: RedisClient = config.redis.client
-    ? (config.redis.client as unknown as RedisClient)
-    : createRedisClient({ url: config.redis.url!, commandTimeoutMs: config.redis.commandTimeoutMs, logger });
+  const redis: RedisConnection = config.redis.mode === 'client' ? wrapRedisClient(config.redis.client as unknown as RedisClient) : createRedisConnection({ topology: config.redis, commandTimeoutMs: config.redis.commandTimeoutMs, logger });
   const idleSeconds = config.session.idleTimeoutSeconds;
   const absoluteMs = config.session.absoluteTimeoutSeconds * 1000;
   const timeoutMs = config.redis.commandTimeoutMs;
   const redisSessionStore = new RedisSessionStore({
-    client,
+    client: redis.client,
     prefix: `${keyPrefix}sess:`,
     // A session key lives for the idle lifetime, and never past the absolute lifetime.
     ttl: (sess) => {
@@ -74,26 +77,21 @@ export function createStores(config: StoreSettings, logger: Logger): Stores {
   return {
     kind: 'redis',
     sessionStore,
-    oneTimeStore: new RedisOneTimeStore(client, `${keyPrefix}once:`, timeoutMs),
+    oneTimeStore: new RedisOneTimeStore(redis.commands, `${keyPrefix}once:`, timeoutMs),
     rateLimitStore: (name) =>
       new RecoveringRedisRateLimitStore({
         prefix: `${keyPrefix}rl:${name}:`,
-        sendCommand: (...args: string[]) => withTimeout(client.sendCommand(args) as Promise<RedisReply>, timeoutMs, 'rate limit'),
+        // The cluster form routes each script call by its one key (and reloads a script missing on
+        // that node on NOSCRIPT); it works for a single server and Sentinel too.
+        sendCommandCluster: (command) => withTimeout(redis.sendCommand(command) as Promise<RedisReply>, timeoutMs, 'rate limit'),
       }),
     ping: async () => {
       try {
-        return (await withTimeout(client.ping(), timeoutMs, 'ping')) === 'PONG';
+        return await withTimeout(redis.ping(), timeoutMs, 'ping');
       } catch {
         return false;
       }
     },
-    close: async () => {
-      if (!ownClient) return;
-      try {
-        await client.close();
-      } catch {
-        client.destroy();
-      }
-    },
+    close: () => redis.close(),
   };
 }

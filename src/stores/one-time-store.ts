@@ -69,12 +69,13 @@ export class MemoryOneTimeStore implements OneTimeStore {
 
 /**
  * {@link OneTimeStore} in Redis, shared by every instance: `claim` is `SET key value NX PX ttl`,
- * `take` is `GETDEL` (Redis >= 6.2), so racing instances let exactly one win.
+ * `take` is `GETDEL` (Redis >= 6.2), so racing instances let exactly one win. Every operation
+ * touches one key, so it works unchanged on a Redis Cluster (no cross-slot command).
  * Errors (Redis down, command timeout) propagate; callers turn them into 503s.
  */
 export class RedisOneTimeStore implements OneTimeStore {
   constructor(
-    private readonly client: import('./redis-client').RedisClient,
+    private readonly client: import('./redis-client').RedisKeyCommands,
     /** Key prefix, e.g. `vms:once:`. */
     private readonly prefix: string,
     /** Bound on each operation, ms (see `withTimeout`). */

@@ -92,6 +92,9 @@ function expectSafe(response: request.Response, what: string): void {
   }
 }
 
+// Thousands of requests per property: seconds alone, much longer on a busy shared machine.
+jest.setTimeout(180_000);
+
 describe('fuzzing (fast-check)', () => {
   test('6,000 generated /callback query strings: never a 5xx, never an off-origin redirect', async () => {
     await fc.assert(

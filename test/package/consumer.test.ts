@@ -22,7 +22,7 @@ beforeAll(async () => {
   const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', dir], { cwd: ROOT });
   const { filename } = (JSON.parse(stdout) as Array<{ filename: string }>)[0]!;
   writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'vendor-app', private: true }));
-  await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', `./${filename}`, '@types/node@20.19.43', 'typescript@5.9.3'], { cwd: dir });
+  await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', `./${filename}`, '@types/node@22.20.7', 'typescript@5.9.3'], { cwd: dir });
   cpSync(path.join(__dirname, 'fixtures'), dir, { recursive: true });
   cpSync(path.join(ROOT, 'examples', 'express-app', 'app.js'), path.join(dir, 'example-app.js'));
 });

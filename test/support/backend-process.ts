@@ -15,11 +15,12 @@ const SERVER = path.resolve(__dirname, '..', '..', 'dist', 'server.js');
 
 /**
  * Spawns `node dist/server.js` with `env` (PORT=0 picks a free port) and resolves once it logs
- * `listening`. `npm test` builds first (`pretest`), so dist/ is current.
+ * `listening`. `npm test` builds first (`pretest`), so dist/ is current. `serverPath`: another
+ * compiled entry point (the image-contents test runs a pruned copy of dist/).
  * @throws when the process exits or does not listen within 10 s.
  */
-export function startBackendProcess(env: Record<string, string>): Promise<BackendProcess> {
-  const child = spawn(process.execPath, [SERVER], {
+export function startBackendProcess(env: Record<string, string>, serverPath = SERVER): Promise<BackendProcess> {
+  const child = spawn(process.execPath, [serverPath], {
     env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -91,8 +91,43 @@ describe('loadConfig', () => {
 
   test('REDIS_URL enables the shared stores with the documented defaults', () => {
     const config = loadConfig({ ...valid, REDIS_URL: 'rediss://:pw@redis.example.com:6380' });
-    expect(config.redis).toEqual({ url: 'rediss://:pw@redis.example.com:6380', keyPrefix: 'vms:', commandTimeoutMs: 1000 });
+    expect(config.redis).toEqual({ mode: 'single', url: 'rediss://:pw@redis.example.com:6380', keyPrefix: 'vms:', commandTimeoutMs: 1000 });
     expect(loadConfig(valid).redis).toBeUndefined();
+  });
+
+  test('REDIS_SENTINEL_NODES and REDIS_CLUSTER_NODES select the high-availability topologies', () => {
+    const sentinel = loadConfig({ ...valid, REDIS_SENTINEL_NODES: 'redis://:spw@s1:26379, redis://s2:26379', REDIS_SENTINEL_MASTER_PASSWORD: 'mpw' });
+    expect(sentinel.redis).toEqual({
+      mode: 'sentinel',
+      sentinelUrls: ['redis://:spw@s1:26379', 'redis://s2:26379'],
+      masterName: 'mymaster',
+      masterPassword: 'mpw',
+      keyPrefix: 'vms:',
+      commandTimeoutMs: 1000,
+    });
+    const cluster = loadConfig({ ...valid, REDIS_CLUSTER_NODES: 'redis://:pw@n1:7000,redis://n2:7001' });
+    expect(cluster.redis).toEqual({ mode: 'cluster', nodeUrls: ['redis://:pw@n1:7000', 'redis://n2:7001'], keyPrefix: 'vms:', commandTimeoutMs: 1000 });
+  });
+
+  test('two Redis topologies at once, or a malformed node list, is refused naming the variable and never echoing the value', () => {
+    expect(() => loadConfig({ ...valid, REDIS_URL: 'redis://:secretpw@a:6379', REDIS_CLUSTER_NODES: 'redis://b:7000' })).toThrow(
+      /REDIS_URL is malformed: expected only one of REDIS_URL, REDIS_SENTINEL_NODES and REDIS_CLUSTER_NODES/,
+    );
+    let message = '';
+    try {
+      loadConfig({ ...valid, REDIS_SENTINEL_NODES: 'rediss://:secretpw@s1:26379' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/REDIS_SENTINEL_NODES is malformed/);
+    expect(message).not.toContain('secretpw');
+    expect(() => loadConfig({ ...valid, REDIS_CLUSTER_NODES: 'n1:7000' })).toThrow(/REDIS_CLUSTER_NODES is malformed/);
+  });
+
+  test('SHUTDOWN_DRAIN_DELAY_MS defaults to 0 and must stay below SHUTDOWN_GRACE_MS', () => {
+    expect(loadConfig(valid).shutdownDrainDelayMs).toBe(0);
+    expect(loadConfig({ ...valid, SHUTDOWN_DRAIN_DELAY_MS: '5000' }).shutdownDrainDelayMs).toBe(5000);
+    expect(() => loadConfig({ ...valid, SHUTDOWN_DRAIN_DELAY_MS: '10000' })).toThrow(/SHUTDOWN_DRAIN_DELAY_MS is malformed: expected less than SHUTDOWN_GRACE_MS/);
   });
 
   test('the secret values never appear in the error message', () => {
