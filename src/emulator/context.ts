@@ -22,6 +22,13 @@ export interface EmulatorIntegration {
   name: string;
   /** The backend's `/callback` URL (absolute http(s)); mutable, read on every login. */
   redirectLoginUrl: string;
+  /**
+   * Base URL of the provider's Partner API (VERCEL-SSO.md §4); the dashboard's Uninstall calls
+   * `DELETE {partnerApiUrl}/v1/installations/{id}`. Default: the Redirect Login URL's origin. Mutable.
+   */
+  partnerApiUrl?: string;
+  /** The integration's webhook URL (VERCEL-SSO.md §4a); Uninstall sends the signed event there. Unset: no webhook. Mutable. */
+  webhookUrl?: string;
 }
 
 /** Request counters (since start or the last `resetStats`). */

@@ -7,6 +7,7 @@ import { createVercelSso, helmetOptions, type VercelSso, type VercelSsoOptions }
 import { createHttpLogger } from '../web/logger';
 import { dashboardRouter } from './dashboard';
 import { errorHandler, notFound } from './error-handler';
+import { partnerApiRouter } from './partner-api';
 import { useEtaViews } from './views';
 
 /** What {@link createApp} needs. */
@@ -34,7 +35,7 @@ export const FORM_BODY_LIMIT = '4kb';
  * request logging, helmet for every page, `/static`), then `sso.router` at `/`, the placeholder
  * provider dashboard guarded by `sso.requireUser()`, `/api/session`, `/healthz` (liveness),
  * `/readyz` (readiness: the session store answers and the issuer's keys are reachable or cached),
- * and a final 404. Does not listen.
+ * the example Partner API routes and the webhook (`partner-api.ts`), and a final 404. Does not listen.
  */
 export function createApp(deps: AppDependencies): ReferenceApp {
   const { config } = deps;
@@ -76,6 +77,7 @@ export function createApp(deps: AppDependencies): ReferenceApp {
   });
 
   app.use(sso.router);
+  app.use(partnerApiRouter(sso));
 
   app.get('/api/session', sso.optionalUser(), (req, res) => {
     res.set('Cache-Control', 'no-store');

@@ -7,6 +7,7 @@ import { RecoveringRedisRateLimitStore } from './rate-limit-store';
 import type { SsoSettings } from '../config/options';
 import { MemoryOneTimeStore, RedisOneTimeStore, type OneTimeStore } from './one-time-store';
 import { createRedisClient, type RedisClient } from './redis-client';
+import { MemorySessionIndex, RedisSessionIndex, type SessionIndex } from './session-index';
 import { createMemorySessionStore } from './session-store';
 import { TimeoutSessionStore, withTimeout } from './timeout';
 import { TouchThrottledStore } from './touch-throttle';
@@ -19,6 +20,8 @@ export interface Stores {
   kind: 'memory' | 'redis';
   sessionStore: session.Store;
   oneTimeStore: OneTimeStore;
+  /** Live sessions by installation and by (installation, user), for revocation (same place as the sessions). */
+  sessionIndex: SessionIndex;
   /** A rate-limit counter store for the limiter `name`; undefined means express-rate-limit's memory store. */
   rateLimitStore(name: string): RateLimitStore | undefined;
   /** True when the store answers now (readiness). Never throws; bounded by the command timeout. */
@@ -45,6 +48,7 @@ export function createStores(config: StoreSettings, logger: Logger): Stores {
       kind: 'memory',
       sessionStore: new TouchThrottledStore(memory, touchIntervalMs),
       oneTimeStore: new MemoryOneTimeStore(),
+      sessionIndex: new MemorySessionIndex(),
       rateLimitStore: () => undefined,
       ping: async () => true,
       close: async () => {
@@ -75,6 +79,7 @@ export function createStores(config: StoreSettings, logger: Logger): Stores {
     kind: 'redis',
     sessionStore,
     oneTimeStore: new RedisOneTimeStore(client, `${keyPrefix}once:`, timeoutMs),
+    sessionIndex: new RedisSessionIndex(client, `${keyPrefix}sidx:`, timeoutMs),
     rateLimitStore: (name) =>
       new RecoveringRedisRateLimitStore({
         prefix: `${keyPrefix}rl:${name}:`,
