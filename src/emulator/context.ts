@@ -75,6 +75,8 @@ export interface EmulatorContext {
   nextTokenOverride: TokenOverride | null;
   /** The last {@link TOKEN_REQUEST_LOG_SIZE} token requests, oldest first. */
   tokenRequests: TokenRequestRecord[];
+  /** Installations removed with Uninstall: the dashboard's links and provider-initiated SSO refuse them (as on Vercel); the `mintLogin` control does not. */
+  removedInstallations: Set<string>;
 }
 
 /** How many token requests the emulator remembers for `controls.tokenRequest`. */

@@ -66,6 +66,8 @@ export interface DashboardInstallation {
   ssoStartPath: string;
   /** `POST` here to uninstall (the dashboard's Uninstall button). */
   uninstallPath: string;
+  /** Removed with Uninstall: its sign-in links answer "no longer installed". */
+  removed: boolean;
   users: DashboardUser[];
 }
 
@@ -144,6 +146,7 @@ export function buildDashboardView(ctx: EmulatorContext, devTokens: readonly Dev
         accountId: installation.accountId,
         ssoStartPath: `/sso/integrations/${encodeURIComponent(ctx.integration.slug)}/${encodeURIComponent(installation.id)}`,
         uninstallPath: `/installations/${encodeURIComponent(installation.id)}/uninstall`,
+        removed: ctx.removedInstallations.has(installation.id),
         users: installation.members.map((member) => {
           const person = findPerson(ctx.seed, member.personId);
           return {

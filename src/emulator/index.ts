@@ -148,6 +148,7 @@ export async function createEmulator(options: EmulatorOptions): Promise<Emulator
     baseUrl: resolveBaseUrl,
     nextTokenOverride: null,
     tokenRequests: [],
+    removedInstallations: new Set(),
   };
   const controls = createControls(ctx);
   const userTokens = new UserTokenStore();

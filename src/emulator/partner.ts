@@ -103,7 +103,7 @@ export interface UninstallResult {
 const PROVIDER_TIMEOUT_MS = 5000;
 
 /**
- * Plays Vercel removing an installation: calls the provider's Partner API uninstall with a system
+ * Plays Vercel removing an installation: marks it removed (no new sign-in starts for it), calls the provider's Partner API uninstall with a system
  * token (when `integration.partnerApiUrl` or, by default, the Redirect Login URL's origin is an
  * http(s) URL) and sends the signed webhook (when `integration.webhookUrl` is set).
  * @throws {@link PartnerTokenError} for an unknown installation.
@@ -112,6 +112,7 @@ export async function uninstall(ctx: EmulatorContext, installationId: string): P
   const installation = findInstallation(ctx.seed, installationId);
   if (!installation) throw new PartnerTokenError(`unknown installation ${installationId}`, 404);
   const result: UninstallResult = { installationId, partnerApi: null, webhook: null };
+  ctx.removedInstallations.add(installationId);
 
   const base = partnerApiBase(ctx);
   if (base) {
