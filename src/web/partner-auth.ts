@@ -4,7 +4,6 @@ import type { VercelRole } from '../flow/identity';
 import { PARTNER_TOKEN_KINDS, type PartnerTokenKind, type VercelCaller } from '../flow/partner-caller';
 
 declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Request {
       /** The verified Vercel caller of a Partner API route, set by `sso.requireVercelAuth()`. */
