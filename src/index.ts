@@ -33,3 +33,6 @@ export { LOGIN_FAILURE_CODES, LOGIN_FAILURE_STATUS, LoginFailure, type LoginFail
 export type { SessionIdentity, VercelIdentity, VercelRole } from './flow/identity';
 export { DASHBOARD_SECTIONS, DEEP_LINK_PARAMS, isProviderId, isValidId, resolveDeepLink, type DeepLinkKind, type DeepLinkOptions, type DeepLinkParams, type DeepLinkTarget } from './flow/deep-links';
 export { helmetOptions } from './web/security-headers';
+export { PARTNER_AUTH_ERRORS, type PartnerAuthErrorCode, type RequireVercelAuthOptions } from './web/partner-auth';
+export type { PartnerTokenKind, VercelCaller, VercelSystemCaller, VercelUserCaller } from './flow/partner-caller';
+export { INSTALLATION_REMOVED_EVENT, verifyWebhookSignature, type VercelWebhookEvent, type WebhookContext, type WebhooksOptions } from './web/webhooks';

@@ -35,7 +35,8 @@ export async function runDemo(): Promise<void> {
   const publicUrl = `http://localhost:${port}`;
 
   const emulator = await createEmulator({
-    integration: { clientId: DEMO_CLIENT_ID, clientSecret, slug: DEMO_SLUG, name: 'Acme Provider', redirectLoginUrl: `${publicUrl}/callback` },
+    // Uninstall on the emulator's dashboard calls the backend's Partner API and webhook (issue 12).
+    integration: { clientId: DEMO_CLIENT_ID, clientSecret, slug: DEMO_SLUG, name: 'Acme Provider', redirectLoginUrl: `${publicUrl}/callback`, partnerApiUrl: publicUrl, webhookUrl: `${publicUrl}/webhooks/vercel` },
     logger: createLogger(logLevel).child({ component: 'vercel-emulator' }),
   });
   const emulatorServer = await emulator.listen(emulatorPort, '127.0.0.1');
@@ -52,6 +53,7 @@ export async function runDemo(): Promise<void> {
       '  vercel-marketplace-sso demo',
       `  Vercel emulator dashboard:  ${emulatorServer.url}/   <- open this and click "Open in Provider"`,
       `  SSO backend (provider):     ${publicUrl}/   (Redirect Login URL ${publicUrl}/callback)`,
+      `  Partner API and webhook:    ${publicUrl}/v1/installations/:id, ${publicUrl}/webhooks/vercel   <- "Uninstall" on the dashboard calls both`,
       '  Press Ctrl+C to stop.',
       '',
       '',

@@ -23,6 +23,13 @@ export interface EmulatorIntegration {
   name: string;
   /** The backend's `/callback` URL (absolute http(s)); mutable, read on every login. */
   redirectLoginUrl: string;
+  /**
+   * Base URL of the provider's Partner API (VERCEL-SSO.md §4); the dashboard's Uninstall calls
+   * `DELETE {partnerApiUrl}/v1/installations/{id}`. Default: the Redirect Login URL's origin. Mutable.
+   */
+  partnerApiUrl?: string;
+  /** The integration's webhook URL (VERCEL-SSO.md §4a); Uninstall sends the signed event there. Unset: no webhook. Mutable. */
+  webhookUrl?: string;
 }
 
 /** Request counters (since start or the last `resetStats`). */
@@ -73,6 +80,8 @@ export interface EmulatorContext {
   nextTokenOverride: TokenOverride | null;
   /** The last {@link TOKEN_REQUEST_LOG_SIZE} token requests, oldest first. */
   tokenRequests: TokenRequestRecord[];
+  /** Installations removed with Uninstall: the dashboard's links and provider-initiated SSO refuse them (as on Vercel); the `mintLogin` control does not. */
+  removedInstallations: Set<string>;
 }
 
 /** How many token requests the emulator remembers for `controls.tokenRequest`. */

@@ -12,6 +12,8 @@
  * | `DELETE /_emulator/next-token` | — | `{ok: true}` (clears the pending override) |
  * | `POST /_emulator/mint-login` | `{installationId, userId, context?}` | `{code, state, redirectUrl}` |
  * | `POST /_emulator/id-token-shape` | `{shape: "current" \| "legacy"}` | `{ok: true}` |
+ * | `POST /_emulator/partner-token` | `{installationId, kind: 'user'\|'system', userId?, override?}` | `{token, headers}` |
+ * | `POST /_emulator/uninstall` | `{installationId}` | an `UninstallResult` |
  * | `GET /_emulator/stats` | — | stats object |
  * | `DELETE /_emulator/stats` | — | `{ok: true}` (resets the counters) |
  *
@@ -24,6 +26,7 @@ import { zeroStats, type EmulatorContext, type EmulatorStats, type TokenRequestR
 import { sendVercelError } from './errors';
 import { faultSchema, faultTargetSchema, type Fault, type FaultTarget } from './faults';
 import { LoginError, mintLogin, type MintedLogin, type MintLoginInput } from './login';
+import { mintPartnerToken, partnerTokenInputSchema, PartnerTokenError, uninstall, type PartnerToken, type PartnerTokenInput, type UninstallResult } from './partner';
 import { tokenOverrideSchema, type IdTokenShape, type TokenOverride } from './tokens';
 
 /** The programmatic controls (see `Emulator.controls`). */
@@ -67,6 +70,18 @@ export interface EmulatorControls {
    * @throws TypeError on any other value.
    */
   setIdTokenShape(shape: IdTokenShape): void;
+  /**
+   * Mint a Partner API token as Vercel sends it (VERCEL-SSO.md §4): `{token, headers}` with
+   * `authorization` and `x-vercel-auth`.
+   * @throws PartnerTokenError unknown installation or user; TypeError for a bad override.
+   */
+  mintPartnerToken(input: PartnerTokenInput): Promise<PartnerToken>;
+  /**
+   * Uninstall an installation as Vercel does: `DELETE /v1/installations/{id}` on the provider with a
+   * system token, then the signed `integration-configuration.removed` webhook (VERCEL-SSO.md §4, §4a).
+   * @throws PartnerTokenError unknown installation.
+   */
+  uninstall(installationId: string): Promise<UninstallResult>;
   /** A snapshot of the request counters. */
   stats(): EmulatorStats;
   /** Zero the counters. */
@@ -102,6 +117,12 @@ export function createControls(ctx: EmulatorContext): EmulatorControls {
       if (!parsed.success) throw new TypeError('id token shape must be "current" or "legacy"');
       ctx.idTokenShape = parsed.data;
     },
+    mintPartnerToken: (input) => {
+      const parsed = partnerTokenInputSchema.safeParse(input);
+      if (!parsed.success) return Promise.reject(new TypeError(`invalid partner token input: ${z.prettifyError(parsed.error)}`));
+      return mintPartnerToken(ctx, parsed.data);
+    },
+    uninstall: (installationId) => uninstall(ctx, installationId),
     stats: () => ({ ...ctx.stats }),
     resetStats: () => {
       Object.assign(ctx.stats, zeroStats());
@@ -121,6 +142,8 @@ const mintSchema = z
     context: z.record(z.string().max(100), z.string().max(4096)).optional(),
   })
   .strict();
+
+const uninstallSchema = z.object({ installationId: z.string().min(1).max(200) }).strict();
 
 function badRequest(res: Response, error: z.ZodError | string): void {
   sendVercelError(res, 400, 'invalid_request', typeof error === 'string' ? error : z.prettifyError(error));
@@ -176,6 +199,26 @@ export function controlsRouter(controls: EmulatorControls): Router {
     if (!parsed.success) return badRequest(res, parsed.error);
     controls.setIdTokenShape(parsed.data.shape);
     res.json({ ok: true });
+  });
+  router.post('/_emulator/partner-token', json, async (req: Request, res: Response) => {
+    const parsed = partnerTokenInputSchema.safeParse(body(req));
+    if (!parsed.success) return badRequest(res, parsed.error);
+    try {
+      res.set('Cache-Control', 'no-store').json(await controls.mintPartnerToken(parsed.data));
+    } catch (err) {
+      if (err instanceof PartnerTokenError) return sendVercelError(res, err.status, err.status === 404 ? 'not_found' : 'invalid_request', err.message);
+      throw err;
+    }
+  });
+  router.post('/_emulator/uninstall', json, async (req: Request, res: Response) => {
+    const parsed = uninstallSchema.safeParse(body(req));
+    if (!parsed.success) return badRequest(res, parsed.error);
+    try {
+      res.json(await controls.uninstall(parsed.data.installationId));
+    } catch (err) {
+      if (err instanceof PartnerTokenError) return sendVercelError(res, err.status, 'not_found', err.message);
+      throw err;
+    }
   });
   router.get('/_emulator/stats', (_req: Request, res: Response) => {
     res.set('Cache-Control', 'no-store').json(controls.stats());

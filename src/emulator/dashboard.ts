@@ -2,7 +2,9 @@
  * `GET /`: the emulator's "Vercel dashboard". For every installation and every one of its users
  * it shows one "Open in Provider" link per deep-link kind (VERCEL-SSO.md §1.1-1.2). Each link
  * points at `/open?installation=…&user=…&<context>` and carries
- * `data-testid="open-<installationId>-<userId>-<kind>"`.
+ * `data-testid="open-<installationId>-<userId>-<kind>"`. Each installation has an "Uninstall" button
+ * (`data-testid="uninstall-<installationId>"`, `POST /installations/:id/uninstall`) that plays Vercel
+ * removing it (VERCEL-SSO.md §4, §4a; see `partner.ts`).
  *
  * @module
  */
@@ -10,7 +12,8 @@ import { Router, type Request, type Response } from 'express';
 import type { EmulatorContext } from './context';
 import type { DevToken } from './dev-tokens';
 import { findPerson, findTeam, type SeedInstallation, type UserRole } from './seed';
-import { renderPage } from './views';
+import { PartnerTokenError, uninstall } from './partner';
+import { renderMessage, renderPage } from './views';
 
 /** Deep-link kinds shown for each user, in display order. */
 export const LINK_KINDS = [
@@ -61,6 +64,10 @@ export interface DashboardInstallation {
   teamSlug: string;
   accountId: string;
   ssoStartPath: string;
+  /** `POST` here to uninstall (the dashboard's Uninstall button). */
+  uninstallPath: string;
+  /** Removed with Uninstall: its sign-in links answer "no longer installed". */
+  removed: boolean;
   users: DashboardUser[];
 }
 
@@ -140,6 +147,8 @@ export function buildDashboardView(ctx: EmulatorContext, devTokens: readonly Dev
         teamSlug: team?.slug ?? '',
         accountId: installation.accountId,
         ssoStartPath: `/sso/integrations/${encodeURIComponent(ctx.integration.slug)}/${encodeURIComponent(installation.id)}`,
+        uninstallPath: `/installations/${encodeURIComponent(installation.id)}/uninstall`,
+        removed: ctx.removedInstallations.has(installation.id),
         users: installation.members.map((member) => {
           const person = findPerson(ctx.seed, member.personId);
           return {
@@ -161,11 +170,28 @@ export function buildDashboardView(ctx: EmulatorContext, devTokens: readonly Dev
   };
 }
 
-/** Router serving `GET /`. */
+/** Router serving `GET /` and `POST /installations/:installationId/uninstall`. */
 export function dashboardRouter(ctx: EmulatorContext, devTokens: readonly DevToken[] = []): Router {
   const router = Router();
   router.get('/', (_req: Request, res: Response) => {
     renderPage(res, 'dashboard', buildDashboardView(ctx, devTokens));
+  });
+  router.post('/installations/:installationId/uninstall', async (req: Request, res: Response) => {
+    // The form is the dashboard's own: refuse cross-site posts (Fetch Metadata).
+    const site = req.get('sec-fetch-site');
+    if (site !== undefined && site !== 'same-origin') return renderMessage(res, 403, 'Refused', 'Uninstall is only possible from the dashboard.');
+    const installationId = String(req.params.installationId);
+    try {
+      const result = await uninstall(ctx, installationId);
+      const parts = [
+        result.partnerApi ? `DELETE ${result.partnerApi.url} answered ${result.partnerApi.status ?? result.partnerApi.error}` : 'no Partner API URL configured',
+        result.webhook ? `the webhook ${result.webhook.url} answered ${result.webhook.status ?? result.webhook.error}` : 'no webhook URL configured',
+      ];
+      renderMessage(res, 200, 'Installation removed', `Uninstalled ${installationId}: ${parts.join('; ')}.`);
+    } catch (error) {
+      if (error instanceof PartnerTokenError) return renderMessage(res, 404, 'Not found', error.message);
+      throw error;
+    }
   });
   return router;
 }

@@ -1,5 +1,5 @@
 /**
- * A local stand-in for Vercel's side of the Marketplace SSO contract (VERCEL-SSO.md §1-3), for
+ * A local stand-in for Vercel's side of the Marketplace SSO contract (VERCEL-SSO.md §1-4a), for
  * development and tests only. One origin plays api.vercel.com (token endpoint),
  * marketplace.vercel.com (issuer, discovery, JWKS) and vercel.com (dashboard, provider-initiated
  * SSO). Refuses to start when `NODE_ENV === 'production'`.
@@ -42,6 +42,7 @@ export { DEFAULT_ID_TOKEN_TTL_SECONDS } from './tokens';
 export type { MintLoginInput, MintedLogin, ContextKey } from './login';
 export { CONTEXT_KEYS, LoginError } from './login';
 export { LINK_KINDS, linkContexts, type LinkKind } from './dashboard';
+export { webhookSignature, type PartnerToken, type PartnerTokenInput, type PartnerTokenKind, type UninstallResult } from './partner';
 export type { DevToken } from './dev-tokens';
 export type { UserTokenStore, StoredUserToken } from './user-tokens';
 export type {
@@ -162,6 +163,7 @@ export async function createEmulator(options: EmulatorOptions): Promise<Emulator
     baseUrl: resolveBaseUrl,
     nextTokenOverride: null,
     tokenRequests: [],
+    removedInstallations: new Set(),
   };
   const controls = createControls(ctx);
   const userTokens = new UserTokenStore();

@@ -9,6 +9,9 @@
  *   `INTEGRATION_CLIENT_SECRET` (default `emulator-client-secret`),
  *   `INTEGRATION_SLUG` (default `acme-provider`), `INTEGRATION_NAME` (default `Acme Provider`);
  * - `EMULATOR_REDIRECT_LOGIN_URL` (default `http://localhost:3000/callback`);
+ * - `EMULATOR_PARTNER_API_URL` (default: the Redirect Login URL's origin) and `EMULATOR_WEBHOOK_URL`
+ *   (default: none): where the dashboard's Uninstall sends `DELETE /v1/installations/{id}` and the
+ *   signed `integration-configuration.removed` webhook;
  * - `LOG_LEVEL` (default `info`).
  *
  * Exits with status 1 and one log line when `NODE_ENV=production` or the port is invalid.
@@ -39,6 +42,8 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
       slug: env.INTEGRATION_SLUG || 'acme-provider',
       name: env.INTEGRATION_NAME || 'Acme Provider',
       redirectLoginUrl: env.EMULATOR_REDIRECT_LOGIN_URL || 'http://localhost:3000/callback',
+      ...(env.EMULATOR_PARTNER_API_URL ? { partnerApiUrl: env.EMULATOR_PARTNER_API_URL } : {}),
+      ...(env.EMULATOR_WEBHOOK_URL ? { webhookUrl: env.EMULATOR_WEBHOOK_URL } : {}),
     },
     logger,
   });

@@ -27,6 +27,10 @@ export function openRouter(ctx: EmulatorContext): Router {
       renderMessage(res, 400, 'Bad request', 'Both installation and user are required, once each.');
       return;
     }
+    if (ctx.removedInstallations.has(installationId)) {
+      renderMessage(res, 404, 'Not installed', 'The integration is no longer installed for this team.');
+      return;
+    }
     try {
       const minted = mintLogin(ctx, { installationId, userId, context: pickContext(query) });
       const installation = findInstallation(ctx.seed, installationId);

@@ -30,6 +30,10 @@ export function ssoStartRouter(ctx: EmulatorContext): Router {
       renderMessage(res, 404, 'Not found', 'No such integration installation.');
       return;
     }
+    if (ctx.removedInstallations.has(installation.id)) {
+      renderMessage(res, 404, 'Not installed', 'The integration is no longer installed for this team.');
+      return;
+    }
     const query = req.query as Record<string, unknown>;
     let member: SeedMember | undefined;
     if (query.as !== undefined) {

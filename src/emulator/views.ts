@@ -14,9 +14,9 @@ export const VIEWS_DIR = path.resolve(__dirname, '..', '..', 'views', 'emulator'
 
 const eta = new Eta({ views: VIEWS_DIR, cache: true, autoEscape: true });
 
-/** Content-Security-Policy for every emulator page: no scripts at all, same-origin images only. */
+/** Content-Security-Policy for every emulator page: no scripts at all, same-origin images and forms only (the dashboard's Uninstall). */
 export const PAGE_CSP =
-  "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
+  "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /**
  * Render `views/emulator/<template>.eta` with `data` and send it as HTML.

@@ -3,6 +3,7 @@ import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, jwtVerify 
 import type { JWK, JWTPayload, JWTVerifyGetKey, JWTVerifyOptions, RemoteJWKSet } from 'jose' with { 'resolution-mode': 'import' };
 import * as oidc from 'openid-client';
 import { identityFromClaims, userClaimsSchema, type VercelIdentity } from './identity';
+import { callerFromClaims, partnerClaimsSchemas, type PartnerTokenKind, type VercelCaller } from './partner-caller';
 
 /** The id_token failed a check: the login is refused with 401. `check` names it (safe to log). */
 export class InvalidIdTokenError extends Error {
@@ -65,22 +66,52 @@ export class IdTokenVerifier {
    * @throws {@link KeysUnavailableError} when the keys cannot be fetched (503).
    */
   async verify(idToken: string): Promise<VercelIdentity> {
-    const jwks = await this.keySet();
-    const payload = await verifyWithKeySet(idToken, jwks, {
-      issuer: this.options.issuer,
-      audience: this.options.audience,
-      algorithms: this.options.algorithms,
-      clockTolerance: this.options.clockToleranceSeconds,
-      maxTokenAge: this.options.maxAgeSeconds,
-      requiredClaims: ['exp', 'iat', 'sub'],
-    });
-    if (typeof payload.aud !== 'string') throw new InvalidIdTokenError('aud');
+    const payload = await this.verifyJws(idToken, this.options.maxAgeSeconds);
     const claims = userClaimsSchema.safeParse(payload);
     if (!claims.success) {
       const claim = String(claims.error.issues[0]?.path[0] ?? 'claims');
       throw new InvalidIdTokenError(`claim:${claim}`);
     }
     return identityFromClaims(claims.data);
+  }
+
+  /**
+   * Verifies a Partner API bearer token (VERCEL-SSO.md §4) with the same key set, pinned
+   * algorithms, issuer, audience and clock tolerance as the login: `exp` and `iat` required, `iat`
+   * not in the future. There is no login-age limit (`maxAgeSeconds`): Vercel reuses such a token
+   * until its `exp`. `kind` (from the `X-Vercel-Auth` header) selects the claim schema: `user`
+   * (the §2 claims; `type` may be `id_token` or `access_token`) or `system` (`sub` =
+   * `account:<id>`, no user claims, `installation_id` may be null). A token of the other kind fails
+   * its `sub` check.
+   * @returns the verified caller.
+   * @throws {@link InvalidIdTokenError} when any check fails (401).
+   * @throws {@link KeysUnavailableError} when the keys cannot be fetched (503).
+   */
+  async verifyPartnerToken(token: string, kind: PartnerTokenKind): Promise<VercelCaller> {
+    const payload = await this.verifyJws(token, undefined);
+    const iat = payload.iat as number;
+    if (iat > Date.now() / 1000 + this.options.clockToleranceSeconds) throw new InvalidIdTokenError('iat');
+    const claims = partnerClaimsSchemas[kind].safeParse(payload);
+    if (!claims.success) {
+      const claim = String(claims.error.issues[0]?.path[0] ?? 'claims');
+      throw new InvalidIdTokenError(`claim:${claim}`);
+    }
+    return callerFromClaims(kind, claims.data);
+  }
+
+  /** Signature (pinned algorithms, key by `kid`), `iss`, `aud` (a string), `exp`, `iat` and, when given, the age limit. */
+  private async verifyJws(idToken: string, maxAgeSeconds: number | undefined): Promise<Record<string, unknown>> {
+    const jwks = await this.keySet();
+    const payload = await verifyWithKeySet(idToken, jwks, {
+      issuer: this.options.issuer,
+      audience: this.options.audience,
+      algorithms: this.options.algorithms,
+      clockTolerance: this.options.clockToleranceSeconds,
+      ...(maxAgeSeconds !== undefined ? { maxTokenAge: maxAgeSeconds } : {}),
+      requiredClaims: ['exp', 'iat', 'sub'],
+    });
+    if (typeof payload.aud !== 'string') throw new InvalidIdTokenError('aud');
+    return payload;
   }
 
   /**

@@ -8,6 +8,7 @@ import { createHttpLogger } from '../web/logger';
 import { dashboardRouter } from './dashboard';
 import type { DrainState } from './drain';
 import { errorHandler, notFound } from './error-handler';
+import { partnerApiRouter } from './partner-api';
 import { useEtaViews } from './views';
 
 /** What {@link createApp} needs. */
@@ -37,7 +38,7 @@ export const FORM_BODY_LIMIT = '4kb';
  * request logging, helmet for every page, `/static`), then `sso.router` at `/`, the placeholder
  * provider dashboard guarded by `sso.requireUser()`, `/api/session`, `/healthz` (liveness),
  * `/readyz` (readiness: the session store answers and the issuer's keys are reachable or cached),
- * and a final 404. Does not listen.
+ * the example Partner API routes and the webhook (`partner-api.ts`), and a final 404. Does not listen.
  */
 export function createApp(deps: AppDependencies): ReferenceApp {
   const { config } = deps;
@@ -80,6 +81,7 @@ export function createApp(deps: AppDependencies): ReferenceApp {
   });
 
   app.use(sso.router);
+  app.use(partnerApiRouter(sso));
 
   app.get('/api/session', sso.optionalUser(), (req, res) => {
     res.set('Cache-Control', 'no-store');

@@ -7,6 +7,7 @@ import { RecoveringRedisRateLimitStore } from './rate-limit-store';
 import type { SsoSettings } from '../config/options';
 import { MemoryOneTimeStore, RedisOneTimeStore, type OneTimeStore } from './one-time-store';
 import { createRedisConnection, wrapRedisClient, type RedisClient, type RedisConnection } from './redis-client';
+import { MemorySessionIndex, RedisSessionIndex, type SessionIndex } from './session-index';
 import { createMemorySessionStore } from './session-store';
 import { TimeoutSessionStore, withTimeout } from './timeout';
 import { TouchThrottledStore } from './touch-throttle';
@@ -17,14 +18,17 @@ import { TouchThrottledStore } from './touch-throttle';
  * this process (one instance: the demo, tests).
  *
  * Key layout (all under `REDIS_KEY_PREFIX`): `sess:<sid>` (connect-redis), `once:<kind>:<hash>`
- * (one-time records), `rl:<limiter>:<client ip>` (rate-limit counters). Every command we send
- * touches exactly one key, so no key needs a `{hash tag}` to share a Cluster slot; a future
- * operation over several keys must give them one tag (Redis Cluster specification, "Hash tags").
+ * (one-time records), `rl:<limiter>:<client ip>` (rate-limit counters), `sidx:{<installationId>}:…`
+ * (the session index). Every command touches one key, except the session index's scripts, whose
+ * keys share the `{installationId}` hash tag and so one Cluster slot (Redis Cluster specification,
+ * "Hash tags").
  */
 export interface Stores {
   kind: 'memory' | 'redis';
   sessionStore: session.Store;
   oneTimeStore: OneTimeStore;
+  /** Live sessions by installation and by (installation, user), for revocation (same place as the sessions). */
+  sessionIndex: SessionIndex;
   /** A rate-limit counter store for the limiter `name`; undefined means express-rate-limit's memory store. */
   rateLimitStore(name: string): RateLimitStore | undefined;
   /** True when the store answers now (readiness). Never throws; bounded by the command timeout. */
@@ -51,6 +55,7 @@ export function createStores(config: StoreSettings, logger: Logger): Stores {
       kind: 'memory',
       sessionStore: new TouchThrottledStore(memory, touchIntervalMs),
       oneTimeStore: new MemoryOneTimeStore(),
+      sessionIndex: new MemorySessionIndex(),
       rateLimitStore: () => undefined,
       ping: async () => true,
       close: async () => {
@@ -78,6 +83,7 @@ export function createStores(config: StoreSettings, logger: Logger): Stores {
     kind: 'redis',
     sessionStore,
     oneTimeStore: new RedisOneTimeStore(redis.commands, `${keyPrefix}once:`, timeoutMs),
+    sessionIndex: new RedisSessionIndex((command) => redis.sendCommand(command), `${keyPrefix}sidx:`, timeoutMs),
     rateLimitStore: (name) =>
       new RecoveringRedisRateLimitStore({
         prefix: `${keyPrefix}rl:${name}:`,

@@ -14,11 +14,14 @@ import type { SessionIdentity, VercelRole } from '../flow/identity';
 import { ReturnToRecords } from '../flow/return-to';
 import { createSessionMiddleware, destroySession, enforceSessionLifetimes, sessionStoreUnavailable } from '../flow/session';
 import { createStores, type Stores } from '../stores';
+import { IndexedSessionStore } from '../stores/session-index';
 import { createLogger } from './logger';
 import { PageRenderer, toFailureAnswer } from './pages';
+import { createRequireVercelAuth, type RequireVercelAuthOptions } from './partner-auth';
 import { createRateLimit } from './rate-limit';
 import { securityHeaders } from './security-headers';
 import { SessionScope } from './session-scope';
+import { createWebhookHandler, type WebhooksOptions } from './webhooks';
 
 /** Upper bound on the router's POST bodies (forms carry a CSRF token and an id only). */
 export const FORM_BODY_LIMIT = '4kb';
@@ -80,6 +83,56 @@ export interface VercelSso {
   identity(req: Request): SessionIdentity | undefined;
   /** The CSRF token of the signed-in session (for forms that post to `…/signout` or a `requireUser({ csrf: true })` route). */
   csrfToken(req: Request): string | undefined;
+  /**
+   * Guards a Partner API route (Vercel calling the vendor, VERCEL-SSO.md §4): verifies
+   * `Authorization: Bearer <JWT>` with the login's key set, algorithms, issuer, audience and
+   * clock checks, reads the claim schema from `X-Vercel-Auth: user|system`, and checks the kind,
+   * the path installation and the role. Refusals in Vercel's shape `{"error":{"code","message"}}`:
+   * 401 (no or invalid token or header), 403 (valid token that may not do this), 503 (keys
+   * unreachable). Sets `req.vercelCaller`.
+   * @throws TypeError for bad options (at construction).
+   * @example
+   * ```ts
+   * app.delete('/v1/installations/:installationId', sso.requireVercelAuth({ allow: ['system', 'user'], role: 'ADMIN' }), async (req, res) => {
+   *   await sso.revokeInstallation(req.params.installationId);
+   *   res.json({ finalized: true });
+   * });
+   * ```
+   */
+  requireVercelAuth(options?: RequireVercelAuthOptions): RequestHandler;
+  /**
+   * The handler of the integration's webhook URL (VERCEL-SSO.md §4a): checks `x-vercel-signature`
+   * (HMAC-SHA1 of the raw body with the client secret, constant-time) before parsing, bounds the
+   * body, runs each event id once across instances, revokes the installation's sessions on
+   * `integration-configuration.removed`, then calls `onEvent`. Mount it before any body parser.
+   * @throws TypeError for bad options (at construction).
+   * @example
+   * ```ts
+   * app.post('/webhooks/vercel', sso.webhooks({ onEvent: async (event) => audit.record(event.type, event.id) }));
+   * ```
+   */
+  webhooks(options?: WebhooksOptions): RequestHandler;
+  /**
+   * Ends every session of an installation on every instance (its users' next request is signed
+   * out). Runs on uninstall by default (the webhook, and the example `DELETE /v1/installations/:id`).
+   * @returns the number of live sessions ended (also logged as `event: "sessions_revoked"`).
+   * @throws TypeError for a malformed id; a store error (`StoreUnavailableError`) when the store fails.
+   * @example
+   * ```ts
+   * const ended = await sso.revokeInstallation('icfg_abc123');
+   * ```
+   */
+  revokeInstallation(installationId: string): Promise<number>;
+  /**
+   * Ends every session of one user of an installation on every instance.
+   * @returns the number of live sessions ended (also logged).
+   * @throws TypeError for a malformed id; a store error when the store fails.
+   * @example
+   * ```ts
+   * await sso.revokeUser('icfg_abc123', 'a11ce000000000000000000000000000000000000000000000000000000000a1');
+   * ```
+   */
+  revokeUser(installationId: string, userId: string): Promise<number>;
   /** Whether the session store and Vercel's keys are usable now. Never throws. */
   ready(): Promise<VercelSsoReadiness>;
   /** Releases timers and connections the library opened (not a Redis client you passed in). */
@@ -137,7 +190,8 @@ export function assembleVercelSso(settings: SsoSettings, parts: VercelSsoParts =
   if (settings.production && stores.kind === 'memory' && !settings.sessionStore) {
     logger.warn({ event: 'configuration_warning' }, 'No Redis: sessions, redeemed codes and rate limits are kept in this process only. Run a single instance, or configure Redis (REDIS_URL, or the redis option).');
   }
-  const sessionStore = settings.sessionStore ?? stores.sessionStore;
+  // Sessions are indexed by installation and user, so that uninstalling ends them (issue 12).
+  const sessionStore = new IndexedSessionStore(settings.sessionStore ?? stores.sessionStore, stores.sessionIndex, settings.session.absoluteTimeoutSeconds * 1000, now);
   const { oneTimeStore } = stores;
   const cookies = new AuxiliaryCookies(settings);
   const returnTo = new ReturnToRecords(oneTimeStore, cookies);
@@ -369,10 +423,22 @@ export function assembleVercelSso(settings: SsoSettings, parts: VercelSsoParts =
     };
   }
 
+  const revoked = (scope: 'installation' | 'user', installationId: string, userId: string | undefined, count: number) => {
+    logger.info({ event: 'sessions_revoked', scope, installation_id: installationId, ...(userId ? { user_id: userId } : {}), count }, `${count} session(s) revoked`);
+    return count;
+  };
+  const revokeInstallation = async (installationId: string) => revoked('installation', installationId, undefined, await sessionStore.revokeInstallation(installationId));
+  const revokeUser = async (installationId: string, userId: string) => revoked('user', installationId, userId, await sessionStore.revokeUser(installationId, userId));
+  const prepare = (req: Request, res: Response) => ensureRequestContext(req, res, logger);
+
   return {
     router,
     requireUser,
     optionalUser,
+    requireVercelAuth: createRequireVercelAuth(verifier, prepare),
+    webhooks: (options) => createWebhookHandler({ clientSecret: settings.integration.clientSecret, oneTimeStore, revokeInstallation, prepare }, options),
+    revokeInstallation,
+    revokeUser,
     identity: (req) => scope.peek(req)?.session?.identity,
     csrfToken: (req) => {
       const shadow = scope.peek(req);

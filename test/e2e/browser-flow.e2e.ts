@@ -10,11 +10,13 @@ import type { Browser, Page } from 'playwright-core';
 import { BrowserProblems, Contexts, screenshot } from './support/browser';
 import { launchChromium } from './support/chromium';
 import { clickOpenLink, dashboardLinks, expectedLanding, expectedPageTestId, JWT_LIKE, seedUser, signedInAs, type OpenLink } from './support/flow';
-import { startStack, type Stack } from './support/stack';
+import { SLUG, startStack, type Stack } from './support/stack';
 
 const ACME = 'icfg_acme0000000000000001';
 const ALICE = 'a11ce000000000000000000000000000000000000000000000000000000000a1'; // ADMIN of Acme
 const BOB = 'b0b00000000000000000000000000000000000000000000000000000000000a2'; // USER of Acme
+const GLOBEX = 'icfg_globex00000000000001';
+const CAROL = 'ca4010000000000000000000000000000000000000000000000000000000b001'; // ADMIN of Globex
 const PROJECT = 'prj_acmeWeb000000000001';
 const RESOURCE = 'store_acmePostgres0001';
 
@@ -308,5 +310,46 @@ describe('issue 13 item 9: a redirect after a POST to an allow-listed origin is 
     await Promise.all([page.waitForURL(`${docsOrigin}/guide?from=vercel`), page.getByTestId('switch-confirm').click()]);
     await expect(page.getByTestId('docs-page').count()).resolves.toBe(1);
     // afterEach: the CSP-violation watcher saw nothing (a blocked form-action would be reported there).
+  });
+});
+
+describe('browser end to end, Vercel removes the installation (issue 12)', () => {
+  let own: Stack;
+  beforeAll(async () => {
+    own = await startStack();
+  });
+  afterAll(() => own?.close());
+
+  test('8. clicking "Uninstall" on the emulator dashboard signs the provider page out; another team\'s user stays signed in', async () => {
+    const aliceContext = await contexts.create();
+    const provider = await aliceContext.newPage();
+    await clickOpenLink(provider, own, `open-${ACME}-${ALICE}-project`);
+    await expectSignedIn(provider, seedUser(own, ACME, ALICE));
+    const carolContext = await contexts.create();
+    const carolPage = await carolContext.newPage();
+    await clickOpenLink(carolPage, own, `open-${GLOBEX}-${CAROL}-plain`);
+    await expectSignedIn(carolPage, seedUser(own, GLOBEX, CAROL));
+
+    // The team admin removes the integration in (emulated) Vercel, in another tab.
+    const vercel = await aliceContext.newPage();
+    await vercel.goto(`${own.emulatorUrl}/`);
+    await Promise.all([vercel.waitForURL(`${own.emulatorUrl}/installations/${ACME}/uninstall`), vercel.getByTestId(`uninstall-${ACME}`).click()]);
+    const message = (await vercel.getByTestId('message').textContent()) ?? '';
+    expect(message).toContain(`DELETE ${own.backendUrl}/v1/installations/${ACME} answered 200`);
+    expect(message).toContain(`the webhook ${own.backendUrl}/webhooks/vercel answered 200`);
+
+    // Back on the provider tab: reloading finds no session. Provider-initiated SSO sends the browser to
+    // Vercel, which no longer signs anyone in to this installation.
+    problems.expectHttpError(404, (url) => url.startsWith(`${own.emulatorUrl}/sso/integrations/`));
+    await provider.reload();
+    expect(provider.url()).toBe(`${own.emulatorUrl}/sso/integrations/${SLUG}/${ACME}`);
+    expect(new URL(provider.url()).origin).toBe(own.emulatorUrl);
+    expect(await provider.getByTestId('message').textContent()).toContain('no longer installed');
+    await expect(provider.getByTestId('user-name').count()).resolves.toBe(0);
+    expect((await aliceContext.request.get(`${own.backendUrl}/api/session`)).status()).toBe(401);
+
+    await carolPage.reload();
+    await expectSignedIn(carolPage, seedUser(own, GLOBEX, CAROL));
+    await screenshot(vercel, 'emulator-uninstalled', true);
   });
 });

@@ -2,6 +2,7 @@ import request from 'supertest';
 import type session from 'express-session';
 import { createLogger } from '../../src/web/logger';
 import { createMemorySessionStore } from '../../src/stores/session-store';
+import { MemorySessionIndex } from '../../src/stores/session-index';
 import { ACME, buildApp, cookieLine, PUBLIC_URL, setCookies, startHarness, type Harness } from '../support/harness';
 
 let h: Harness;
@@ -62,7 +63,7 @@ describe('session safety', () => {
         setTimeout(() => inner.set(sid, data, callback), 300);
       },
     });
-    const stores = { kind: 'memory' as const, sessionStore: slow, oneTimeStore: h.sso.oneTimeStore, rateLimitStore: () => undefined, ping: async () => true, close: async () => (inner as unknown as { stopInterval(): void }).stopInterval() };
+    const stores = { kind: 'memory' as const, sessionStore: slow, oneTimeStore: h.sso.oneTimeStore, sessionIndex: new MemorySessionIndex(), rateLimitStore: () => undefined, ping: async () => true, close: async () => (inner as unknown as { stopInterval(): void }).stopInterval() };
     const app = buildApp(h.config, createLogger('silent'), { verifier: h.sso.verifier, stores }).app;
     const started = Date.now();
     const response = await request(app).get(h.callbackPath()).expect(302);

@@ -35,7 +35,7 @@ function freePort(): Promise<number> {
 
 /**
  * Starts the emulator on 127.0.0.1 and the backend on a free port with `PUBLIC_URL=http://localhost:<port>`,
- * exactly as src/dev/demo.ts does (same wiring, generated secrets, in-memory stores). `env` overrides
+ * exactly as src/dev/demo.ts does (same wiring, the dashboard's Uninstall calling the backend's Partner API and webhook, generated secrets, in-memory stores). `env` overrides
  * backend variables (e.g. short session lifetimes). Logs are silent unless `E2E_LOG_LEVEL` is set.
  * The backend port is picked with a throwaway listener; a lost race (EADDRINUSE) is retried.
  */
@@ -53,6 +53,8 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     const port = await freePort();
     const publicUrl = `http://localhost:${port}`;
     emulator.integration.redirectLoginUrl = `${publicUrl}/callback`;
+    emulator.integration.partnerApiUrl = publicUrl;
+    emulator.integration.webhookUrl = `${publicUrl}/webhooks/vercel`;
     const config = loadConfig({
       ...localBackendEnvironment({ port, emulatorUrl: emulatorServer.url, clientId: CLIENT_ID, clientSecret, slug: SLUG, logLevel }),
       // Test 1 signs in 65 times within a minute from one address, beside the other tests.
