@@ -6,10 +6,10 @@ const integer = (expected: string, min: number, max = Number.MAX_SAFE_INTEGER) =
   z.coerce.number({ message: expected }).int(expected).min(min, expected).max(max, expected);
 
 /** Seconds, as a positive integer read from an environment string. */
-const seconds = (fallback: number) => integer('expected a positive whole number of seconds', 1).default(fallback);
+const seconds = (fallback: number) => integer('expected a whole number of seconds from 1 to 2147483 (Node timers hold at most 2^31-1 ms)', 1, 2_147_483).default(fallback);
 
 /** Milliseconds, as a positive integer read from an environment string. */
-const milliseconds = (fallback: number) => integer('expected a positive whole number of milliseconds', 1).default(fallback);
+const milliseconds = (fallback: number) => integer('expected a whole number of milliseconds from 1 to 2147483647 (Node timers hold at most 2^31-1 ms)', 1, 2_147_483_647).default(fallback);
 
 function parsesAsUrl(value: string): URL | undefined {
   try {

@@ -112,9 +112,11 @@ const originUrl = (expected: string) =>
     }, expected)
     .transform((value) => new URL(value));
 
-const positiveInt = (expected: string) => z.number({ message: expected }).int(expected).min(1, expected);
-const seconds = (fallback: number) => positiveInt('expected a positive whole number of seconds').default(fallback);
-const milliseconds = (fallback: number) => positiveInt('expected a positive whole number of milliseconds').default(fallback);
+/** The longest delay Node's timers accept (2^31 − 1 ms); anything larger fires at once. */
+const MAX_TIMER_MS = 2_147_483_647;
+const positiveInt = (expected: string, max = Number.MAX_SAFE_INTEGER) => z.number({ message: expected }).int(expected).min(1, expected).max(max, expected);
+const seconds = (fallback: number) => positiveInt('expected a whole number of seconds from 1 to 2147483 (about 24 days)', Math.floor(MAX_TIMER_MS / 1000)).default(fallback);
+const milliseconds = (fallback: number) => positiveInt('expected a whole number of milliseconds from 1 to 2147483647', MAX_TIMER_MS).default(fallback);
 
 const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
 
@@ -257,7 +259,7 @@ export const vercelSsoOptionsSchema = z
       .object({
         tokenExchangeTimeoutMs: milliseconds(5000),
         jwksTimeoutMs: milliseconds(3000),
-        jwksCooldownMs: z.number().int().min(0, 'expected 0 or more milliseconds').default(5000),
+        jwksCooldownMs: z.number().int().min(0, 'expected 0 to 2147483647 milliseconds').max(MAX_TIMER_MS, 'expected 0 to 2147483647 milliseconds').default(5000),
         jwksCacheMaxAgeMs: milliseconds(10 * 60 * 1000),
       })
       .strict()

@@ -173,7 +173,12 @@ export function createCallbackFlow(deps: CallbackDependencies): (req: Request, r
   function landingFor(deepLink: DeepLinkParams): DeepLinkTarget {
     const target = resolveDeepLink(deepLink, deepLinkOptions);
     if (!config.landing) return target;
-    const custom = config.landing(deepLink, target);
+    let custom: unknown;
+    try {
+      custom = config.landing({ ...deepLink }, target);
+    } catch {
+      return { ...target, warnings: [...target.warnings, 'ignored landing(): it threw'] };
+    }
     if (custom === undefined) return target;
     const location = typeof custom === 'string' ? (safeLocalPath(custom) ?? allowedUrl(custom, deepLinkOptions)) : undefined;
     if (location === undefined) return { ...target, warnings: [...target.warnings, 'ignored landing(): not a local path or allow-listed URL'] };

@@ -45,12 +45,15 @@ export const FAILURE_PAGES: Record<LoginFailureCode, PageText> = {
 /** Pages for the 4xx errors raised by libraries (body-parser, csrf-sync, http-errors). */
 export const REQUEST_PAGES: Record<number, PageText> = {
   400: { title: 'Bad request', message: 'The request could not be understood.' },
-  403: { title: 'This form has expired', message: 'Reload the page and try again.' },
+  403: { title: 'Forbidden', message: 'You may not open this address.' },
   404: { title: 'Page not found', message: 'There is nothing at this address.' },
   405: { title: 'Method not allowed', message: 'This address does not accept that kind of request.' },
   413: { title: 'Request too large', message: 'The request body is larger than this service accepts.' },
   415: { title: 'Unsupported content type', message: 'This service accepts form or JSON bodies only.' },
 };
+
+/** The page of a form whose CSRF token is missing or stale (csrf-sync, OWASP ASVS V4.2.2). */
+export const CSRF_PAGE: PageText = { title: 'This form has expired', message: 'Reload the page and try again.' };
 
 /** A failure as the adapter answers it: status, code, page and headers. */
 export interface FailureAnswer {
@@ -79,7 +82,9 @@ export function toFailureAnswer(error: unknown): FailureAnswer {
   }
   const status = (error as { status?: unknown })?.status ?? (error as { statusCode?: unknown })?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    const page = REQUEST_PAGES[status] ?? REQUEST_PAGES[400]!;
+    // csrf-sync's refusal (code EBADCSRFTOKEN) is the only 403 that means "this form has expired".
+    const csrf = status === 403 && (error as { code?: unknown }).code === 'EBADCSRFTOKEN';
+    const page = csrf ? CSRF_PAGE : (REQUEST_PAGES[status] ?? REQUEST_PAGES[400]!);
     const type = (error as { type?: unknown }).type ?? (error as { code?: unknown }).code;
     return { status, code: typeof type === 'string' ? type.slice(0, 60) : `http_${status}`, page, headers: {}, kind: 'error', data: {}, unexpected: false };
   }
@@ -105,6 +110,8 @@ export interface PageRendererOptions {
   cache: boolean;
   /** The vendor's renderer, when given. */
   render?: (page: PageContext, req: Request, res: Response) => void;
+  /** Called when the vendor's `render` rejects (an async renderer); answers the request somehow. */
+  onRenderError?: (error: unknown, req: Request, res: Response) => void;
 }
 
 /**
@@ -132,7 +139,9 @@ export class PageRenderer {
     };
     res.status(page.status);
     if (this.options.render) {
-      this.options.render(context, req, res);
+      const result: unknown = this.options.render(context, req, res);
+      // An async renderer that rejects must not become an unhandled rejection.
+      if (result instanceof Promise) result.catch((error: unknown) => this.options.onRenderError?.(error, req, res));
       return;
     }
     if (wantsJson(req)) {

@@ -1,19 +1,26 @@
 import type { Request, RequestHandler, Response } from 'express';
 
+/** The request properties express-session writes: always the shadow's own. */
+const OWN_SLOTS = ['session', 'sessionID', 'sessionStore'];
+
 /**
  * Runs the library's own express-session on a *shadow* of the request, so the host app's own
  * `req.session` (if it runs express-session too) is never read, replaced or saved by us, and ours
  * never by it.
  *
- * The shadow is `Object.create(req)`: it inherits everything (headers, `secure`, `ip`, `body`,
- * `log`, `id`) but has its own `session`/`sessionID` slots, which express-session fills (it skips
- * itself when `req.session` is already set, hence the own `undefined` slot). Our flow then works
- * on the shadow; express-session's response hooks (cookie, save, touch) act on the shadow's
- * session. Each request loads our session at most once.
+ * The shadow is a Proxy over `Object.create(req)`: it inherits everything (headers, `secure`, `ip`,
+ * `body`, `log`, `id`) but has its own `session`/`sessionID`/`sessionStore` slots, which
+ * express-session fills (it skips itself when `req.session` is already set, hence the own
+ * `undefined` slots). `delete shadow.session` (what express-session's `destroy` does) empties the
+ * slot instead of removing it, so the host's `req.session` can never show through after a sign-out.
+ * Our flow works on the shadow; express-session's response hooks (cookie, save, touch) act on the
+ * shadow's session. Each request loads our session at most once; only shadows made here are ever
+ * read back (never the host's own `req.session`).
  */
 export class SessionScope {
   private readonly loading = new WeakMap<Request, Promise<Request>>();
   private readonly loaded = new WeakMap<Request, Request>();
+  private readonly shadows = new WeakSet<Request>();
 
   /**
    * @param middleware - the library's session chain (express-session, then the lifetime check);
@@ -37,14 +44,24 @@ export class SessionScope {
 
   /** The shadow of `req` when {@link load} has completed for it, else undefined (synchronous). */
   peek(req: Request): Request | undefined {
-    return this.loaded.get(req) ?? (Object.prototype.hasOwnProperty.call(req, 'sessionStore') ? req : undefined);
+    return this.loaded.get(req) ?? (this.shadows.has(req) ? req : undefined);
   }
 
   private run(req: Request, res: Response): Promise<Request> {
-    const shadow = Object.create(req) as Request;
-    for (const slot of ['session', 'sessionID', 'sessionStore']) {
-      Object.defineProperty(shadow, slot, { value: undefined, writable: true, configurable: true, enumerable: true });
+    const target = Object.create(req) as Request;
+    for (const slot of OWN_SLOTS) {
+      Object.defineProperty(target, slot, { value: undefined, writable: true, configurable: true, enumerable: true });
     }
+    const shadow = new Proxy(target, {
+      deleteProperty(object, key) {
+        if (OWN_SLOTS.includes(key as string)) {
+          (object as unknown as Record<string, unknown>)[key as string] = undefined;
+          return true;
+        }
+        return Reflect.deleteProperty(object, key);
+      },
+    });
+    this.shadows.add(shadow);
     return new Promise<Request>((resolve, reject) => {
       const step = (index: number): void => {
         const handler = this.middleware[index];

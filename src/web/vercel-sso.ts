@@ -32,11 +32,15 @@ export const FORM_BODY_LIMIT = '4kb';
  * ```
  */
 export interface RequireUserOptions {
-  /** Only this Vercel role may pass (`ADMIN`); others get 403 (VERCEL-SSO.md §2 "always validate the user's role"). */
+  /**
+   * `ADMIN`: only administrators pass, a `USER` gets 403 (VERCEL-SSO.md §2 "always validate the
+   * user's role"; `USER` is Vercel's read-only role). `USER` (the default): any signed-in user.
+   */
   role?: VercelRole;
   /**
-   * Check the CSRF token (form field `_csrf`, see {@link VercelSso.csrfToken}) on POST/PUT/PATCH/DELETE
-   * (OWASP ASVS V4.2.2). Default false: the session cookie is `SameSite=Lax` already.
+   * Check the CSRF token on POST/PUT/PATCH/DELETE (OWASP ASVS V4.2.2): the `_csrf` field of a body
+   * your app parsed before this middleware, or an `X-CSRF-Token` header (see {@link VercelSso.csrfToken}).
+   * The library never parses your request bodies. Default false: the session cookie is `SameSite=Lax` already.
    */
   csrf?: boolean;
 }
@@ -71,7 +75,7 @@ export interface VercelSso {
    * Mount anywhere (`app.use('/vercel', sso.router)`); the Redirect Login URL is then
    * `publicUrl + '/vercel' + callbackPath`. Serves `GET {callbackPath}`, `POST /signout`,
    * `GET /signed-out`, `POST /switch-account`, `POST /switch-account/cancel`, `GET /start`
-   * (provider-initiated sign-in) and `GET /assets/*` (its stylesheet). Every other path falls
+   * (provider-initiated sign-in) and `GET /sso-assets/*` (its stylesheet). Every other path falls
    * through to the host app; nothing app-wide is changed.
    */
   readonly router: Router;
@@ -195,11 +199,13 @@ export function assembleVercelSso(settings: SsoSettings, parts: VercelSsoParts =
   const { oneTimeStore } = stores;
   const cookies = new AuxiliaryCookies(settings);
   const returnTo = new ReturnToRecords(oneTimeStore, cookies);
-  const pages = new PageRenderer({ productName: settings.productName, ...(settings.supportUrl ? { supportUrl: settings.supportUrl } : {}), cache: settings.production, ...(settings.render ? { render: settings.render } : {}) });
+  const pages = new PageRenderer({ productName: settings.productName, ...(settings.supportUrl ? { supportUrl: settings.supportUrl } : {}), cache: settings.production, ...(settings.render ? { render: settings.render } : {}), onRenderError: (error, req, res) => lastResort(error, req, res) });
   const scope = new SessionScope([createSessionMiddleware(settings, sessionStore), enforceSessionLifetimes(settings, now)]);
   const { csrfSynchronisedProtection, generateToken } = csrfSync({
+    // The `_csrf` form field (parsed by the router, or by the host app's body parser before a
+    // `requireUser({ csrf: true })` route), or an `X-CSRF-Token` header (fetch/XHR callers).
     getTokenFromRequest: (req) => {
-      const token: unknown = req.body?._csrf;
+      const token: unknown = (req.body as Record<string, unknown> | undefined)?._csrf ?? req.headers['x-csrf-token'];
       return typeof token === 'string' ? token : undefined;
     },
   });
@@ -222,19 +228,33 @@ export function assembleVercelSso(settings: SsoSettings, parts: VercelSsoParts =
     ensureRequestContext(req, res, logger);
     next();
   };
-  const layoutLocals = (req: Request, res: Response, shadow?: Request): Record<string, unknown> => ({
-    identity: res.locals.identity ?? shadow?.session?.identity,
-    csrfToken: res.locals.csrfToken,
-    ssoBase: req.baseUrl,
-    assetBase: `${req.baseUrl}/assets`,
-  });
+  // Only our own session's identity and token go into our pages, never what the host put in res.locals.
+  const layoutLocals = (req: Request, _res: Response, shadow?: Request): Record<string, unknown> => {
+    const identity = shadow?.session?.identity;
+    return {
+      identity,
+      csrfToken: identity && shadow ? generateToken(shadow) : undefined,
+      ssoBase: req.baseUrl,
+      assetBase: `${req.baseUrl}${ASSETS_PATH}`,
+    };
+  };
+  /** Answers `error` with our page; never throws (a failing page or `render` becomes a plain 500). */
   const fail = (error: unknown, req: Request, res: Response, shadow?: Request): void => {
     const answer = toFailureAnswer(error);
     if (answer.unexpected) req.log?.error({ err: error }, 'unhandled error');
     else if (!(error instanceof LoginFailure)) req.log?.info({ reason: answer.code, status: answer.status }, 'request refused');
-    res.set(answer.headers);
-    res.set('Cache-Control', 'no-store');
-    pages.send(req, res, { kind: answer.kind, status: answer.status, title: answer.page.title, message: answer.page.message, code: answer.code, data: answer.data }, layoutLocals(req, res, shadow));
+    try {
+      applyHeaders(req, res);
+      res.set(answer.headers);
+      res.set('Cache-Control', 'no-store');
+      pages.send(req, res, { kind: answer.kind, status: answer.status, title: answer.page.title, message: answer.page.message, code: answer.code, data: answer.data }, layoutLocals(req, res, shadow));
+    } catch (renderError) {
+      lastResort(renderError, req, res);
+    }
+  };
+  /** The router's security headers on a response sent outside its routes (requireUser pages). */
+  const applyHeaders = (req: Request, res: Response): void => {
+    if (!res.headersSent) headers(req, res, () => undefined);
   };
   /** Wraps an async route step: our session loaded, errors rendered as our pages. */
   const withSession =
@@ -257,7 +277,8 @@ export function assembleVercelSso(settings: SsoSettings, parts: VercelSsoParts =
   };
 
   const router = Router();
-  router.use('/assets', context, express.static(path.resolve(__dirname, '..', '..', 'public'), { index: false, fallthrough: false, maxAge: '1h' }));
+  // A name of our own (not `/assets`), and unknown files fall through: a router mounted at `/` never hides the host's assets.
+  router.use(ASSETS_PATH, context, headers, express.static(path.resolve(__dirname, '..', '..', 'public'), { index: false, fallthrough: true, maxAge: '1h' }));
 
   router.get(
     settings.callbackPath,
@@ -388,9 +409,14 @@ export function assembleVercelSso(settings: SsoSettings, parts: VercelSsoParts =
           res.locals.identity = identity;
           res.locals.csrfToken = generateToken(shadow);
           res.locals.ssoBase ??= '';
-          if (options.role && identity.role !== options.role) throw new LoginFailure('role_not_allowed');
+          // ADMIN may do what USER may (VERCEL-SSO.md §2: USER is the read-only role); `role: 'ADMIN'` refuses USER.
+          if (options.role === 'ADMIN' && identity.role !== 'ADMIN') throw new LoginFailure('role_not_allowed');
           if (options.csrf && !['GET', 'HEAD', 'OPTIONS'].includes(req.method)) {
-            if (req.body === undefined) await runMiddleware(formBody, req, res);
+            // The host app's body parser runs first (the library never parses the host's bodies);
+            // without one, only the X-CSRF-Token header can carry the token.
+            if (req.body === undefined && req.headers['x-csrf-token'] === undefined) {
+              req.log.warn({ event: 'csrf_without_body_parser' }, 'requireUser({ csrf: true }): no parsed body and no X-CSRF-Token header; put a body parser before it');
+            }
             await runMiddleware(csrfSynchronisedProtection, shadow, res);
           }
           next();
@@ -419,7 +445,7 @@ export function assembleVercelSso(settings: SsoSettings, parts: VercelSsoParts =
           next();
         },
         (error: unknown) => fail(error, req, res),
-      );
+      ).catch((error: unknown) => lastResort(error, req, res));
     };
   }
 
@@ -450,6 +476,19 @@ export function assembleVercelSso(settings: SsoSettings, parts: VercelSsoParts =
     },
     close: () => stores.close(),
   };
+}
+
+/** Where the router serves its stylesheet and icon, under its mount path. */
+export const ASSETS_PATH = '/sso-assets';
+
+/** The answer when even our error page cannot be rendered (a throwing `render`, a broken template): a plain 500. */
+function lastResort(error: unknown, req: Request, res: Response): void {
+  req.log?.error({ err: error }, 'could not render the sign-in page');
+  if (res.headersSent) {
+    if (!res.writableEnded) res.end();
+    return;
+  }
+  res.status(500).type('text').set('Cache-Control', 'no-store').send(`Something went wrong. Request id: ${String(req.id ?? '')}\n`);
 }
 
 /** A same-origin path from a `rd` query value, or undefined. */

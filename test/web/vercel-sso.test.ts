@@ -171,8 +171,8 @@ describe('mounted under /vercel in a vendor app', () => {
     const out = await agent.post('/vercel/signout').type('form').send({ _csrf: csrf }).expect(303);
     expect(out.headers.location).toBe('/vercel/signed-out');
     const page = await agent.get('/vercel/signed-out').expect(200);
-    expect(page.text).toContain('href="/vercel/assets/app.css"');
-    await agent.get('/vercel/assets/app.css').expect(200).expect('Content-Type', /css/);
+    expect(page.text).toContain('href="/vercel/sso-assets/app.css"');
+    await agent.get('/vercel/sso-assets/app.css').expect(200).expect('Content-Type', /css/);
     await agent.get('/dashboard').expect(401);
   });
 });
@@ -303,6 +303,150 @@ describe('landing, render and JSON', () => {
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     expect(response.text).toContain(id);
     expect(logs.logins()[0]).toMatchObject({ reason: 'invalid_callback', req: { id } });
+  });
+});
+
+describe('hostile host apps and options (review findings)', () => {
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  beforeAll(() => process.on('unhandledRejection', onUnhandled));
+  afterAll(() => process.off('unhandledRejection', onUnhandled));
+  afterEach(async () => {
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(unhandled).toEqual([]);
+  });
+
+  test('a host that puts its own identity in res.locals: our pages ignore it, nothing crashes', async () => {
+    const { app } = vendorApp();
+    const outer = express();
+    outer.use((_req, res, next) => {
+      res.locals.identity = { name: 'guest' }; // the host's own name clash, no role
+      next();
+    });
+    outer.use(app);
+    const page = await request(outer).get('/dashboard').expect(401);
+    expect(page.text).toContain('You are not signed in');
+    expect(page.text).not.toContain('guest');
+  });
+
+  test('a render() that throws or rejects answers a plain 500 and never crashes the process', async () => {
+    const throwing = vendorApp({
+      render: () => {
+        throw new Error('template missing');
+      },
+    });
+    const sync = await request(throwing.app).get('/dashboard').expect(500);
+    expect(sync.text).toMatch(/Something went wrong\. Request id: [0-9a-f-]{36}/);
+    const rejecting = vendorApp({
+      render: async () => {
+        throw new Error('async template missing');
+      },
+    });
+    await request(rejecting.app).get('/dashboard').expect(500);
+    expect(rejecting.logs.text()).toContain('could not render the sign-in page');
+  });
+
+  test('sso.identity() and sso.csrfToken() never read the host’s own session, even where our session was not loaded', async () => {
+    const { app: inner, sso } = vendorApp();
+    const seen: Array<[unknown, unknown]> = [];
+    const app = express();
+    app.use(session({ name: 'vendor.sid', secret: 'vendor-secret-0123456789abcdef0123', resave: false, saveUninitialized: true }));
+    app.get('/peek', (req, res) => {
+      Object.assign(req.session, { identity: { installationId: 'icfg_evil', userId: 'u', role: 'ADMIN', loginAt: Date.now() } });
+      seen.push([sso.identity(req), sso.csrfToken(req)]);
+      res.send('ok');
+    });
+    app.use(inner);
+    const agent = request.agent(app);
+    await agent.get('/peek').expect(200);
+    await agent.get('/peek').expect(200);
+    expect(seen).toEqual([
+      [undefined, undefined],
+      [undefined, undefined],
+    ]);
+    // An unknown asset under the mount falls through to the vendor (no page of ours with the host's session in it).
+    await agent.get('/vercel/sso-assets/nope.css').expect(404, 'vendor 404');
+  });
+
+  test('sign-out with a host session: our cookie is cleared and never set again with the host’s attributes', async () => {
+    const { app: inner } = vendorApp({}, { hostSession: false });
+    const app = express();
+    app.use(session({ name: 'vendor.sid', secret: 'vendor-secret-0123456789abcdef0123', resave: false, saveUninitialized: true, cookie: { maxAge: 86_400_000 } }));
+    app.use(inner);
+    const agent = request.agent(app);
+    await agent.get(link()).expect(302);
+    const csrf = ((await agent.get('/dashboard').expect(200)).body as { csrf: string }).csrf;
+    const out = await agent.post('/vercel/signout').type('form').send({ _csrf: csrf }).expect(303);
+    const ours = (out.headers['set-cookie'] as unknown as string[]).filter((line) => line.startsWith('sso_session='));
+    expect(ours).toHaveLength(1);
+    expect(ours[0]).toMatch(/Expires=Thu, 01 Jan 1970/);
+    await agent.get('/dashboard').expect(401);
+  });
+
+  test('sign-out with a cookie-session-like host session (a plain object) completes', async () => {
+    const { app: inner } = vendorApp({}, { hostSession: false });
+    const app = express();
+    app.use((req, _res, next) => {
+      (req as unknown as { session: object }).session = { cart: 3 }; // what cookie-session puts there: no touch(), no save()
+      next();
+    });
+    app.use(inner);
+    const agent = request.agent(app);
+    await agent.get(link()).expect(302);
+    const csrf = ((await agent.get('/dashboard').expect(200)).body as { csrf: string }).csrf;
+    await agent.post('/vercel/signout').type('form').send({ _csrf: csrf }).expect(303);
+    await agent.get('/dashboard').expect(401);
+  });
+
+  test('requireUser({ csrf: true }) never consumes the host’s body: without a parser before it only X-CSRF-Token works', async () => {
+    const { app: inner, sso } = vendorApp();
+    const app = express();
+    app.post('/extended', sso.requireUser({ csrf: true }), express.urlencoded({ extended: true }), (req, res) => res.json(req.body));
+    app.use(inner);
+    const agent = request.agent(app);
+    await agent.get(link()).expect(302);
+    const csrf = ((await agent.get('/dashboard').expect(200)).body as { csrf: string }).csrf;
+    await agent.post('/extended').type('form').send(`_csrf=${csrf}&user[name]=bob`).expect(403);
+    const ok = await agent.post('/extended').set('X-CSRF-Token', csrf).type('form').send('user[name]=bob').expect(200);
+    expect(ok.body).toEqual({ user: { name: 'bob' } }); // the host's own extended parser still got the body
+  });
+
+  test('pages sent by requireUser carry the security headers (no framing of a sign-out form)', async () => {
+    const { app } = vendorApp();
+    const agent = request.agent(app);
+    await agent.get(link(ACME.user)).expect(302);
+    const refused = await agent.post('/admin').expect(403);
+    expect(refused.headers['content-security-policy']).toMatch(/frame-ancestors 'none'/);
+    expect(refused.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  test('role: "USER" admits an ADMIN (ADMIN may do what USER may); role: "ADMIN" refuses a USER', async () => {
+    const { app: inner, sso } = vendorApp();
+    const app = express();
+    app.get('/read', sso.requireUser({ role: 'USER' }), (_req, res) => res.send('read ok'));
+    app.use(inner);
+    const admin = request.agent(app);
+    await admin.get(link()).expect(302);
+    await admin.get('/read').expect(200, 'read ok');
+  });
+
+  test('a landing() that throws falls back to the default page, never a 500', async () => {
+    const { app, logs } = vendorApp({
+      landing: () => {
+        throw new Error('bug in vendor code');
+      },
+    });
+    const response = await signIn(request.agent(app), ACME.admin, { resource_id: 'store_1' }).expect(302);
+    expect(response.headers.location).toBe('/resources/store_1');
+    expect(logs.text()).toContain('ignored landing(): it threw');
+  });
+
+  test.each([
+    ['rateLimit.windowSeconds', { rateLimit: { windowSeconds: 3_000_000 } }],
+    ['http.tokenExchangeTimeoutMs', { http: { tokenExchangeTimeoutMs: 5_000_000_000 } }],
+    ['session.absoluteTimeoutSeconds', { session: { absoluteTimeoutSeconds: 10_000_000 } }],
+  ])('%s beyond what Node timers can hold is refused at construction', (field, override) => {
+    expect(() => vendorApp(override as Partial<VercelSsoOptions>)).toThrow(new RegExp(field.replace('.', '\\.')));
   });
 });
 
