@@ -4,13 +4,22 @@ import type { VercelRole } from './identity';
 /**
  * The two claim schemas of Partner API tokens, named by the `X-Vercel-Auth` header
  * (VERCEL-SSO.md §4): `user` (a person acting in the Vercel dashboard) or `system` (Vercel itself).
+  * @example
+ * ```ts
+ * app.delete('/v1/installations/:installationId', sso.requireVercelAuth({ allow: ['system'] satisfies PartnerTokenKind[] }), handler);
+ * ```
  */
 export type PartnerTokenKind = 'user' | 'system';
 
 /** Every {@link PartnerTokenKind}, as the `X-Vercel-Auth` header spells it. */
 export const PARTNER_TOKEN_KINDS: readonly PartnerTokenKind[] = ['user', 'system'];
 
-/** Vercel called the Partner API on behalf of a user (VERCEL-SSO.md §4 "user tokens": the §2 claims). */
+/** Vercel called the Partner API on behalf of a user (VERCEL-SSO.md §4 "user tokens": the §2 claims).  * @example
+ * ```ts
+ * const caller = req.vercelCaller;
+ * if (caller?.kind === 'user') audit(caller.userId, caller.role);
+ * ```
+ */
 export interface VercelUserCaller {
   kind: 'user';
   /** `sub`: `account:<id>:user:<id>`. */
@@ -27,7 +36,11 @@ export interface VercelUserCaller {
   tokenType?: 'id_token' | 'access_token';
 }
 
-/** Vercel called the Partner API as itself (VERCEL-SSO.md §4 "system tokens"). */
+/** Vercel called the Partner API as itself (VERCEL-SSO.md §4 "system tokens").  * @example
+ * ```ts
+ * if (req.vercelCaller?.kind === 'system') console.log('Vercel itself, for account', req.vercelCaller.accountId);
+ * ```
+ */
 export interface VercelSystemCaller {
   kind: 'system';
   /** `sub`: `account:<id>`, no user part. */
@@ -40,7 +53,13 @@ export interface VercelSystemCaller {
   tokenType?: 'id_token' | 'access_token';
 }
 
-/** The verified caller of a Partner API route (after `requireVercelAuth`). Never the token itself. */
+/** The verified caller of a Partner API route (after `requireVercelAuth`). Never the token itself.  * @example
+ * ```ts
+ * function who(caller: VercelCaller): string {
+ *   return caller.kind === 'user' ? `user ${caller.userId}` : `system (${caller.accountId})`;
+ * }
+ * ```
+ */
 export type VercelCaller = VercelUserCaller | VercelSystemCaller;
 
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'malformed');

@@ -12,7 +12,11 @@ declare global {
   }
 }
 
-/** Options of `sso.requireVercelAuth()`. */
+/** Options of `sso.requireVercelAuth()`.  * @example
+ * ```ts
+ * app.get('/v1/installations/:installationId', sso.requireVercelAuth({ allow: ['user', 'system'], installationParam: 'installationId' }), getInstallation);
+ * ```
+ */
 export interface RequireVercelAuthOptions {
   /**
    * Token kinds this route accepts (the `X-Vercel-Auth` header, VERCEL-SSO.md §4); another kind
@@ -30,7 +34,11 @@ export interface RequireVercelAuthOptions {
   role?: VercelRole;
 }
 
-/** The `code` of every Partner API refusal, with its status. */
+/** The `code` of every Partner API refusal, with its status.  * @example
+ * ```ts
+ * PARTNER_AUTH_ERRORS.installation_mismatch; // 403
+ * ```
+ */
 export const PARTNER_AUTH_ERRORS = {
   /** No `Authorization: Bearer <JWT>` header. */
   missing_token: 401,
@@ -48,7 +56,11 @@ export const PARTNER_AUTH_ERRORS = {
   issuer_keys_unavailable: 503,
 } as const;
 
-/** One code of {@link PARTNER_AUTH_ERRORS}. */
+/** One code of {@link PARTNER_AUTH_ERRORS}.  * @example
+ * ```ts
+ * const alertOn: PartnerAuthErrorCode[] = ['invalid_token', 'installation_mismatch'];
+ * ```
+ */
 export type PartnerAuthErrorCode = keyof typeof PARTNER_AUTH_ERRORS;
 
 const MESSAGES: Record<PartnerAuthErrorCode, string> = {

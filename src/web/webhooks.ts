@@ -7,6 +7,12 @@ import type { OneTimeStore } from '../stores/one-time-store';
  * The webhook event that removes an installation (VERCEL-SSO.md §4a; Vercel's Webhooks API
  * Reference, "integration-configuration.removed", whose `payload.configuration.id` is the
  * installation id).
+  * @example
+ * ```ts
+ * onEvent: async (event) => {
+ *   if (event.type === INSTALLATION_REMOVED_EVENT) await deleteTenantData(event.payload);
+ * },
+ * ```
  */
 export const INSTALLATION_REMOVED_EVENT = 'integration-configuration.removed';
 
@@ -19,7 +25,11 @@ export const WEBHOOK_DEDUPE_TTL_MS = 24 * 60 * 60 * 1000;
 /** How long a delivery may be in progress before a redelivery may run it again, ms. */
 const IN_PROGRESS_TTL_MS = 60_000;
 
-/** A verified webhook event (Vercel's Webhooks API Reference, "Payload"). */
+/** A verified webhook event (Vercel's Webhooks API Reference, "Payload").  * @example
+ * ```ts
+ * app.post('/webhooks/vercel', sso.webhooks({ onEvent: async (event: VercelWebhookEvent) => log(event.type, event.id) }));
+ * ```
+ */
 export interface VercelWebhookEvent {
   /** Delivery id; a redelivery carries the same one. */
   id: string;
@@ -31,14 +41,23 @@ export interface VercelWebhookEvent {
   payload: Record<string, unknown>;
 }
 
-/** What `onEvent` receives besides the event. */
+/** What `onEvent` receives besides the event.  * @example
+ * ```ts
+ * sso.webhooks({ onEvent: async (event, { requestId }) => queue.push({ event, requestId }) });
+ * ```
+ */
 export interface WebhookContext {
   req: Request;
   /** For {@link INSTALLATION_REMOVED_EVENT} (when `revokeOnUninstall`): the sessions just ended. */
   revokedSessions?: number;
 }
 
-/** Options of `sso.webhooks()`. */
+/** Options of `sso.webhooks()`.  * @example
+ * ```ts
+ * const options: WebhooksOptions = { onEvent: async (event) => handle(event) };
+ * app.post('/webhooks/vercel', sso.webhooks(options));
+ * ```
+ */
 export interface WebhooksOptions {
   /**
    * Runs once per event id, after the signature is verified and, for an uninstall, after the
@@ -79,6 +98,10 @@ function fail(res: Response, status: number, code: string, message: string): voi
  * True when `signature` is the lowercase or uppercase hex HMAC-SHA1 of `body` keyed with `secret`
  * (VERCEL-SSO.md §4a; Vercel's example integration `app/webhook/route.ts`), compared in constant
  * time (`crypto.timingSafeEqual`, OWASP ASVS V11.5.2-style comparison of secrets).
+  * @example
+ * ```ts
+ * const ok = verifyWebhookSignature(rawBody, req.get('x-vercel-signature'), process.env.INTEGRATION_CLIENT_SECRET!);
+ * ```
  */
 export function verifyWebhookSignature(body: Buffer, signature: string | undefined, secret: string): boolean {
   if (typeof signature !== 'string' || !/^[0-9a-fA-F]{40}$/.test(signature)) return false;
