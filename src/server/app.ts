@@ -3,9 +3,10 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
-import { createVercelSso, helmetOptions, type VercelSso, type VercelSsoOptions } from '../index';
+import { createVercelSso, helmetOptions, type SessionIdentity, type VercelSso, type VercelSsoOptions } from '../index';
 import { createHttpLogger } from '../web/logger';
 import { dashboardRouter } from './dashboard';
+import { demoRouter, type DemoExtras } from './demo-routes';
 import { errorHandler, notFound } from './error-handler';
 import { useEtaViews } from './views';
 
@@ -17,6 +18,12 @@ export interface AppDependencies {
   options?: Partial<VercelSsoOptions>;
   /** A prebuilt library instance (tests with their own stores); default: `createVercelSso` from `config.options`. */
   sso?: VercelSso;
+  /**
+   * Demo mode (`npm run demo`, issue 17): the "How you got here" panel and the "Expire my provider
+   * session" control. Development only.
+   * @throws Error from {@link createApp} when set with `NODE_ENV=production`.
+   */
+  demo?: DemoExtras;
 }
 
 /** The assembled reference service. */
@@ -37,8 +44,11 @@ export const FORM_BODY_LIMIT = '4kb';
  * and a final 404. Does not listen.
  */
 export function createApp(deps: AppDependencies): ReferenceApp {
-  const { config } = deps;
-  const sso = deps.sso ?? createVercelSso({ ...config.options, logger: deps.logger, ...deps.options });
+  const { config, demo } = deps;
+  if (demo && config.env === 'production') throw new Error('Demo mode is a development tool and refuses to run with NODE_ENV=production');
+  const options: Partial<VercelSsoOptions> = { ...deps.options };
+  if (demo) options.onLogin = demo.trails.wrap(deps.options?.onLogin);
+  const sso = deps.sso ?? createVercelSso({ ...config.options, logger: deps.logger, ...options });
 
   const app = express();
   app.disable('x-powered-by');
@@ -48,6 +58,9 @@ export function createApp(deps: AppDependencies): ReferenceApp {
   app.locals.productName = config.productName;
   app.locals.ssoBase = '';
   app.locals.assetBase = '/static';
+  // Where "open it from your Vercel dashboard" links to (the emulator's dashboard in the demo).
+  app.locals.vercelDashboardUrl = demo ? `${demo.emulatorUrl}/` : new URL('/dashboard', config.vercel.ssoUrl).href;
+  if (demo) app.locals.demo = { emulatorUrl: demo.emulatorUrl, trailFor: (identity: SessionIdentity) => demo.trails.forIdentity(identity) };
 
   app.use(createHttpLogger(deps.logger, config.trustProxy !== false));
   app.use(helmet(helmetOptions(config)));
@@ -100,8 +113,10 @@ export function createApp(deps: AppDependencies): ReferenceApp {
 
   const formBody = express.urlencoded({ extended: false, limit: FORM_BODY_LIMIT, parameterLimit: 20 });
   app.use(dashboardRouter(sso, formBody));
+  if (demo) app.use(demoRouter(sso, formBody, config));
 
-  app.use(notFound);
+  // The 404 page keeps the signed-in user in the header (and their sign-out button).
+  app.use(sso.optionalUser(), notFound);
   app.use(errorHandler);
   return { app, sso };
 }
