@@ -22,6 +22,11 @@ export interface EmulatorIntegration {
   name: string;
   /** The backend's `/callback` URL (absolute http(s)); mutable, read on every login. */
   redirectLoginUrl: string;
+  /**
+   * Development only (`npm run demo`): a provider page that drops the provider's own session, shown on
+   * the dashboard as "Expire my provider session" so that provider-initiated SSO can be tried at once.
+   */
+  expireProviderSessionUrl?: string;
 }
 
 /** Request counters (since start or the last `resetStats`). */

@@ -68,6 +68,13 @@ export function createApp(deps: AppDependencies): ReferenceApp {
     res.locals.requestId = String(req.id);
     next();
   });
+  if (demo) {
+    // The page the demo panel's "Expire my provider session" returns to.
+    app.use((req, res, next) => {
+      if (req.method === 'GET') res.locals.returnPath = req.originalUrl;
+      next();
+    });
+  }
   app.use('/static', express.static(path.resolve(__dirname, '..', '..', 'public'), { index: false, fallthrough: false, maxAge: '1h' }));
   app.get('/favicon.ico', (_req, res) => {
     res.redirect(301, '/static/favicon.svg');
