@@ -14,6 +14,9 @@ export interface DemoExtras {
 /** Path of the demo's "Expire my provider session" control (`GET`: a page with the button; `POST`: the action). */
 export const EXPIRE_SESSION_PATH = '/_demo/expire-session';
 
+/** Path of the page between the expiry and the round trip (see {@link demoRouter}). */
+export const SESSION_EXPIRED_PATH = '/_demo/session-expired';
+
 /** Longest `rd` (return path) accepted, characters. */
 export const MAX_RETURN_PATH_LENGTH = 512;
 
@@ -24,7 +27,7 @@ export const MAX_RETURN_PATH_LENGTH = 512;
 export function localReturnPath(value: unknown): string {
   if (typeof value !== 'string' || value.length > MAX_RETURN_PATH_LENGTH) return '/';
   if (!value.startsWith('/') || value.startsWith('//') || /[\u0000-\u001f\u007f\\]/.test(value)) return '/';
-  return value.startsWith(EXPIRE_SESSION_PATH) ? '/' : value;
+  return value.startsWith('/_demo/') ? '/' : value;
 }
 
 /**
@@ -33,9 +36,12 @@ export function localReturnPath(value: unknown): string {
  *
  * - `GET /_demo/expire-session?rd=/path`: a page with the button (the emulator dashboard links here);
  * - `POST /_demo/expire-session` (signed in, CSRF token `_csrf`, return path `rd`): the browser forgets
- *   its session cookie, the installation hint cookie stays, and a 303 sends it back to `rd`. That page
- *   finds no session, so the library sends the browser to Vercel's `/sso/integrations/…`, which signs
- *   it in again and returns it to the same page.
+ *   its session cookie (the installation hint cookie stays) and a 303 leads to
+ * - `GET /_demo/session-expired?rd=/path`: a page that says what happens next and goes on to `rd` at once
+ *   (`<meta http-equiv="refresh">`, with a link). A plain 303 to `rd` would not do: `rd` redirects to
+ *   Vercel, and CSP `form-action 'self'` covers every redirect after a form post. `rd` finds no session,
+ *   so the library sends the browser to Vercel's `/sso/integrations/…`, which signs it in again and
+ *   returns it to the same page.
  *
  * The stored session itself is not deleted (the library keeps its store private); it ends at its
  * idle timeout, and nothing holds its id any more. Never mounted in production (`createApp` refuses).
@@ -50,7 +56,12 @@ export function demoRouter(sso: VercelSso, formBody: RequestHandler, config: Con
     const returnPath = localReturnPath((req.body as Record<string, unknown> | undefined)?.rd);
     res.clearCookie(config.session.cookieName, { path: '/', httpOnly: true, sameSite: 'lax', secure: config.session.secureCookies });
     req.log.info({ event: 'demo_session_expired', installation_id: identity.installationId, user_id: identity.userId }, 'demo: provider session cookie dropped; the next page goes through provider-initiated SSO');
-    res.redirect(303, returnPath);
+    res.redirect(303, `${SESSION_EXPIRED_PATH}?rd=${encodeURIComponent(returnPath)}`);
+  });
+  router.get(SESSION_EXPIRED_PATH, (req, res) => {
+    const returnPath = localReturnPath(req.query.rd);
+    res.set('Cache-Control', 'no-store');
+    res.render('session-expired', { title: 'Provider session expired', returnPath, refreshTo: returnPath });
   });
   return router;
 }
