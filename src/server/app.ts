@@ -20,7 +20,8 @@ export interface AppDependencies {
   sso?: VercelSso;
   /**
    * Demo mode (`npm run demo`, issue 17): the "How you got here" panel and the "Expire my provider
-   * session" control. Development only.
+   * session" control. Development only. Wraps `options.onLogin` to record each sign-in (with a
+   * prebuilt `sso`, wrap it yourself: `onLogin: demo.trails.wrap(yourOnLogin)`).
    * @throws Error from {@link createApp} when set with `NODE_ENV=production`.
    */
   demo?: DemoExtras;
