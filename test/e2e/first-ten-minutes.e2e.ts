@@ -104,6 +104,14 @@ describe('a vendor\'s first ten minutes (demo mode)', () => {
     await clickOpenLink(page, stack, `open-${ACME}-${ALICE}-plain`);
     await expect(page.getByTestId('three-ways').isVisible()).resolves.toBe(true);
     await atBothWidths(page, 'provider-home');
+    // The README's pictures (docs/images, refreshed by hand from these): the viewport only, to stay small.
+    await page.setViewportSize({ width: 1100, height: 900 });
+    await screenshot(page, 'readme-provider-home');
+    await page.goto(`${stack.backendUrl}/resources/${RESOURCE}`);
+    await page.setViewportSize(PHONE);
+    await page.getByTestId('how-you-got-here').scrollIntoViewIfNeeded();
+    await screenshot(page, 'readme-how-you-got-here-phone');
+    await page.setViewportSize(DESKTOP);
   });
 
   test('the hostile name stays text and the layout holds at 390 px', async () => {
