@@ -1,5 +1,22 @@
 import { randomBytes } from 'node:crypto';
 
+/**
+ * Backend variables a developer may set for `npm run demo` (the rest are fixed by the local wiring):
+ * the session lifetimes, so that provider-initiated SSO can be seen after a short idle timeout, and
+ * the names shown on pages. Same meaning and defaults as in the README configuration table.
+ */
+export const DEMO_PASSTHROUGH_VARIABLES = ['SESSION_IDLE_TIMEOUT_SECONDS', 'SESSION_ABSOLUTE_TIMEOUT_SECONDS', 'PRODUCT_NAME', 'SUPPORT_URL'] as const;
+
+/** The {@link DEMO_PASSTHROUGH_VARIABLES} that are set (non-empty) in `env`. */
+export function demoPassthrough(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of DEMO_PASSTHROUGH_VARIABLES) {
+    const value = env[name];
+    if (value !== undefined && value.trim() !== '') out[name] = value;
+  }
+  return out;
+}
+
 /** What {@link localBackendEnvironment} needs to wire a backend to a local emulator. */
 export interface LocalWiring {
   /** Backend port; the backend is `http://localhost:<port>` (another site than the emulator's 127.0.0.1). */

@@ -30,6 +30,11 @@ export interface EmulatorIntegration {
   partnerApiUrl?: string;
   /** The integration's webhook URL (VERCEL-SSO.md §4a); Uninstall sends the signed event there. Unset: no webhook. Mutable. */
   webhookUrl?: string;
+  /**
+   * Development only (`npm run demo`): a provider page that drops the provider's own session, shown on
+   * the dashboard as "Expire my provider session" so that provider-initiated SSO can be tried at once.
+   */
+  expireProviderSessionUrl?: string;
 }
 
 /** Request counters (since start or the last `resetStats`). */

@@ -44,6 +44,8 @@ export interface DashboardLink {
   href: string;
   /** `open-<installationId>-<userId>-<kind>`. */
   testId: string;
+  /** Where Vercel means the link to land on the provider's side (VERCEL-SSO.md §1.2), e.g. "the resource's page". */
+  lands: string;
 }
 
 /** One user row of an installation. */
@@ -54,6 +56,8 @@ export interface DashboardUser {
   email: string;
   role: UserRole;
   avatarPath: string;
+  /** Set when the display name holds HTML metacharacters on purpose (the seed's escaping test person). */
+  note?: string;
   links: DashboardLink[];
 }
 
@@ -88,7 +92,29 @@ export interface DashboardView {
   installations: DashboardInstallation[];
   /** Seeded development API tokens (`Authorization: Bearer …` for `/v3|v5|v6/user/tokens`). */
   devTokens: DashboardDevToken[];
+  /** The provider's "Expire my provider session" page, when the integration names one (development only). */
+  expireProviderSessionUrl?: string;
 }
+
+/** Where each link kind is meant to land on the provider's side (VERCEL-SSO.md §1.2), for its label. */
+export const LINK_LANDINGS: Record<LinkKind, string> = {
+  plain: 'dashboard home',
+  resource: "the resource's page",
+  project: 'the project page',
+  check: 'the check',
+  invoice: 'the invoice',
+  support: 'support for the resource',
+  'path-billing': "the resource's billing",
+  'path-usage': "the resource's usage",
+  'path-onboarding': "the resource's onboarding",
+  'path-secrets': "the resource's secrets",
+  'path-support': 'support for the resource',
+  experimentation: 'the feature flag',
+  url: 'the exact provider URL sent',
+};
+
+/** Characters that make a display name an escaping test (HTML metacharacters). */
+const HTML_METACHARACTERS = /[<>"'&]/;
 
 /**
  * The deep-link context for each kind, for one installation. Uses the installation's first
@@ -158,19 +184,21 @@ export function buildDashboardView(ctx: EmulatorContext, devTokens: readonly Dev
             email: person?.email ?? '',
             role: member.role,
             avatarPath: `/avatars/${encodeURIComponent(member.userId)}.svg`,
+            ...(HTML_METACHARACTERS.test(person?.name ?? '') ? { note: 'Escaping test: this name contains HTML on purpose; every page must show it as text.' } : {}),
             links: contexts.map(({ kind, label, context }) => {
               const params = new URLSearchParams({ installation: installation.id, user: member.userId, ...context });
-              return { kind, label, href: `/open?${params.toString()}`, testId: `open-${installation.id}-${member.userId}-${kind}` };
+              return { kind, label, href: `/open?${params.toString()}`, testId: `open-${installation.id}-${member.userId}-${kind}`, lands: LINK_LANDINGS[kind] };
             }),
           };
         }),
       };
     }),
     devTokens: devTokens.map(({ personName, tokenId, bearerToken }) => ({ personName, tokenId, bearerToken })),
+    ...(ctx.integration.expireProviderSessionUrl ? { expireProviderSessionUrl: ctx.integration.expireProviderSessionUrl } : {}),
   };
 }
 
-/** Router serving `GET /` and `POST /installations/:installationId/uninstall`. */
+/** Router serving `GET /`, `GET /dashboard` (a redirect to `/`, as `vercel.com/dashboard` is the real one) and `POST /installations/:installationId/uninstall`. */
 export function dashboardRouter(ctx: EmulatorContext, devTokens: readonly DevToken[] = []): Router {
   const router = Router();
   router.get('/', (_req: Request, res: Response) => {
@@ -192,6 +220,10 @@ export function dashboardRouter(ctx: EmulatorContext, devTokens: readonly DevTok
       if (error instanceof PartnerTokenError) return renderMessage(res, 404, 'Not found', error.message);
       throw error;
     }
+  });
+  // vercel.com/dashboard is where providers send users to open the integration again.
+  router.get('/dashboard', (_req: Request, res: Response) => {
+    res.redirect(302, '/');
   });
   return router;
 }

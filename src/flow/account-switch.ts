@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { OneTimeStore } from '../stores/one-time-store';
 import { completeLogin, type PendingLogin } from './complete-login';
-import type { AuxiliaryCookies } from './cookies';
+import { readCookie, type AuxiliaryCookies } from './cookies';
 import { LoginFailure } from './errors';
 import type { SessionIdentity } from './identity';
 import { logLoginFailure } from './login-log';
@@ -62,6 +62,27 @@ export class AccountSwitch {
   }
 
   /**
+   * Remembers the offer in this browser (an HttpOnly cookie, as long as the offer lives) so that the
+   * prompt can be shown by `GET …/switch-account` and survives a reload (POST-redirect-GET).
+   */
+  remember(res: Response, offer: SwitchOffer): void {
+    res.cookie(this.cookies.switchOffer, offer.switchId, this.cookies.options(ACCOUNT_SWITCH_TTL_MS));
+  }
+
+  /**
+   * The offer this browser remembers, when it is still alive and was made to this very session
+   * (`req` carries the library's session); undefined otherwise. Consumes nothing.
+   */
+  async pending(req: Request): Promise<SwitchOffer | undefined> {
+    const current = req.session?.identity;
+    const switchId = readCookie(req, this.cookies.switchOffer);
+    if (!current || switchId === undefined) return undefined;
+    const record = await this.record(req, switchId);
+    if (!record) return undefined;
+    return { current, next: record.identity, switchId, location: record.location };
+  }
+
+  /**
    * `POST …/switch-account` (after CSRF protection): confirms an offer made to this session (303 to its page).
    * @throws {@link LoginFailure} `switch_not_found` for an unknown, expired or foreign offer.
    */
@@ -73,18 +94,24 @@ export class AccountSwitch {
       throw new LoginFailure('switch_not_found');
     }
     const { sessionId: _ignored, ...login } = record;
+    res.clearCookie(this.cookies.switchOffer, this.cookies.options());
     await completeLogin({ oneTimeStore: this.store, cookies: this.cookies, prepareSession: this.prepareSession }, req, res, login, 303);
   }
 
   /** `POST …/switch-account/cancel` (after CSRF protection): drops the offer, keeps the current session. */
-  async cancel(req: Request): Promise<void> {
+  async cancel(req: Request, res?: Response): Promise<void> {
+    res?.clearCookie(this.cookies.switchOffer, this.cookies.options());
     if (await this.ownRecord(req)) await this.store.delete(KEY_PREFIX + String(req.body.switch_id));
     req.log.info({ event: 'login', outcome: 'switch_declined' }, 'account switch declined');
   }
 
   /** The offer named by the form's `switch_id`, when it was made to this very session. */
-  private async ownRecord(req: Request): Promise<SwitchRecord | undefined> {
-    const id: unknown = req.body?.switch_id;
+  private ownRecord(req: Request): Promise<SwitchRecord | undefined> {
+    return this.record(req, req.body?.switch_id);
+  }
+
+  /** The offer `id`, when it was made to this very session. */
+  private async record(req: Request, id: unknown): Promise<SwitchRecord | undefined> {
     if (typeof id !== 'string' || !ID_PATTERN.test(id)) return undefined;
     const raw = await this.store.get(KEY_PREFIX + id);
     const record = raw ? (JSON.parse(raw) as SwitchRecord) : undefined;

@@ -18,11 +18,14 @@ export const RETURN_TO_MAX_AGE_MS = 10 * 60 * 1000;
 export class AuxiliaryCookies {
   readonly installationHint: string;
   readonly returnTo: string;
+  /** The id of the account switch offered to this browser (issue 17: the prompt survives a reload). */
+  readonly switchOffer: string;
 
   constructor(private readonly config: Pick<SsoSettings, 'session'>) {
     const prefix = config.session.secureCookies ? '__Host-' : '';
     this.installationHint = `${prefix}sso_installation`;
     this.returnTo = `${prefix}sso_return_to`;
+    this.switchOffer = `${prefix}sso_switch`;
   }
 
   /** Cookie attributes for a cookie living `maxAgeMs` milliseconds. */

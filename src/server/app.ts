@@ -3,10 +3,11 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
-import { createVercelSso, helmetOptions, type VercelSso, type VercelSsoOptions } from '../index';
+import { createVercelSso, helmetOptions, type SessionIdentity, type VercelSso, type VercelSsoOptions } from '../index';
 import { createHttpLogger } from '../web/logger';
 import { dashboardRouter } from './dashboard';
 import type { DrainState } from './drain';
+import { demoRouter, type DemoExtras } from './demo-routes';
 import { errorHandler, notFound } from './error-handler';
 import { partnerApiRouter } from './partner-api';
 import { useEtaViews } from './views';
@@ -21,6 +22,13 @@ export interface AppDependencies {
   sso?: VercelSso;
   /** Shutdown state: while draining, `/readyz` answers 503 (see `src/server/drain.ts`). */
   drain?: DrainState;
+  /**
+   * Demo mode (`npm run demo`, issue 17): the "How you got here" panel and the "Expire my provider
+   * session" control. Development only. Wraps `options.onLogin` to record each sign-in (with a
+   * prebuilt `sso`, wrap it yourself: `onLogin: demo.trails.wrap(yourOnLogin)`).
+   * @throws Error from {@link createApp} when set with `NODE_ENV=production`.
+   */
+  demo?: DemoExtras;
 }
 
 /** The assembled reference service. */
@@ -41,8 +49,11 @@ export const FORM_BODY_LIMIT = '4kb';
  * the example Partner API routes and the webhook (`partner-api.ts`), and a final 404. Does not listen.
  */
 export function createApp(deps: AppDependencies): ReferenceApp {
-  const { config } = deps;
-  const sso = deps.sso ?? createVercelSso({ ...config.options, logger: deps.logger, ...deps.options });
+  const { config, demo } = deps;
+  if (demo && config.env === 'production') throw new Error('Demo mode is a development tool and refuses to run with NODE_ENV=production');
+  const options: Partial<VercelSsoOptions> = { ...deps.options };
+  if (demo) options.onLogin = demo.trails.wrap(deps.options?.onLogin);
+  const sso = deps.sso ?? createVercelSso({ ...config.options, logger: deps.logger, ...options });
 
   const app = express();
   app.disable('x-powered-by');
@@ -52,6 +63,9 @@ export function createApp(deps: AppDependencies): ReferenceApp {
   app.locals.productName = config.productName;
   app.locals.ssoBase = '';
   app.locals.assetBase = '/static';
+  // Where "open it from your Vercel dashboard" links to (the emulator's dashboard in the demo).
+  app.locals.vercelDashboardUrl = demo ? `${demo.emulatorUrl}/` : new URL('/dashboard', config.vercel.ssoUrl).href;
+  if (demo) app.locals.demo = { emulatorUrl: demo.emulatorUrl, trailFor: (identity: SessionIdentity) => demo.trails.forIdentity(identity) };
 
   app.use(createHttpLogger(deps.logger, config.trustProxy !== false));
   app.use(helmet(helmetOptions(config)));
@@ -59,6 +73,13 @@ export function createApp(deps: AppDependencies): ReferenceApp {
     res.locals.requestId = String(req.id);
     next();
   });
+  if (demo) {
+    // The page the demo panel's "Expire my provider session" returns to.
+    app.use((req, res, next) => {
+      if (req.method === 'GET') res.locals.returnPath = req.originalUrl;
+      next();
+    });
+  }
   app.use('/static', express.static(path.resolve(__dirname, '..', '..', 'public'), { index: false, fallthrough: false, maxAge: '1h' }));
   app.get('/favicon.ico', (_req, res) => {
     res.redirect(301, '/static/favicon.svg');
@@ -106,8 +127,10 @@ export function createApp(deps: AppDependencies): ReferenceApp {
 
   const formBody = express.urlencoded({ extended: false, limit: FORM_BODY_LIMIT, parameterLimit: 20 });
   app.use(dashboardRouter(sso, formBody));
+  if (demo) app.use(demoRouter(sso, formBody, config));
 
-  app.use(notFound);
+  // The 404 page keeps the signed-in user in the header (and their sign-out button).
+  app.use(sso.optionalUser(), notFound);
   app.use(errorHandler);
   return { app, sso };
 }

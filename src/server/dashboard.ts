@@ -1,5 +1,19 @@
-import { Router, type Request, type RequestHandler } from 'express';
+import { parse as parseCookie } from 'cookie';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { DASHBOARD_SECTIONS, isProviderId, isValidId, type VercelSso } from '../index';
+
+/** Name of the one-time notice cookie (POST-redirect-GET: the POST sets it, the next GET shows and clears it). */
+export const NOTICE_COOKIE = 'sso_demo_notice';
+/** How long a notice waits for its page, seconds. */
+export const NOTICE_MAX_AGE_SECONDS = 60;
+
+/**
+ * The notices a POST can leave for the page it redirects to. The cookie carries a key of this table,
+ * never free text, so a forged cookie can only show one of these sentences.
+ */
+export const NOTICES = {
+  'secret-rotated': 'The resource secret was rotated (placeholder action).',
+} as const;
 
 /**
  * The provider dashboard: placeholder pages a vendor replaces with their own. Each deep-link kind of
@@ -17,7 +31,8 @@ export function dashboardRouter(sso: VercelSso, formBody: RequestHandler): Route
 
   router.get('/resources/:resourceId', ...signedIn, (req, res) => {
     const resourceId = idParam(req, 'resourceId', isProviderId);
-    res.render('page', { title: `Resource ${resourceId}`, kind: 'resource', id: resourceId, resourceId, sections: DASHBOARD_SECTIONS });
+    const notice = takeNotice(req, res, `/resources/${encodeURIComponent(resourceId)}`);
+    res.render('page', { title: `Resource ${resourceId}`, kind: 'resource', id: resourceId, resourceId, sections: DASHBOARD_SECTIONS, ...(notice ? { notice } : {}) });
   });
 
   router.get('/resources/:resourceId/:section', ...signedIn, (req, res) => {
@@ -29,7 +44,10 @@ export function dashboardRouter(sso: VercelSso, formBody: RequestHandler): Route
   router.post('/resources/:resourceId/rotate-secret', formBody, sso.requireUser({ role: 'ADMIN', csrf: true }), (req, res) => {
     const resourceId = idParam(req, 'resourceId', isProviderId);
     req.log.info({ event: 'admin_action', action: 'rotate_secret', resource_id: resourceId, installation_id: res.locals.identity.installationId, user_id: res.locals.identity.userId }, 'admin action');
-    res.render('page', { title: `Resource ${resourceId}`, kind: 'resource', id: resourceId, resourceId, notice: 'The resource secret was rotated (placeholder action).' });
+    // POST-redirect-GET: a reload of the result page repeats nothing.
+    const page = `/resources/${encodeURIComponent(resourceId)}`;
+    res.cookie(NOTICE_COOKIE, 'secret-rotated', { path: page, httpOnly: true, sameSite: 'lax', secure: req.secure, maxAge: NOTICE_MAX_AGE_SECONDS * 1000 });
+    res.redirect(303, page);
   });
 
   router.get('/projects/:projectId', ...signedIn, (req, res) => {
@@ -64,6 +82,20 @@ export function dashboardRouter(sso: VercelSso, formBody: RequestHandler): Route
   }
 
   return router;
+}
+
+/** Reads and clears the one-time notice of `path` (see {@link NOTICES}); undefined when there is none. */
+function takeNotice(req: Request, res: Response, path: string): string | undefined {
+  const key = readCookie(req, NOTICE_COOKIE);
+  if (key === undefined) return undefined;
+  res.clearCookie(NOTICE_COOKIE, { path, httpOnly: true, sameSite: 'lax', secure: req.secure });
+  return Object.prototype.hasOwnProperty.call(NOTICES, key) ? NOTICES[key as keyof typeof NOTICES] : undefined;
+}
+
+function readCookie(req: Request, name: string): string | undefined {
+  const header = req.headers.cookie;
+  if (typeof header !== 'string') return undefined;
+  return parseCookie(header)[name];
 }
 
 /**

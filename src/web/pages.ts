@@ -38,7 +38,11 @@ export const FAILURE_PAGES: Record<LoginFailureCode, PageText> = {
   session_store_unavailable: { title: 'Sign-in is temporarily unavailable', message: 'Please try again in a moment.' },
   switch_not_found: NO_LONGER_VALID,
   no_session: { title: 'You are not signed in', message: 'Open the integration from your Vercel dashboard to sign in.' },
-  role_not_allowed: { title: 'Administrators only', message: 'Your Vercel role for this installation is read-only. Ask a team owner to do this.' },
+  // VERCEL-SSO.md §2: `USER` is read-only (Vercel's Billing/Viewer team roles); the role shown in the header.
+  role_not_allowed: {
+    title: 'Administrators only',
+    message: 'Only ADMIN users can do this; your Vercel role for this installation is USER (read-only: Billing or Viewer on the Vercel team). A team Owner can change your role under Team Settings → Members on Vercel; then open the integration again.',
+  },
   rate_limited: { title: 'Too many requests', message: 'Please wait a moment and try again.' },
 };
 
@@ -112,6 +116,11 @@ export interface PageRendererOptions {
   render?: (page: PageContext, req: Request, res: Response) => void;
   /** Called when the vendor's `render` rejects (an async renderer); answers the request somehow. */
   onRenderError?: (error: unknown, req: Request, res: Response) => void;
+  /**
+   * Where pages send a user who has to start again from Vercel ("Open your Vercel dashboard"):
+   * `https://vercel.com/dashboard` in production (from the `vercel.ssoUrl` option).
+   */
+  vercelDashboardUrl?: string;
 }
 
 /**
@@ -162,6 +171,7 @@ export class PageRenderer {
       productName: context.productName,
       supportUrl: context.supportUrl,
       requestId: context.requestId,
+      vercelDashboardUrl: this.options.vercelDashboardUrl,
     });
     res.type('html').send(html);
   }

@@ -74,7 +74,7 @@ export interface VercelSso {
   /**
    * Mount anywhere (`app.use('/vercel', sso.router)`); the Redirect Login URL is then
    * `publicUrl + '/vercel' + callbackPath`. Serves `GET {callbackPath}`, `POST /signout`,
-   * `GET /signed-out`, `POST /switch-account`, `POST /switch-account/cancel`, `GET /start`
+   * `GET /signed-out`, `GET /switch-account` (the pending switch prompt), `POST /switch-account`, `POST /switch-account/cancel`, `GET /start`
    * (provider-initiated sign-in) and `GET /sso-assets/*` (its stylesheet). Every other path falls
    * through to the host app; nothing app-wide is changed.
    */
@@ -199,7 +199,7 @@ export function assembleVercelSso(settings: SsoSettings, parts: VercelSsoParts =
   const { oneTimeStore } = stores;
   const cookies = new AuxiliaryCookies(settings);
   const returnTo = new ReturnToRecords(oneTimeStore, cookies);
-  const pages = new PageRenderer({ productName: settings.productName, ...(settings.supportUrl ? { supportUrl: settings.supportUrl } : {}), cache: settings.production, ...(settings.render ? { render: settings.render } : {}), onRenderError: (error, req, res) => lastResort(error, req, res) });
+  const pages = new PageRenderer({ productName: settings.productName, ...(settings.supportUrl ? { supportUrl: settings.supportUrl } : {}), cache: settings.production, ...(settings.render ? { render: settings.render } : {}), onRenderError: (error, req, res) => lastResort(error, req, res), vercelDashboardUrl: new URL('/dashboard', settings.vercel.ssoUrl).href });
   const scope = new SessionScope([createSessionMiddleware(settings, sessionStore), enforceSessionLifetimes(settings, now)]);
   const { csrfSynchronisedProtection, generateToken } = csrfSync({
     // The `_csrf` form field (parsed by the router, or by the host app's body parser before a
@@ -293,11 +293,29 @@ export function assembleVercelSso(settings: SsoSettings, parts: VercelSsoParts =
     withSession(async (shadow, req, res) => {
       const outcome = await callback(shadow, res, req);
       if (outcome.kind === 'switch') {
-        res.locals.identity = outcome.offer.current;
-        res.locals.csrfToken = generateToken(shadow);
-        const { current, next, switchId, location } = outcome.offer;
-        pages.send(req, res, { kind: 'switch-account', status: 200, title: 'Switch account?', message: 'You are signed in as another user.', data: { current, next, switchId, location, csrfToken: res.locals.csrfToken } }, layoutLocals(req, res, shadow));
+        // POST-redirect-GET style: the prompt lives at GET …/switch-account, so a reload shows it again.
+        accountSwitch.remember(res, outcome.offer);
+        res.redirect(303, `${req.baseUrl}/switch-account`);
       }
+    }),
+  );
+
+  router.get(
+    '/switch-account',
+    context,
+    headers,
+    callbackLimit,
+    withSession(async (shadow, req, res) => {
+      res.set('Cache-Control', 'no-store');
+      const offer = await accountSwitch.pending(shadow);
+      if (!offer) {
+        req.log.info({ event: 'switch_prompt', outcome: 'switch_not_found' }, 'no live account switch for this browser');
+        throw new LoginFailure('switch_not_found');
+      }
+      res.locals.identity = offer.current;
+      res.locals.csrfToken = generateToken(shadow);
+      const { current, next, switchId, location } = offer;
+      pages.send(req, res, { kind: 'switch-account', status: 200, title: 'Switch account?', message: 'You are signed in as another user.', data: { current, next, switchId, location, csrfToken: res.locals.csrfToken } }, layoutLocals(req, res, shadow));
     }),
   );
 
@@ -322,7 +340,7 @@ export function assembleVercelSso(settings: SsoSettings, parts: VercelSsoParts =
     formBody,
     csrf,
     withSession(async (shadow, _req, res) => {
-      await accountSwitch.cancel(shadow);
+      await accountSwitch.cancel(shadow, res);
       res.redirect(303, '/');
     }),
   );

@@ -70,6 +70,44 @@ describe('dashboard', () => {
     expect(res.text).toContain('Acme &lt;Provider&gt;');
   });
 
+  it('opens with what it is and the sign-in links, each labelled with where it lands; settings and tokens come after', async () => {
+    const html = (await request(s.url).get('/').expect(200)).text;
+    const intro = html.indexOf('data-testid="emulator-intro"');
+    const firstLink = html.indexOf('data-testid="open-');
+    const tokens = html.indexOf('data-testid="dev-tokens"');
+    const settings = html.indexOf('data-testid="client-id"');
+    expect(intro).toBeGreaterThan(0);
+    expect(firstLink).toBeGreaterThan(intro);
+    expect(tokens).toBeGreaterThan(firstLink);
+    expect(settings).toBeGreaterThan(firstLink);
+    expect(html).toMatch(new RegExp(`data-testid="open-${IDS.acme}-${IDS.aliceAcme}-invoice">[^<]*<small class="lands">→ the invoice</small>`));
+  });
+
+  it('labels the person with HTML in her name as the escaping test, and nobody else', async () => {
+    const html = (await request(s.url).get('/')).text;
+    const notes = html.match(/data-testid="user-note"/g) ?? [];
+    const malloryRows = s.emu.seed.installations.flatMap((i) => i.members).filter((m) => m.personId === 'person_mallory');
+    expect(malloryRows.length).toBeGreaterThan(0);
+    expect(notes).toHaveLength(malloryRows.length);
+    expect(html).toContain('Escaping test');
+  });
+
+  it('GET /dashboard (where providers send users back, as vercel.com/dashboard) redirects to the dashboard', async () => {
+    const res = await request(s.url).get('/dashboard').expect(302);
+    expect(res.headers.location).toBe('/');
+  });
+
+  it('offers "Expire my provider session" only when the integration names that page', async () => {
+    expect((await request(s.url).get('/')).text).not.toContain('data-testid="expire-provider-session"');
+    s.emu.integration.expireProviderSessionUrl = 'http://localhost:3000/_demo/expire-session';
+    try {
+      const html = (await request(s.url).get('/')).text;
+      expect(html).toContain('href="http://localhost:3000/_demo/expire-session" data-testid="expire-provider-session"');
+    } finally {
+      delete s.emu.integration.expireProviderSessionUrl;
+    }
+  });
+
   it('serves SVG avatars with escaped initials', async () => {
     const svg = (path: string) =>
       request(s.url)

@@ -149,9 +149,12 @@ describe('the callback response', () => {
     const planted = cookieLine(await h.login(h.agent(), ACME.user), 'sso_session')!.split(';')[0]!;
 
     // The victim opens their own link: they are asked first, then get a fresh session id.
-    const offer = await request(h.sso.app).get(h.callbackPath(ACME.admin)).set('Cookie', planted).expect(200);
+    const redirect = await request(h.sso.app).get(h.callbackPath(ACME.admin)).set('Cookie', planted).expect(303);
+    expect(redirect.headers.location).toBe('/switch-account');
+    expect(cookieLine(redirect, 'sso_session')?.split(';')[0] ?? planted).toBe(planted); // same session (a rolling refresh at most)
+    const switchCookie = cookieLine(redirect, 'sso_switch')!.split(';')[0]!;
+    const offer = await request(h.sso.app).get('/switch-account').set('Cookie', [planted, switchCookie]).expect(200);
     expect(offer.text).toContain('data-testid="switch-account"');
-    expect(cookieLine(offer, 'sso_session')?.split(';')[0] ?? planted).toBe(planted); // same session (a rolling refresh at most)
     const csrf = /name="_csrf" value="([^"]+)"/.exec(offer.text)![1]!;
     const switchId = /name="switch_id" value="([^"]+)"/.exec(offer.text)![1]!;
     const confirmed = await request(h.sso.app).post('/switch-account').set('Cookie', planted).type('form').send({ _csrf: csrf, switch_id: switchId }).expect(303);
@@ -193,7 +196,9 @@ describe('signed in as one user, a link for another (login CSRF defence)', () =>
     const login = await h.login(agent, ACME.admin).expect(302);
     sessionBefore = cookieLine(login, 'sso_session')!.split(';')[0]!;
     h.logs.clear();
-    return agent.get(h.callbackPath(ACME.user, context));
+    const redirect = await agent.get(h.callbackPath(ACME.user, context)).expect(303);
+    expect(redirect.headers.location).toBe('/switch-account');
+    return agent.get('/switch-account');
   }
   let sessionBefore = '';
   const field = (html: string, name: string) => new RegExp(`name="${name}" value="([^"]+)"`).exec(html)?.[1];
@@ -209,6 +214,28 @@ describe('signed in as one user, a link for another (login CSRF defence)', () =>
     expect(h.logs.logins()).toEqual([expect.objectContaining({ outcome: 'switch_offered', user_id: ACME.user, current_user_id: ACME.admin })]);
     const me = await agent.get('/api/session').expect(200);
     expect(me.body.user_id).toBe(ACME.admin);
+  });
+
+  test('reloading the prompt shows it again while the offer lives; after an answer it is gone', async () => {
+    const agent = h.agent();
+    const page = await offer(agent);
+    const reload = await agent.get('/switch-account').expect(200);
+    expect(reload.text).toContain('data-testid="switch-next">Bob Brown<');
+    expect(field(reload.text, 'switch_id')).toBe(field(page.text, 'switch_id'));
+    await agent.post('/switch-account/cancel').type('form').send({ _csrf: field(page.text, '_csrf'), switch_id: field(page.text, 'switch_id') }).expect(303);
+    const after = await agent.get('/switch-account');
+    expect(after.status).toBe(400);
+    expect(after.text).toContain('no longer valid');
+    const me = await agent.get('/api/session').expect(200);
+    expect(me.body.user_id).toBe(ACME.admin);
+  });
+
+  test('a browser without the offering session does not see the prompt', async () => {
+    const agent = h.agent();
+    await offer(agent);
+    const stolen = await request(h.sso.app).get('/switch-account');
+    expect(stolen.status).toBe(400);
+    expect(stolen.text).not.toContain('data-testid="switch-account"');
   });
 
   test('confirming (POST with CSRF) switches to the new user with a fresh session and lands on the deep link', async () => {

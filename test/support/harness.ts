@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { parseVercelSsoOptions, type VercelSsoOptions } from '../../src/config/options';
 import { IdTokenVerifier } from '../../src/flow/id-token';
 import { createApp } from '../../src/server/app';
+import type { DemoExtras } from '../../src/server/demo-routes';
 import { createStores, type Stores } from '../../src/stores';
 import type { OneTimeStore } from '../../src/stores/one-time-store';
 import { createLogger } from '../../src/web/logger';
@@ -31,6 +32,8 @@ export interface AppDependencies {
   verifier?: IdTokenVerifier;
   /** Extra library options (onLogin, now, landing, …). */
   options?: Partial<VercelSsoOptions>;
+  /** Demo mode (`createApp({ demo })`); pass `options.onLogin: demo.trails.wrap(…)` too, as the library is prebuilt here. */
+  demo?: DemoExtras;
 }
 
 /** Builds the reference app for `config` the way `createApp` does, with test-supplied parts. */
@@ -51,7 +54,7 @@ export function buildApp(config: Config, logger: Logger, deps: AppDependencies =
       cacheMaxAgeMs: settings.http.jwksCacheMaxAgeMs,
     });
   const sso = assembleVercelSso(settings, { stores, verifier });
-  const { app } = createApp({ config, logger, sso });
+  const { app } = createApp({ config, logger, sso, ...(deps.demo ? { demo: deps.demo } : {}) });
   return { app, sso, verifier, stores, sessionStore: stores.sessionStore, oneTimeStore: stores.oneTimeStore };
 }
 import { LogCapture } from './log-capture';

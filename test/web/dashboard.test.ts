@@ -57,29 +57,52 @@ describe('signed-in pages', () => {
     expect(refused.text).toContain('Administrators only');
   });
 
-  test('an ADMIN may run the admin action, with a CSRF token', async () => {
+  test('an ADMIN may run the admin action, with a CSRF token; POST-redirect-GET shows the notice once', async () => {
     const agent = h.agent();
     await h.login(agent, ACME.admin).expect(302);
     const token = await csrfToken(agent, `/resources/${ACME.resource}`);
-    const done = await agent.post(`/resources/${ACME.resource}/rotate-secret`).type('form').send({ _csrf: token }).expect(200);
-    expect(done.text).toContain('data-testid="notice"');
+    const done = await agent.post(`/resources/${ACME.resource}/rotate-secret`).type('form').send({ _csrf: token }).expect(303);
+    expect(done.headers.location).toBe(`/resources/${ACME.resource}`);
+    expect(h.logs.records().filter((r) => r.event === 'admin_action')).toHaveLength(1);
+    const result = await agent.get(`/resources/${ACME.resource}`).expect(200);
+    expect(result.text).toContain('data-testid="notice"');
+    // A reload of the result page neither repeats the action nor shows the notice again.
+    const reload = await agent.get(`/resources/${ACME.resource}`).expect(200);
+    expect(reload.text).not.toContain('data-testid="notice"');
+    expect(h.logs.records().filter((r) => r.event === 'admin_action')).toHaveLength(1);
     const forged = await agent.post(`/resources/${ACME.resource}/rotate-secret`).type('form').send({ _csrf: 'forged' });
     expect(forged.status).toBe(403);
     const missing = await agent.post(`/resources/${ACME.resource}/rotate-secret`).type('form').send({});
     expect(missing.status).toBe(403);
   });
 
-  test('malformed ids and unknown sections are 404 pages', async () => {
+  test('malformed ids and unknown sections are 404 pages that keep the signed-in user in the header, with a way back', async () => {
     const agent = h.agent();
     await h.login(agent).expect(302);
-    expect((await agent.get('/resources/a%00b')).status).toBe(404);
     expect((await agent.get('/resources/..')).status).toBe(404);
     expect((await agent.get('/projects/flag%3Aabc')).status).toBe(404); // Vercel-minted ids keep the strict alphabet
     const html = await agent.get('/resources/%3Cscript%3E').expect(200); // provider-minted: any printable character, escaped
     expect(html.text).toContain('&lt;script&gt;');
     expect(html.text).not.toContain('<script>');
-    expect((await agent.get(`/resources/${ACME.resource}/nope`)).status).toBe(404);
-    expect((await agent.get('/no/such/page')).status).toBe(404);
+    for (const path of ['/resources/a%00b', `/resources/${ACME.resource}/nope`, '/no/such/page']) {
+      const page = await agent.get(path);
+      expect({ path, status: page.status }).toEqual({ path, status: 404 });
+      expect(page.text).toContain('data-testid="user-name">Alice Anders<');
+      expect(page.text).toContain('data-testid="sign-out"');
+      expect(page.text).toContain('data-testid="next-step" href="/"');
+    }
+    const anonymous = await request(h.sso.app).get('/no/such/page').expect(404);
+    expect(anonymous.text).not.toContain('data-testid="user-name"');
+  });
+
+  test('the 403 page keeps the user in the header and says who can grant access', async () => {
+    const agent = h.agent();
+    await h.login(agent, ACME.user).expect(302);
+    const token = await csrfToken(agent, `/resources/${ACME.resource}`);
+    const refused = await agent.post(`/resources/${ACME.resource}/rotate-secret`).type('form').send({ _csrf: token }).expect(403);
+    expect(refused.text).toContain('data-testid="user-role">USER<');
+    expect(refused.text).toMatch(/Owner/);
+    expect(refused.text).toContain('data-testid="next-step"');
   });
 });
 

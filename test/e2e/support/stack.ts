@@ -2,8 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { loadConfig, type Config } from '../../../src/config';
 import { createEmulator, type Emulator } from '../../../src/emulator';
+import { demoOnLogin } from '../../../src/dev/demo';
 import { localBackendEnvironment } from '../../../src/dev/local-environment';
 import { startServer, type RunningServer } from '../../../src/server';
+import { EXPIRE_SESSION_PATH } from '../../../src/server/demo-routes';
+import { LoginTrails } from '../../../src/server/how-you-got-here';
 import { createLogger } from '../../../src/web/logger';
 
 export const CLIENT_ID = 'oac_e2e00000000000000000000';
@@ -36,10 +39,11 @@ function freePort(): Promise<number> {
 /**
  * Starts the emulator on 127.0.0.1 and the backend on a free port with `PUBLIC_URL=http://localhost:<port>`,
  * exactly as src/dev/demo.ts does (same wiring, the dashboard's Uninstall calling the backend's Partner API and webhook, generated secrets, in-memory stores). `env` overrides
- * backend variables (e.g. short session lifetimes). Logs are silent unless `E2E_LOG_LEVEL` is set.
+ * backend variables (e.g. short session lifetimes); `demo` adds what the demo adds (the "How you got
+ * here" panel, the demo's onLogin, "Expire my provider session"). Logs are silent unless `E2E_LOG_LEVEL` is set.
  * The backend port is picked with a throwaway listener; a lost race (EADDRINUSE) is retried.
  */
-export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
+export async function startStack(env: Record<string, string> = {}, options: { demo?: boolean } = {}): Promise<Stack> {
   const logLevel = process.env.E2E_LOG_LEVEL || 'silent';
   const clientSecret = randomBytes(24).toString('base64url');
   const emulator = await createEmulator({
@@ -55,6 +59,7 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     emulator.integration.redirectLoginUrl = `${publicUrl}/callback`;
     emulator.integration.partnerApiUrl = publicUrl;
     emulator.integration.webhookUrl = `${publicUrl}/webhooks/vercel`;
+    if (options.demo) emulator.integration.expireProviderSessionUrl = `${publicUrl}${EXPIRE_SESSION_PATH}`;
     const config = loadConfig({
       ...localBackendEnvironment({ port, emulatorUrl: emulatorServer.url, clientId: CLIENT_ID, clientSecret, slug: SLUG, logLevel }),
       // Test 1 signs in 65 times within a minute from one address, beside the other tests.
@@ -63,7 +68,9 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     });
     let backend: RunningServer;
     try {
-      backend = await startServer(config, createLogger(logLevel));
+      // Demo mode as `npm run demo` runs it: the demo's onLogin, the panel and the expire control.
+      const demo = options.demo ? { options: { onLogin: demoOnLogin }, demo: { trails: new LoginTrails(), emulatorUrl: emulatorServer.url } } : {};
+      backend = await startServer(config, createLogger(logLevel), demo);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') {
         await emulatorServer.close();
