@@ -34,7 +34,7 @@ describe('"How you got here" (demo mode)', () => {
     expect(page.text).toContain(`<code>${ACME.resource}</code>`);
     expect(page.text).toContain('data-testid="hygh-rule">resource<');
     expect(page.text).toContain(`data-testid="hygh-landing">/resources/${ACME.resource}<`);
-    expect(page.text).toContain('&quot;accountRef&quot;:&quot;demo-org-ac3e0000000000000000a001&quot;');
+    expect(page.text).toContain('&quot;accountRef&quot;:&quot;demo-org-ac3e00000000000000000000000000000000000000000000000000000000a001&quot;');
     expect(page.text).toContain(`href="http://127.0.0.1:4999/" data-testid="back-to-emulator"`);
   });
 
