@@ -4,6 +4,7 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { createVercelSso, helmetOptions, type VercelSso, type VercelSsoOptions } from '../index';
+import { createSidecar, type Sidecar } from '../sidecar';
 import { createHttpLogger } from '../web/logger';
 import { dashboardRouter } from './dashboard';
 import { errorHandler, notFound } from './error-handler';
@@ -23,6 +24,8 @@ export interface AppDependencies {
 export interface ReferenceApp {
   app: Express;
   sso: VercelSso;
+  /** The sidecar, when `config.sidecar` is set (its `upgrade` listener goes on the HTTP server). */
+  sidecar?: Sidecar;
 }
 
 /** Upper bound on POST bodies of the service's own forms (the admin action carries a CSRF token only). */
@@ -39,6 +42,10 @@ export const FORM_BODY_LIMIT = '4kb';
 export function createApp(deps: AppDependencies): ReferenceApp {
   const { config } = deps;
   const sso = deps.sso ?? createVercelSso({ ...config.options, logger: deps.logger, ...deps.options });
+  // Sidecar mode (issue 11): the library's router and the sidecar's routes live under the prefix.
+  const sidecar = config.sidecar
+    ? createSidecar(sso, { ...config.sidecar, publicUrl: config.publicUrl, allowedOrigins: config.deepLinks.allowedOrigins }, deps.logger)
+    : undefined;
 
   const app = express();
   app.disable('x-powered-by');
@@ -49,12 +56,14 @@ export function createApp(deps: AppDependencies): ReferenceApp {
   app.locals.ssoBase = '';
   app.locals.assetBase = '/static';
 
-  app.use(createHttpLogger(deps.logger, config.trustProxy !== false));
+  app.use(createHttpLogger(deps.logger, config.trustProxy !== false, sidecar ? [`${config.sidecar!.prefix}/auth`] : []));
   app.use(helmet(helmetOptions(config)));
   app.use((req, res, next) => {
     res.locals.requestId = String(req.id);
     next();
   });
+  // Upstream mode: everything but the service's own paths goes to the vendor's app, before helmet.
+  if (sidecar?.proxy) app.use(sidecar.proxy);
   app.use('/static', express.static(path.resolve(__dirname, '..', '..', 'public'), { index: false, fallthrough: false, maxAge: '1h' }));
   app.get('/favicon.ico', (_req, res) => {
     res.redirect(301, '/static/favicon.svg');
@@ -75,6 +84,13 @@ export function createApp(deps: AppDependencies): ReferenceApp {
       });
   });
 
+  if (sidecar) {
+    app.use(config.sidecar!.prefix, sso.router);
+    app.use(sidecar.router);
+    app.use(notFound);
+    app.use(errorHandler);
+    return { app, sso, sidecar };
+  }
   app.use(sso.router);
 
   app.get('/api/session', sso.optionalUser(), (req, res) => {

@@ -39,7 +39,8 @@ export interface RunningServer {
 export async function startServer(config: Config, logger: Logger, overrides: Partial<Omit<AppDependencies, 'config' | 'logger'>> = {}): Promise<RunningServer> {
   // The library logs the no-Redis warning itself when it builds its stores.
   for (const warning of configurationWarnings(config)) if (warning !== NO_REDIS_WARNING) logger.warn({ event: 'configuration_warning' }, warning);
-  const { app, sso } = createApp({ config, logger, ...overrides });
+  const { app, sso, sidecar } = createApp({ config, logger, ...overrides });
+  await sidecar?.ready();
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
   });
@@ -47,6 +48,7 @@ export async function startServer(config: Config, logger: Logger, overrides: Par
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   server.requestTimeout = 30_000;
+  if (sidecar?.upgrade) server.on('upgrade', sidecar.upgrade);
   const address = server.address();
   logger.info(
     {
@@ -54,7 +56,8 @@ export async function startServer(config: Config, logger: Logger, overrides: Par
       session_store: config.redis ? 'redis' : 'memory',
       port: typeof address === 'object' && address ? address.port : config.port,
       public_url: config.publicUrl.origin,
-      callback: new URL(config.callbackPath, config.publicUrl).href,
+      callback: new URL(`${config.sidecar?.prefix ?? ''}${config.callbackPath}`, config.publicUrl).href,
+      ...(config.sidecar ? { sidecar: config.sidecar.upstreamUrl ? 'upstream' : 'forward-auth' } : {}),
     },
     'SSO backend listening',
   );
@@ -62,6 +65,7 @@ export async function startServer(config: Config, logger: Logger, overrides: Par
     server,
     async stop() {
       await closeServer(server, config.shutdownGraceMs);
+      sidecar?.close();
       await sso.close();
     },
   };
