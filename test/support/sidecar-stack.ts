@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { loadConfig, type Config } from '../../src/config';
+import { loadConfig, type Config, type VercelSsoOptions } from '../../src/config';
 import { createEmulator, type Emulator } from '../../src/emulator';
 import { startServer, type RunningServer } from '../../src/server/start';
 import { createLogger } from '../../src/web/logger';
@@ -157,7 +157,7 @@ export interface SidecarStack {
  * Starts the emulator (Redirect Login URL `publicUrl/_sso/callback`) and the reference service in
  * sidecar mode (`SIDECAR_ENABLED=true`, or upstream mode with `UPSTREAM_URL` in `env`).
  */
-export async function startSidecarStack(publicUrl: string, env: Record<string, string> = {}): Promise<SidecarStack> {
+export async function startSidecarStack(publicUrl: string, env: Record<string, string> = {}, options: Partial<VercelSsoOptions> = {}): Promise<SidecarStack> {
   const emulator = await createEmulator({
     integration: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, slug: SLUG, name: 'Acme Provider', redirectLoginUrl: `${publicUrl}/_sso/callback` },
   });
@@ -183,7 +183,7 @@ export async function startSidecarStack(publicUrl: string, env: Record<string, s
     ...env,
   });
   const logs = new LogCapture();
-  const running = await startServer(config, createLogger(config.logLevel, logs));
+  const running = await startServer(config, createLogger(config.logLevel, logs), { options });
   const address = running.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
