@@ -57,13 +57,13 @@ export function createApp(deps: AppDependencies): ReferenceApp {
   app.locals.assetBase = '/static';
 
   app.use(createHttpLogger(deps.logger, config.trustProxy !== false, sidecar ? [`${config.sidecar!.prefix}/auth`] : []));
+  // Upstream mode: everything but the service's own paths goes to the vendor's app, before helmet.
+  if (sidecar?.proxy) app.use(sidecar.proxy);
   app.use(helmet(helmetOptions(config)));
   app.use((req, res, next) => {
     res.locals.requestId = String(req.id);
     next();
   });
-  // Upstream mode: everything but the service's own paths goes to the vendor's app, before helmet.
-  if (sidecar?.proxy) app.use(sidecar.proxy);
   app.use('/static', express.static(path.resolve(__dirname, '..', '..', 'public'), { index: false, fallthrough: false, maxAge: '1h' }));
   app.get('/favicon.ico', (_req, res) => {
     res.redirect(301, '/static/favicon.svg');
