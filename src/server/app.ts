@@ -44,7 +44,7 @@ export function createApp(deps: AppDependencies): ReferenceApp {
   const sso = deps.sso ?? createVercelSso({ ...config.options, logger: deps.logger, ...deps.options });
   // Sidecar mode (issue 11): the library's router and the sidecar's routes live under the prefix.
   const sidecar = config.sidecar
-    ? createSidecar(sso, { ...config.sidecar, publicUrl: config.publicUrl, allowedOrigins: config.deepLinks.allowedOrigins }, deps.logger)
+    ? createSidecar(sso, { ...config.sidecar, publicUrl: config.publicUrl, allowedOrigins: config.deepLinks.allowedOrigins, trustRequestId: config.trustProxy !== false }, deps.logger)
     : undefined;
 
   const app = express();
@@ -56,9 +56,12 @@ export function createApp(deps: AppDependencies): ReferenceApp {
   app.locals.ssoBase = '';
   app.locals.assetBase = '/static';
 
-  app.use(createHttpLogger(deps.logger, config.trustProxy !== false, sidecar ? [`${config.sidecar!.prefix}/auth`] : []));
-  // Upstream mode: everything but the service's own paths goes to the vendor's app, before helmet.
+  // Sidecar (issue 11): the forward-auth check and the upstream proxy come first, before request
+  // logging and helmet: they keep their own request id and log only failures (the check runs on
+  // every page view; the upstream keeps its own access log and headers).
+  if (sidecar) app.get(`${config.sidecar!.prefix}/auth`, sidecar.check);
   if (sidecar?.proxy) app.use(sidecar.proxy);
+  app.use(createHttpLogger(deps.logger, config.trustProxy !== false));
   app.use(helmet(helmetOptions(config)));
   app.use((req, res, next) => {
     res.locals.requestId = String(req.id);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
@@ -26,6 +27,8 @@ export interface SidecarSettings {
   signingKey?: string;
   /** Origins a WebSocket handshake may come from, besides `publicUrl`'s (browsers send `Origin`). */
   allowedOrigins?: readonly string[];
+  /** Keep a well-formed incoming `X-Request-Id` (set it when a trusted proxy is in front). Default false. */
+  trustRequestId?: boolean;
   /** Clock, ms since epoch (tests). */
   now?: () => number;
 }
@@ -34,6 +37,11 @@ export interface SidecarSettings {
 export interface Sidecar {
   /** `GET {prefix}/auth`, `GET {prefix}/signout` and `GET /.well-known/jwks.json`; mount at `/`. */
   readonly router: Router;
+  /**
+   * The forward-auth handler alone (also in {@link router}): mount it first, before request
+   * logging and helmet, for the cheapest check. It sets `X-Request-Id` and logs only failures.
+   */
+  readonly check: RequestHandler;
   /**
    * Upstream mode only: proxies every request outside the service's own paths (`{prefix}/…`,
    * `/.well-known/jwks.json`, `/healthz`, `/readyz`) and calls `next()` for those. Mount before
@@ -49,6 +57,8 @@ export interface Sidecar {
   /** Closes the upstream connections. */
   close(): void;
 }
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
 /** Longest `X-Forwarded-Uri` / request path remembered as the place to return to. */
 const MAX_RETURN_PATH_LENGTH = 512;
@@ -91,22 +101,32 @@ export function createSidecar(sso: VercelSso, settings: SidecarSettings, logger:
 
   const wantsPage = (req: IncomingMessage): boolean => /\btext\/html\b/.test(header(req, 'accept') ?? '');
 
+  /** A request id for the check and the proxy, which run before pino-http (kept when pino-http set one). */
+  const requestId = (req: IncomingMessage, res: Response | undefined): string => {
+    const slot = req as IncomingMessage & { id?: unknown };
+    if (slot.id === undefined) {
+      const incoming = settings.trustRequestId ? header(req, 'x-request-id') : undefined;
+      slot.id = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+      if (res && !res.headersSent) res.setHeader('X-Request-Id', String(slot.id));
+    }
+    return String(slot.id);
+  };
+
   const refuse = (req: Request, res: Response, status: number, code: string, message: string, extra: Record<string, string> = {}): void => {
-    res.status(status).set('Cache-Control', 'no-store').json({ error: { code, message, ...extra }, request_id: String(req.id) });
+    res.status(status).set('Cache-Control', 'no-store').json({ error: { code, message, ...extra }, request_id: requestId(req, res) });
   };
 
   const storeDown = (req: Request, res: Response, error: unknown): void => {
-    req.log?.warn({ event: 'session_store_error', err: { name: (error as Error)?.name } }, 'session lookup failed');
+    logger.warn({ event: 'session_store_error', req: { id: requestId(req, res), path: req.path }, err: { name: (error as Error)?.name } }, 'session lookup failed');
     res.set('Retry-After', '5');
     refuse(req, res, 503, 'session_store_unavailable', 'Sessions are unavailable. Try again in a few seconds.');
   };
 
-  const router = Router();
-
   // Forward-auth (nginx auth_request, Caddy forward_auth, Traefik forwardAuth): one session read,
-  // no store write, logged at debug (the HTTP logger is told this path is quiet).
-  router.get(`${prefix}/auth`, async (req, res) => {
-    res.set('Cache-Control', 'no-store');
+  // no store write, no log line unless the store fails.
+  const check: RequestHandler = async (req, res) => {
+    requestId(req, res);
+    res.setHeader('Cache-Control', 'no-store');
     const role = req.query.role;
     if (role !== undefined && role !== 'ADMIN' && role !== 'USER') {
       refuse(req, res, 400, 'invalid_role', 'role must be ADMIN or USER.');
@@ -135,8 +155,11 @@ export function createSidecar(sso: VercelSso, settings: SidecarSettings, logger:
       return;
     }
     const assertion = await (await signerReady).sign(identity);
-    res.set(identityHeaders(identity, assertion)).status(200).end();
-  });
+    res.writeHead(200, identityHeaders(identity, assertion)).end();
+  };
+
+  const router = Router();
+  router.get(`${prefix}/auth`, check);
 
   // A sign-out page for upstream apps (they cannot mint the CSRF token POST {prefix}/signout needs): link to it.
   router.get(`${prefix}/signout`, sso.optionalUser(), (req, res) => {
@@ -163,7 +186,7 @@ export function createSidecar(sso: VercelSso, settings: SidecarSettings, logger:
   const isOwn = (path: string): boolean => path === prefix || ownPaths.some((own) => (own.endsWith('/') ? path.startsWith(own) : path === own));
 
   if (!settings.upstreamUrl) {
-    return { router, ownPaths, ready: async () => void (await signerReady), close: () => undefined };
+    return { router, check, ownPaths, ready: async () => void (await signerReady), close: () => undefined };
   }
 
   const upstream = new UpstreamProxy(settings.upstreamUrl, logger);
@@ -173,6 +196,7 @@ export function createSidecar(sso: VercelSso, settings: SidecarSettings, logger:
       next();
       return;
     }
+    requestId(req, res);
     stripClientIdentityHeaders(req.headers);
     let identity: SessionIdentity | undefined;
     try {
@@ -189,7 +213,7 @@ export function createSidecar(sso: VercelSso, settings: SidecarSettings, logger:
       return;
     }
     const assertion = await (await signerReady).sign(identity);
-    Object.assign(req.headers, lowerCase(identityHeaders(identity, assertion)), { 'x-request-id': String(req.id) });
+    Object.assign(req.headers, lowerCase(identityHeaders(identity, assertion)), { 'x-request-id': requestId(req, res) });
     upstream.web(req, res);
   };
 
@@ -212,7 +236,7 @@ export function createSidecar(sso: VercelSso, settings: SidecarSettings, logger:
     })().catch(() => reject('503 Service Unavailable'));
   };
 
-  return { router, proxy, upgrade, ownPaths, ready: async () => void (await signerReady), close: () => upstream.close() };
+  return { router, check, proxy, upgrade, ownPaths, ready: async () => void (await signerReady), close: () => upstream.close() };
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

@@ -53,11 +53,9 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
  * Per-request logging with pino-http: a request id on every line (`req.id`, echoed in `X-Request-Id`).
  * A well-formed incoming `X-Request-Id` is kept only when `trustIncomingRequestId` (a trusted proxy sets
  * it); otherwise clients could choose ids. The URL is logged as its path only: the query of `/callback`
- * carries `code` and `state`. Requests to `quietPaths` (exact paths, e.g. a forward-auth check asked
- * on every page view) are logged at debug unless they fail with a 5xx.
+ * carries `code` and `state`.
  */
-export function createHttpLogger(logger: Logger, trustIncomingRequestId = false, quietPaths: readonly string[] = []): HttpLogger {
-  const quiet = new Set(quietPaths);
+export function createHttpLogger(logger: Logger, trustIncomingRequestId = false): HttpLogger {
   return pinoHttp({
     logger,
     genReqId(req: IncomingMessage, res: ServerResponse) {
@@ -68,7 +66,6 @@ export function createHttpLogger(logger: Logger, trustIncomingRequestId = false,
     },
     customLogLevel(_req, res, error) {
       if (error || res.statusCode >= 500) return 'error';
-      if (quiet.size > 0 && quiet.has(pathOnly(_req.url ?? ''))) return 'debug';
       if (res.statusCode >= 400) return 'warn';
       return 'info';
     },
