@@ -166,6 +166,22 @@ export const environmentSchema = z.object({
   SHUTDOWN_DRAIN_DELAY_MS: integer('expected a whole number of milliseconds (0 or more)', 0).default(0),
   PRODUCT_NAME: z.string().trim().min(1).max(100, 'expected a product name of at most 100 characters').optional(),
   SUPPORT_URL: httpUrl.optional(),
+  SESSION_COOKIE_DOMAIN: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'expected a domain such as example.com (no scheme, port or leading dot)')
+    .optional(),
+  // The sidecar (issue 11): forward-auth, the identity assertion and, with UPSTREAM_URL, the proxy.
+  SIDECAR_ENABLED: booleanString.optional(),
+  SIDECAR_PREFIX: z
+    .string()
+    .regex(/^(\/[A-Za-z0-9_-]+)+$/, 'expected a path prefix such as /_sso (no trailing slash)')
+    .default('/_sso'),
+  UPSTREAM_URL: originUrl.optional(),
+  ASSERTION_SIGNING_KEY: z.string().min(1).optional(),
+  ASSERTION_AUDIENCE: z.string().trim().min(1).max(2048, 'expected at most 2048 characters').optional(),
+  ASSERTION_TTL_SECONDS: integer('expected 1 to 60 seconds', 1, 60).default(60),
 })
   .refine((e) => e.SESSION_IDLE_TIMEOUT_SECONDS <= e.SESSION_ABSOLUTE_TIMEOUT_SECONDS, {
     path: ['SESSION_IDLE_TIMEOUT_SECONDS'],
@@ -178,12 +194,31 @@ export const environmentSchema = z.object({
   .refine((e) => e.SHUTDOWN_DRAIN_DELAY_MS < e.SHUTDOWN_GRACE_MS, {
     path: ['SHUTDOWN_DRAIN_DELAY_MS'],
     message: 'expected less than SHUTDOWN_GRACE_MS',
+  })
+  .refine((e) => !e.SESSION_COOKIE_DOMAIN || cookieDomainMatches(e.PUBLIC_URL, e.SESSION_COOKIE_DOMAIN), {
+    path: ['SESSION_COOKIE_DOMAIN'],
+    message: "expected PUBLIC_URL's host or a parent domain of it",
+  })
+  .refine((e) => !(e.UPSTREAM_URL && e.SIDECAR_ENABLED === false), { path: ['SIDECAR_ENABLED'], message: 'UPSTREAM_URL runs the sidecar: unset SIDECAR_ENABLED or UPSTREAM_URL' })
+  .refine((e) => !(e.NODE_ENV === 'production' && sidecarEnabled(e) && !e.ASSERTION_SIGNING_KEY), {
+    path: ['ASSERTION_SIGNING_KEY'],
+    message: 'expected a PEM or JWK private key in production when the sidecar is on',
   });
 
 /** True when `value` parses as a URL with one of `protocols` and a host. */
 function isRedisUrl(value: string, protocols: string[]): boolean {
   const url = parsesAsUrl(value);
   return url !== undefined && protocols.includes(url.protocol) && url.hostname !== '';
+}
+
+/** Whether the environment turns the sidecar on: `SIDECAR_ENABLED=true`, or `UPSTREAM_URL` set. */
+export function sidecarEnabled(e: { SIDECAR_ENABLED?: boolean | undefined; UPSTREAM_URL?: string | undefined }): boolean {
+  return e.SIDECAR_ENABLED ?? e.UPSTREAM_URL !== undefined;
+}
+
+function cookieDomainMatches(publicUrl: string, domain: string): boolean {
+  const host = parsesAsUrl(publicUrl)?.hostname ?? '';
+  return host === domain || host.endsWith(`.${domain}`);
 }
 
 /** The raw, validated environment (before it is shaped into {@link Config}). */

@@ -1,4 +1,4 @@
-import { environmentSchema, type Environment } from './env';
+import { environmentSchema, sidecarEnabled, type Environment } from './env';
 import { parseVercelSsoOptions, VercelSsoOptionsError, type SsoSettings, type VercelSsoOptions } from './options';
 
 export { parseVercelSsoOptions, VercelSsoOptionsError, vercelSsoOptionsSchema } from './options';
@@ -24,6 +24,22 @@ export interface ServiceSettings {
   env: 'development' | 'production' | 'test';
   /** The library options the environment mapped to (validated; see {@link toVercelSsoOptions}). */
   options: VercelSsoOptions;
+  /** The sidecar (issue 11), when `SIDECAR_ENABLED=true` or `UPSTREAM_URL` is set; absent otherwise. */
+  sidecar?: SidecarConfig;
+}
+
+/** The sidecar's settings from the environment (see `src/sidecar`). */
+export interface SidecarConfig {
+  /** `SIDECAR_PREFIX`: the sidecar's routes and the library's router live under it (default `/_sso`). */
+  prefix: string;
+  /** `UPSTREAM_URL`: the vendor's app; set means upstream mode. */
+  upstreamUrl?: URL;
+  /** `ASSERTION_AUDIENCE`, default the upstream's origin, else PUBLIC_URL's. */
+  audience: string;
+  /** `ASSERTION_TTL_SECONDS` (1-60). */
+  assertionTtlSeconds: number;
+  /** `ASSERTION_SIGNING_KEY` (PEM or JWK, several for rotation); absent outside production: a generated key. */
+  signingKey?: string;
 }
 
 /**
@@ -90,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       absoluteTimeoutSeconds: e.SESSION_ABSOLUTE_TIMEOUT_SECONDS,
       ...(e.SESSION_COOKIE_NAME ? { cookieName: e.SESSION_COOKIE_NAME } : {}),
       ...(e.SECURE_COOKIES !== undefined ? { secureCookies: e.SECURE_COOKIES } : {}),
+      ...(e.SESSION_COOKIE_DOMAIN ? { cookieDomain: e.SESSION_COOKIE_DOMAIN } : {}),
     },
     idToken: {
       algorithms: e.ID_TOKEN_ALGORITHMS,
@@ -128,6 +145,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     shutdownDrainDelayMs: e.SHUTDOWN_DRAIN_DELAY_MS,
     options,
+    ...(sidecarEnabled(e)
+      ? {
+          sidecar: {
+            prefix: e.SIDECAR_PREFIX,
+            ...(e.UPSTREAM_URL ? { upstreamUrl: new URL(e.UPSTREAM_URL) } : {}),
+            audience: e.ASSERTION_AUDIENCE ?? new URL(e.UPSTREAM_URL ?? e.PUBLIC_URL).origin,
+            assertionTtlSeconds: e.ASSERTION_TTL_SECONDS,
+            ...(e.ASSERTION_SIGNING_KEY ? { signingKey: e.ASSERTION_SIGNING_KEY } : {}),
+          },
+        }
+      : {}),
   };
 }
 

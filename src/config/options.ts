@@ -242,6 +242,18 @@ export const vercelSsoOptionsSchema = z
         cookieName: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'expected a cookie name (letters, digits, _ . -)').optional(),
         /** `Secure` cookies; default: true when publicUrl is https. */
         secureCookies: z.boolean({ message: 'expected true or false' }).optional(),
+        /**
+         * Share the session cookie with sub-domains (e.g. `example.com` for `sso.example.com` and
+         * `app.example.com`): the cookie gets this `Domain` and the `__Secure-` prefix instead of
+         * `__Host-` (RFC 6265bis §4.1.3). Trade-off: every host under the domain receives the session
+         * cookie, so a compromised sibling host can replay it. Default: unset (host-only cookie).
+         */
+        cookieDomain: z
+          .string()
+          .trim()
+          .toLowerCase()
+          .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'expected a domain such as example.com (no scheme, port or leading dot)')
+          .optional(),
       })
       .strict()
       .prefault({})
@@ -296,6 +308,10 @@ export const vercelSsoOptionsSchema = z
     now: fn<() => number>('expected a function returning ms since epoch').optional(),
   })
   .strict()
+  .refine((o) => !o.session.cookieDomain || o.publicUrl.hostname === o.session.cookieDomain || o.publicUrl.hostname.endsWith(`.${o.session.cookieDomain}`), {
+    path: ['session', 'cookieDomain'],
+    message: "expected publicUrl's host or a parent domain of it (browsers refuse any other Domain)",
+  })
   .transform((o) => {
     const secureCookies = o.session.secureCookies ?? o.publicUrl.protocol === 'https:';
     return {
@@ -306,9 +322,11 @@ export const vercelSsoOptionsSchema = z
         secrets: o.sessionSecret,
         idleTimeoutSeconds: o.session.idleTimeoutSeconds,
         absoluteTimeoutSeconds: o.session.absoluteTimeoutSeconds,
-        // The __Host- prefix pins the cookie to our host, path / and Secure (RFC 6265bis §4.1.3.2).
-        cookieName: o.session.cookieName ?? (secureCookies ? '__Host-sso_session' : 'sso_session'),
+        // The __Host- prefix pins the cookie to our host, path / and Secure (RFC 6265bis §4.1.3.2);
+        // a Domain cookie cannot have it, so it gets __Secure- (Secure only, §4.1.3.1).
+        cookieName: o.session.cookieName ?? (secureCookies ? (o.session.cookieDomain ? '__Secure-sso_session' : '__Host-sso_session') : 'sso_session'),
         secureCookies,
+        ...(o.session.cookieDomain ? { cookieDomain: o.session.cookieDomain } : {}),
       },
       deepLinks: { allowedOrigins: [...new Set([o.publicUrl.origin, ...o.deepLinkAllowedOrigins.map((u) => u.origin)])] },
     };

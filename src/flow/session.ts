@@ -42,6 +42,7 @@ export function createSessionMiddleware(config: SessionSettings, store: session.
       sameSite: 'lax',
       secure: config.session.secureCookies,
       path: '/',
+      ...(config.session.cookieDomain ? { domain: config.session.cookieDomain } : {}),
     },
   });
   return (req, res, next) => {

@@ -4,6 +4,7 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { createVercelSso, helmetOptions, type SessionIdentity, type VercelSso, type VercelSsoOptions } from '../index';
+import { createSidecar, type Sidecar } from '../sidecar';
 import { createHttpLogger } from '../web/logger';
 import { dashboardRouter } from './dashboard';
 import type { DrainState } from './drain';
@@ -35,6 +36,8 @@ export interface AppDependencies {
 export interface ReferenceApp {
   app: Express;
   sso: VercelSso;
+  /** The sidecar, when `config.sidecar` is set (its `upgrade` listener goes on the HTTP server). */
+  sidecar?: Sidecar;
 }
 
 /** Upper bound on POST bodies of the service's own forms (the admin action carries a CSRF token only). */
@@ -54,6 +57,10 @@ export function createApp(deps: AppDependencies): ReferenceApp {
   const options: Partial<VercelSsoOptions> = { ...deps.options };
   if (demo) options.onLogin = demo.trails.wrap(deps.options?.onLogin);
   const sso = deps.sso ?? createVercelSso({ ...config.options, logger: deps.logger, ...options });
+  // Sidecar mode (issue 11): the library's router and the sidecar's routes live under the prefix.
+  const sidecar = config.sidecar
+    ? createSidecar(sso, { ...config.sidecar, publicUrl: config.publicUrl, allowedOrigins: config.deepLinks.allowedOrigins, trustRequestId: config.trustProxy !== false }, deps.logger)
+    : undefined;
 
   const app = express();
   app.disable('x-powered-by');
@@ -67,6 +74,11 @@ export function createApp(deps: AppDependencies): ReferenceApp {
   app.locals.vercelDashboardUrl = demo ? `${demo.emulatorUrl}/` : new URL('/dashboard', config.vercel.ssoUrl).href;
   if (demo) app.locals.demo = { emulatorUrl: demo.emulatorUrl, trailFor: (identity: SessionIdentity) => demo.trails.forIdentity(identity) };
 
+  // Sidecar (issue 11): the forward-auth check and the upstream proxy come first, before request
+  // logging and helmet: they keep their own request id and log only failures (the check runs on
+  // every page view; the upstream keeps its own access log and headers).
+  if (sidecar) app.get(`${config.sidecar!.prefix}/auth`, sidecar.check);
+  if (sidecar?.proxy) app.use(sidecar.proxy);
   app.use(createHttpLogger(deps.logger, config.trustProxy !== false));
   app.use(helmet(helmetOptions(config)));
   app.use((req, res, next) => {
@@ -101,6 +113,13 @@ export function createApp(deps: AppDependencies): ReferenceApp {
       });
   });
 
+  if (sidecar) {
+    app.use(config.sidecar!.prefix, sso.router);
+    app.use(sidecar.router);
+    app.use(notFound);
+    app.use(errorHandler);
+    return { app, sso, sidecar };
+  }
   app.use(sso.router);
   app.use(partnerApiRouter(sso));
 

@@ -45,7 +45,8 @@ export async function startServer(config: Config, logger: Logger, overrides: Par
   // The library logs the no-Redis warning itself when it builds its stores.
   for (const warning of configurationWarnings(config)) if (warning !== NO_REDIS_WARNING) logger.warn({ event: 'configuration_warning' }, warning);
   const drain = new DrainState();
-  const { app, sso } = createApp({ config, logger, drain, ...overrides });
+  const { app, sso, sidecar } = createApp({ config, logger, drain, ...overrides });
+  await sidecar?.ready();
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
   });
@@ -54,6 +55,7 @@ export async function startServer(config: Config, logger: Logger, overrides: Par
   server.headersTimeout = 66_000;
   server.requestTimeout = 30_000;
   drain.track(server);
+  if (sidecar?.upgrade) server.on('upgrade', sidecar.upgrade);
   const address = server.address();
   logger.info(
     {
@@ -61,7 +63,8 @@ export async function startServer(config: Config, logger: Logger, overrides: Par
       session_store: config.redis ? 'redis' : 'memory',
       port: typeof address === 'object' && address ? address.port : config.port,
       public_url: config.publicUrl.origin,
-      callback: new URL(config.callbackPath, config.publicUrl).href,
+      callback: new URL(`${config.sidecar?.prefix ?? ''}${config.callbackPath}`, config.publicUrl).href,
+      ...(config.sidecar ? { sidecar: config.sidecar.upstreamUrl ? 'upstream' : 'forward-auth' } : {}),
     },
     'SSO backend listening',
   );
@@ -72,6 +75,7 @@ export async function startServer(config: Config, logger: Logger, overrides: Par
       drain.start();
       await drain.settled(config.shutdownDrainDelayMs, config.shutdownGraceMs);
       await closeServer(server, Math.max(0, config.shutdownGraceMs - (Date.now() - startedAt)));
+      sidecar?.close();
       await sso.close();
     },
   };

@@ -10,7 +10,7 @@ import { createRedisConnection, wrapRedisClient, type RedisClient, type RedisCon
 import { MemorySessionIndex, RedisSessionIndex, type SessionIndex } from './session-index';
 import { createMemorySessionStore } from './session-store';
 import { TimeoutSessionStore, withTimeout } from './timeout';
-import { TouchThrottledStore } from './touch-throttle';
+import { TouchThrottledStore, touchIntervalMsFor } from './touch-throttle';
 
 /**
  * Where sessions, one-time records and rate-limit counters live: in Redis when `REDIS_URL`,
@@ -48,7 +48,7 @@ export type StoreSettings = Pick<SsoSettings, 'session' | 'redis'>;
 export function createStores(config: StoreSettings, logger: Logger): Stores {
   const idleMs = config.session.idleTimeoutSeconds * 1000;
   // A touch extends a session's TTL; once per 1/20 of the idle lifetime (at most a minute) is plenty.
-  const touchIntervalMs = Math.min(60_000, Math.floor(idleMs / 20));
+  const touchIntervalMs = touchIntervalMsFor(config.session.idleTimeoutSeconds);
   if (!config.redis) {
     const memory = createMemorySessionStore(idleMs);
     return {

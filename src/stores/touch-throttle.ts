@@ -2,6 +2,14 @@ import session from 'express-session';
 import { LRUCache } from 'lru-cache';
 
 /**
+ * The touch interval for an idle lifetime: 1/20 of it, at most a minute, ms.
+ * @param idleTimeoutSeconds - the session idle lifetime (OWASP ASVS V3.3.2), seconds.
+ */
+export function touchIntervalMsFor(idleTimeoutSeconds: number): number {
+  return Math.min(60_000, Math.floor((idleTimeoutSeconds * 1000) / 20));
+}
+
+/**
  * Wraps an express-session store so `touch` (which extends a session's TTL on each use) reaches the
  * store at most once per `intervalMs` per session and instance. Every signed-in request would
  * otherwise pay a store write (Redis `EXPIRE`, or a re-serialisation in memory). The idle lifetime

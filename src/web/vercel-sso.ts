@@ -20,6 +20,7 @@ import { PageRenderer, toFailureAnswer } from './pages';
 import { createRequireVercelAuth, type RequireVercelAuthOptions } from './partner-auth';
 import { createRateLimit } from './rate-limit';
 import { securityHeaders } from './security-headers';
+import { IdentityLookup } from './identity-lookup';
 import { SessionScope } from './session-scope';
 import { createWebhookHandler, type WebhooksOptions } from './webhooks';
 
@@ -85,6 +86,25 @@ export interface VercelSso {
   optionalUser(): RequestHandler;
   /** The signed-in identity of `req` after {@link requireUser} or {@link optionalUser}; undefined otherwise. Never a token. */
   identity(req: Request): SessionIdentity | undefined;
+  /**
+   * The signed-in identity of `req`, looked up cheaply for a per-request check such as a
+   * forward-auth endpoint: the session cookie's signature is checked and the record read, and
+   * nothing else happens. No session is created, saved or regenerated, no cookie is set, nothing
+   * is logged; the record's idle TTL is refreshed through the same throttled `touch` as
+   * {@link requireUser} (at most one store write per session per `idleTimeoutSeconds / 20`, capped at 60 s,
+   * OWASP ASVS V3.3.2). A session past its absolute lifetime (ASVS V3.3.4) reads as signed out.
+   * Does not need {@link optionalUser} first and does not make {@link identity} answer.
+   * @returns the identity, or undefined when there is no valid session.
+   * @throws {@link LoginFailure} `session_store_unavailable` (503) when the store cannot be read.
+   * @example
+   * ```ts
+   * app.get('/auth', async (req, res) => {
+   *   const user = await sso.lookupIdentity(req).catch(() => undefined);
+   *   res.sendStatus(user ? 204 : 401);
+   * });
+   * ```
+   */
+  lookupIdentity(req: Request): Promise<SessionIdentity | undefined>;
   /** The CSRF token of the signed-in session (for forms that post to `…/signout` or a `requireUser({ csrf: true })` route). */
   csrfToken(req: Request): string | undefined;
   /**
@@ -198,7 +218,8 @@ export function assembleVercelSso(settings: SsoSettings, parts: VercelSsoParts =
   const sessionStore = new IndexedSessionStore(settings.sessionStore ?? stores.sessionStore, stores.sessionIndex, settings.session.absoluteTimeoutSeconds * 1000, now);
   const { oneTimeStore } = stores;
   const cookies = new AuxiliaryCookies(settings);
-  const returnTo = new ReturnToRecords(oneTimeStore, cookies);
+  const returnTo = new ReturnToRecords(oneTimeStore, cookies, { publicOrigin: settings.publicUrl.origin, allowedOrigins: settings.deepLinks.allowedOrigins });
+  const lookup = new IdentityLookup(settings, sessionStore, now);
   const pages = new PageRenderer({ productName: settings.productName, ...(settings.supportUrl ? { supportUrl: settings.supportUrl } : {}), cache: settings.production, ...(settings.render ? { render: settings.render } : {}), onRenderError: (error, req, res) => lastResort(error, req, res), vercelDashboardUrl: new URL('/dashboard', settings.vercel.ssoUrl).href });
   const scope = new SessionScope([createSessionMiddleware(settings, sessionStore), enforceSessionLifetimes(settings, now)]);
   const { csrfSynchronisedProtection, generateToken } = csrfSync({
@@ -359,7 +380,7 @@ export function assembleVercelSso(settings: SsoSettings, parts: VercelSsoParts =
       } catch (error) {
         throw sessionStoreUnavailable(error);
       }
-      res.clearCookie(settings.session.cookieName, cookies.options());
+      res.clearCookie(settings.session.cookieName, { ...cookies.options(), ...(settings.session.cookieDomain ? { domain: settings.session.cookieDomain } : {}) });
       res.clearCookie(cookies.installationHint, cookies.options());
       req.log.info({ event: 'signout', installation_id: identity?.installationId, user_id: identity?.userId }, 'signed out');
       res.redirect(303, `${req.baseUrl}/signed-out`);
@@ -378,11 +399,16 @@ export function assembleVercelSso(settings: SsoSettings, parts: VercelSsoParts =
     ssoRedirectLimit,
     withSession(async (shadow, req, res) => {
       res.set('Cache-Control', 'no-store');
+      // rd: a same-origin path or a URL on publicUrl / deepLinkAllowedOrigins (RFC 9700 §4.11).
+      const rd = typeof req.query.rd === 'string' ? returnTo.target(req.query.rd) : undefined;
       if (shadow.session?.identity) {
-        res.redirect(302, localTarget(req.query.rd) ?? '/');
+        res.redirect(302, rd ?? '/');
         return;
       }
-      if (!(await startProviderSso(shadow, res, localTarget(req.query.rd) ?? '/'))) throw new LoginFailure('no_session');
+      if (await startProviderSso(shadow, res, rd ?? '/')) return;
+      // No known installation: remember rd anyway, so opening the integration from Vercel lands there.
+      if (rd) await returnTo.remember(shadow, res, rd);
+      throw new LoginFailure('no_session');
     }),
   );
 
@@ -484,6 +510,7 @@ export function assembleVercelSso(settings: SsoSettings, parts: VercelSsoParts =
     revokeInstallation,
     revokeUser,
     identity: (req) => scope.peek(req)?.session?.identity,
+    lookupIdentity: (req) => lookup.identity(req),
     csrfToken: (req) => {
       const shadow = scope.peek(req);
       return shadow?.session?.identity ? generateToken(shadow) : undefined;
@@ -507,15 +534,6 @@ function lastResort(error: unknown, req: Request, res: Response): void {
     return;
   }
   res.status(500).type('text').set('Cache-Control', 'no-store').send(`Something went wrong. Request id: ${String(req.id ?? '')}\n`);
-}
-
-/** A same-origin path from a `rd` query value, or undefined. */
-function localTarget(value: unknown): string | undefined {
-  if (typeof value !== 'string' || value.length > 512) return undefined;
-  if (!value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\') || /[\u0000-\u001f\u007f\\]/.test(value)) return undefined;
-  const url = new URL(value, 'http://local.invalid');
-  if (url.origin !== 'http://local.invalid' || url.pathname.startsWith('//')) return undefined;
-  return `${url.pathname}${url.search}${url.hash}`;
 }
 
 /** Runs one middleware as a promise (rejects with what it passes to `next`). */
