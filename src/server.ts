@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config';
+import { createLimitedServer, listen } from './server-limits';
 import { createApp, type AppDependencies } from './web/app';
 import { createLogger } from './web/logger';
 
@@ -14,7 +15,10 @@ export function configurationWarnings(config: Config): string[] {
     warnings.push('PUBLIC_URL is https but TRUST_PROXY is off: behind a TLS-terminating proxy (ngrok, a load balancer) the Secure session cookie will not be set. Set TRUST_PROXY.');
   }
   if (config.trustProxy === true) {
-    warnings.push('TRUST_PROXY=true trusts every hop: clients can forge X-Forwarded-For (and so their rate-limit key and request id). Set the hop count of your proxies (e.g. 1) or their addresses.');
+    warnings.push('TRUST_PROXY=true trusts every hop: clients can forge X-Forwarded-For (and so their rate-limit key). Set the hop count of your proxies (e.g. 1) or their addresses.');
+  }
+  if (config.trustRequestId && config.trustProxy === false) {
+    warnings.push('TRUST_REQUEST_ID=true without TRUST_PROXY: clients reach this service directly and choose the X-Request-Id shown on pages and in logs. Set it only behind a proxy that always sets X-Request-Id.');
   }
   if (config.env === 'production' && config.publicUrl.protocol !== 'https:') {
     warnings.push('NODE_ENV=production with an http PUBLIC_URL: session cookies are not Secure.');
@@ -35,14 +39,8 @@ export interface RunningServer {
 /** Builds the app and listens on `config.port` (0: a free port). */
 export async function startServer(config: Config, logger: Logger, overrides: Partial<AppDependencies> = {}): Promise<RunningServer> {
   for (const warning of configurationWarnings(config)) logger.warn({ event: 'configuration_warning' }, warning);
-  const { app, stores } = createApp({ config, logger, ...overrides });
-  const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
-  });
-  // Keep-alive longer than typical load balancer idle timeouts (60 s) to avoid 502s on reused sockets.
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  server.requestTimeout = 30_000;
+  const { app, stores, readiness } = createApp({ config, logger, ...overrides });
+  const server = await listen(createLimitedServer(app, config.server), config.port, config.host);
   const address = server.address();
   logger.info(
     {
@@ -58,6 +56,7 @@ export async function startServer(config: Config, logger: Logger, overrides: Par
     server,
     async stop() {
       await closeServer(server, config.shutdownGraceMs);
+      readiness.stop();
       await stores.close();
     },
   };

@@ -127,6 +127,7 @@ export const environmentSchema = z.object({
       if (/^\d+$/.test(value)) return Number(value);
       return value;
     }),
+  TRUST_REQUEST_ID: booleanString.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'expected fatal, error, warn, info, debug, trace or silent' }).default('info'),
   DEEP_LINK_ALLOWED_ORIGINS: z
     .string()
@@ -155,10 +156,21 @@ export const environmentSchema = z.object({
   RATE_LIMIT_CALLBACK_MAX: integer('expected a positive whole number of requests', 1).default(60),
   RATE_LIMIT_SIGNOUT_MAX: integer('expected a positive whole number of requests', 1).default(30),
   SHUTDOWN_GRACE_MS: milliseconds(10_000),
-}).refine((e) => e.SESSION_IDLE_TIMEOUT_SECONDS <= e.SESSION_ABSOLUTE_TIMEOUT_SECONDS, {
-  path: ['SESSION_IDLE_TIMEOUT_SECONDS'],
-  message: 'expected at most SESSION_ABSOLUTE_TIMEOUT_SECONDS',
-});
+  READINESS_CHECK_INTERVAL_MS: milliseconds(5_000),
+  SERVER_HEADERS_TIMEOUT_MS: milliseconds(10_000),
+  SERVER_REQUEST_TIMEOUT_MS: milliseconds(15_000),
+  SERVER_KEEP_ALIVE_TIMEOUT_MS: milliseconds(65_000),
+  SERVER_MAX_CONNECTIONS: integer('expected a positive whole number of connections', 1).default(2_000),
+  SERVER_MAX_HEADER_BYTES: integer('expected 1024 to 65536 bytes', 1024, 65_536).default(16_384),
+})
+  .refine((e) => e.SESSION_IDLE_TIMEOUT_SECONDS <= e.SESSION_ABSOLUTE_TIMEOUT_SECONDS, {
+    path: ['SESSION_IDLE_TIMEOUT_SECONDS'],
+    message: 'expected at most SESSION_ABSOLUTE_TIMEOUT_SECONDS',
+  })
+  .refine((e) => e.SERVER_HEADERS_TIMEOUT_MS <= e.SERVER_REQUEST_TIMEOUT_MS, {
+    path: ['SERVER_HEADERS_TIMEOUT_MS'],
+    message: 'expected at most SERVER_REQUEST_TIMEOUT_MS',
+  });
 
 /** The raw, validated environment (before it is shaped into {@link Config}). */
 export type Environment = z.infer<typeof environmentSchema>;

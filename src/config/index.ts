@@ -57,6 +57,26 @@ export interface Config {
   };
   /** Express `trust proxy` setting (true, a hop count, or addresses/subnets). */
   trustProxy: boolean | number | string;
+  /**
+   * Keep a well-formed incoming `X-Request-Id` (`TRUST_REQUEST_ID`, default false): only when the proxy
+   * in front always sets or overwrites it; otherwise a client chooses the id shown on pages and in logs.
+   */
+  trustRequestId: boolean;
+  /** Interval of the background readiness check (session store ping, issuer keys when not cached), ms. */
+  readinessCheckIntervalMs: number;
+  /** Limits of the HTTP server (see `src/server-limits.ts`). */
+  server: {
+    /** Time a client has to send the request headers, ms (Node `headersTimeout`). */
+    headersTimeoutMs: number;
+    /** Time a client has to send the whole request, ms (Node `requestTimeout`). */
+    requestTimeoutMs: number;
+    /** Idle time of a kept-alive connection, ms; above the load balancer's idle timeout (Node `keepAliveTimeout`). */
+    keepAliveTimeoutMs: number;
+    /** Concurrent connections per instance; more are refused (closed at once) (net `maxConnections`). */
+    maxConnections: number;
+    /** Largest request head, bytes (Node `maxHeaderSize`). */
+    maxHeaderBytes: number;
+  };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   deepLinks: {
     /** Origins a `url` deep link may point to; always includes {@link Config.publicUrl}'s origin. */
@@ -159,6 +179,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       jwksCacheMaxAgeMs: e.JWKS_CACHE_MAX_AGE_MS,
     },
     trustProxy: e.TRUST_PROXY,
+    trustRequestId: e.TRUST_REQUEST_ID ?? false,
+    readinessCheckIntervalMs: e.READINESS_CHECK_INTERVAL_MS,
+    server: {
+      headersTimeoutMs: e.SERVER_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.SERVER_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.SERVER_KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: e.SERVER_MAX_CONNECTIONS,
+      maxHeaderBytes: e.SERVER_MAX_HEADER_BYTES,
+    },
     logLevel: e.LOG_LEVEL,
     deepLinks: { allowedOrigins },
     ...(e.REDIS_URL ? { redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX, commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS } } : {}),

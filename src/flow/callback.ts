@@ -192,7 +192,7 @@ export function createCallbackHandler(deps: CallbackDependencies): RequestHandle
       logLoginFailure(req, 'exchange_timeout', { timeout_ms: config.http.tokenExchangeTimeoutMs });
       return new HttpError(504, { title: 'Vercel did not answer in time', message: 'Please open the integration again from your Vercel dashboard in a moment.' }, 'exchange_timeout');
     }
-    const detail = error instanceof VercelApiError ? { upstream_status: error.status } : error instanceof VercelUnavailableError ? { detail: error.reason } : { err: { name: (error as Error)?.name } };
+    const detail = error instanceof VercelApiError ? { upstream_status: error.status } : error instanceof VercelUnavailableError ? { detail: error.reason, ...(error.limitBytes ? { limit_bytes: error.limitBytes } : {}) } : { err: { name: (error as Error)?.name } };
     logLoginFailure(req, 'exchange_failed', detail);
     return new HttpError(502, { title: 'Vercel could not complete the sign-in', message: 'Please open the integration again from your Vercel dashboard in a moment.' }, 'exchange_failed');
   }

@@ -3,6 +3,7 @@ import 'pino-http';
 import session from 'express-session';
 import type { Config } from '../config';
 import { HttpError } from '../web/http-error';
+import { dropIfStillEmpty } from './expired-session';
 import type { SessionIdentity } from './identity';
 
 declare module 'express-session' {
@@ -87,6 +88,7 @@ export function enforceSessionLifetimes(config: Config, now: () => number = Date
     } catch {
       return next(SESSION_STORE_UNAVAILABLE);
     }
+    dropIfStillEmpty(req, res); // no new record, no new cookie for the empty replacement (issue 19)
     next();
   };
 }

@@ -10,6 +10,7 @@ import { AccountSwitch } from '../flow/account-switch';
 import { createCallbackHandler } from '../flow/callback';
 import { AuxiliaryCookies } from '../flow/cookies';
 import { IdTokenVerifier } from '../flow/id-token';
+import { Readiness } from '../flow/readiness';
 import { ReturnToRecords } from '../flow/return-to';
 import { createSessionMiddleware, currentIdentity, destroySession, enforceSessionLifetimes, SESSION_STORE_UNAVAILABLE } from '../flow/session';
 import { createStores, type Stores } from '../stores';
@@ -45,6 +46,8 @@ export interface SsoApp {
   stores: Stores;
   sessionStore: session.Store;
   oneTimeStore: OneTimeStore;
+  /** `/readyz`'s cached state and its background check; `stop()` it when the app is done. */
+  readiness: Readiness;
 }
 
 /** Upper bound on POST bodies (sign-out and admin forms carry a CSRF token only). */
@@ -53,7 +56,8 @@ export const FORM_BODY_LIMIT = '4kb';
 /**
  * Builds the express application: security headers, request logging, sessions, the callback,
  * the provider dashboard, sign-out, `/api/session`, `/healthz` (liveness) and `/readyz` (readiness:
- * the session store answers and the issuer's keys are reachable or cached). Does not listen.
+ * the session store answered and the issuer's keys are cached, as of the last background check of
+ * `src/flow/readiness.ts`; `/readyz` never makes a request itself). Does not listen.
  */
 export function createApp(deps: AppDependencies): SsoApp {
   const { config } = deps;
@@ -71,6 +75,7 @@ export function createApp(deps: AppDependencies): SsoApp {
       cacheMaxAgeMs: config.http.jwksCacheMaxAgeMs,
     });
   const stores = deps.stores ?? createStores(config, deps.logger);
+  const readiness = new Readiness({ ping: () => stores.ping(), verifier, intervalMs: config.readinessCheckIntervalMs });
   const { sessionStore, oneTimeStore } = stores;
   const cookies = new AuxiliaryCookies(config);
   const returnTo = new ReturnToRecords(oneTimeStore, cookies);
@@ -101,7 +106,7 @@ export function createApp(deps: AppDependencies): SsoApp {
   useEtaViews(app, config.env === 'production');
   app.locals.productName = 'Acme Provider';
 
-  app.use(createHttpLogger(deps.logger, config.trustProxy !== false));
+  app.use(createHttpLogger(deps.logger, config.trustRequestId));
   app.use(helmet(helmetOptions(config)));
   app.use((req, res, next) => {
     res.locals.requestId = String(req.id);
@@ -115,16 +120,9 @@ export function createApp(deps: AppDependencies): SsoApp {
     res.set('Cache-Control', 'no-store').json({ status: 'ok' });
   });
   app.get('/readyz', async (req, res) => {
-    const [sessionStoreReady, issuerKeysReady] = await Promise.all([stores.ping(), verifier.keysAvailable()]);
-    const ready = sessionStoreReady && issuerKeysReady;
-    if (!ready) req.log.warn({ event: 'not_ready', session_store: sessionStoreReady, issuer_keys: issuerKeysReady }, 'not ready');
-    res
-      .status(ready ? 200 : 503)
-      .set('Cache-Control', 'no-store')
-      .json({
-        status: ready ? 'ready' : 'not_ready',
-        checks: { session_store: sessionStoreReady ? 'ok' : 'unavailable', issuer_keys: issuerKeysReady ? 'ok' : 'unavailable' },
-      });
+    const { ready, checks, checkedAgoMs } = await readiness.report();
+    if (!ready) req.log.warn({ event: 'not_ready', ...checks, checked_ago_ms: checkedAgoMs }, 'not ready');
+    res.status(ready ? 200 : 503).set('Cache-Control', 'no-store').json({ status: ready ? 'ready' : 'not_ready', checks });
   });
 
   app.use(createSessionMiddleware(config, sessionStore));
@@ -202,7 +200,7 @@ export function createApp(deps: AppDependencies): SsoApp {
 
   app.use(notFound);
   app.use(errorHandler);
-  return { app, verifier, stores, sessionStore, oneTimeStore };
+  return { app, verifier, stores, sessionStore, oneTimeStore, readiness };
 }
 
 /**

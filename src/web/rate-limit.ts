@@ -1,6 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import { rateLimit, type RateLimitInfo, type Store } from 'express-rate-limit';
 import type { Logger } from 'pino';
+import { truncateForLog } from '../flow/log-field';
 import { HttpError } from './http-error';
 
 /** Options of {@link createRateLimit}. */
@@ -43,7 +44,7 @@ export function createRateLimit(options: RateLimitOptions): RequestHandler {
     handler: (req, _res, next, limiterOptions) => {
       const resetTime = (req as Request & { rateLimit?: RateLimitInfo }).rateLimit?.resetTime;
       const retryAfter = Math.max(1, Math.ceil(((resetTime?.getTime() ?? Date.now() + limiterOptions.windowMs) - Date.now()) / 1000));
-      req.log?.warn({ event: 'rate_limited', path: req.path }, 'rate limit exceeded');
+      req.log?.warn({ event: 'rate_limited', path: truncateForLog(req.path) }, 'rate limit exceeded');
       next(
         new HttpError(
           429,

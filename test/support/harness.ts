@@ -83,6 +83,7 @@ export async function startHarness(env: Record<string, string> = {}, deps: Parti
     },
     async close() {
       await server.close();
+      sso.readiness.stop();
       await sso.stores.close();
       // "No request in the test suite is answered with a 500" (issue #2): checked for every harness.
       if (logs.internalErrors.length > 0) throw new Error(`responses with status 500:\n${logs.internalErrors.join('\n')}`);
