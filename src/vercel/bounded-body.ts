@@ -66,9 +66,10 @@ export async function readBoundedBody(response: Response, maxBytes: number, sign
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
+  let onAbort: (() => void) | undefined;
   const abort = new Promise<never>((_, reject) => {
     if (!signal) return;
-    const onAbort = () => reject(signal.reason ?? new DOMException('aborted', 'AbortError'));
+    onAbort = () => reject(signal.reason ?? new DOMException('aborted', 'AbortError'));
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
   });
@@ -84,6 +85,8 @@ export async function readBoundedBody(response: Response, maxBytes: number, sign
   } catch (error) {
     void reader.cancel().catch(() => undefined);
     throw error;
+  } finally {
+    if (signal && onAbort) signal.removeEventListener('abort', onAbort);
   }
   const body = new Uint8Array(total);
   let offset = 0;
@@ -131,24 +134,16 @@ export function parseBoundedJson(body: Uint8Array | string, maxDepth = MAX_JSON_
 
 /**
  * A fetch whose answers are fully read under {@link readBoundedBody} (limit `maxBytes`, the request's
- * signal) and, when JSON-like, depth-checked, before the caller sees them: for libraries that read the
+ * signal) and depth-checked ({@link assertJsonDepth}) before the caller sees them: for libraries that read the
  * body themselves (jose `[customFetch]`, openid-client `[customFetch]`). The returned `Response` holds
  * the buffered bytes; `Content-Encoding`/`Content-Length` are dropped since the bytes are decoded.
- * @param onRejected - called with the error when an answer is refused (over the limit, too deep), so
- *   the caller can log the limit; the error is then thrown to the library.
  * @throws {@link BodyTooLargeError}, {@link UnparsableJsonError}, the signal's reason, or fetch's error.
  */
-export function boundedFetch(maxBytes: number, fetchImpl: typeof fetch = fetch, onRejected?: (error: Error) => void): typeof fetch {
+export function boundedFetch(maxBytes: number, fetchImpl: typeof fetch = fetch): typeof fetch {
   return (async (input: string | URL | Request, init?: RequestInit) => {
     const response = await fetchImpl(input, init);
-    let body: Uint8Array;
-    try {
-      body = await readBoundedBody(response, maxBytes, init?.signal ?? undefined);
-      assertJsonDepth(new TextDecoder().decode(body));
-    } catch (error) {
-      if (error instanceof BodyTooLargeError || error instanceof UnparsableJsonError) onRejected?.(error);
-      throw error;
-    }
+    const body = await readBoundedBody(response, maxBytes, init?.signal ?? undefined);
+    assertJsonDepth(new TextDecoder().decode(body));
     const headers = new Headers(response.headers);
     headers.delete('content-encoding');
     headers.delete('content-length');
