@@ -1,9 +1,10 @@
 // @ts-check
 /**
  * Memory held by half-open connections (issue 19), measured on a real backend process:
- *   node bench/half-open.js [path/to/dist/server.js] [connections=3000]
+ *   node bench/half-open.js [path/to/dist/server.js] [connections=3000] [head-bytes=0]
  * Spawns the backend (memory store, default limits unless SERVER_* is set in the environment), opens
- * the connections one after another, each sending part of a request head and then nothing, and prints
+ * the connections one after another, each sending part of a request head (padded with `head-bytes`
+ * bytes of one header value) and then nothing, and prints
  * JSON: RSS before and while held, /healthz answers while held, how many connections the server
  * answered 408, refused at once, or still held when the script gave up (120 s).
  * Standalone: not part of `npm run bench`.
@@ -18,6 +19,7 @@ const readline = require('node:readline');
 
 const server = path.resolve(process.argv[2] ?? path.join(__dirname, '..', 'dist', 'server.js'));
 const count = Number(process.argv[3] ?? 3000);
+const headBytes = Number(process.argv[4] ?? 0);
 const GIVE_UP_MS = 120_000;
 
 /** @param {number} pid */
@@ -65,7 +67,7 @@ function halfOpen(port) {
   return new Promise((resolve) => {
     const state = { received: '', closed: false, closedAtMs: 0 };
     const socket = net.connect(port, '127.0.0.1', () => {
-      socket.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Slow: ');
+      socket.write(`GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Slow: ${'a'.repeat(headBytes)}`);
       resolve({ state, socket });
     });
     // A connection the kernel cannot complete (listen backlog full) counts as not opened.
@@ -110,7 +112,7 @@ async function main() {
   for (const c of conns) c.socket.destroy();
   child.kill('SIGTERM');
   process.stdout.write(
-    `${JSON.stringify({ server, connections: count, openMs, rssBeforeMb, rssHeldMb, healthzWhileHeld, answered408, refused, stillOpenAfterGiveUp: count - closed.length, lastClosedAfterMs, rssAfterMb }, null, 2)}\n`,
+    `${JSON.stringify({ server, connections: count, headBytes, openMs, rssBeforeMb, rssHeldMb, healthzWhileHeld, answered408, refused, stillOpenAfterGiveUp: count - closed.length, lastClosedAfterMs, rssAfterMb }, null, 2)}\n`,
   );
 }
 
