@@ -36,8 +36,14 @@ function gzipBomb(): Buffer {
   return bomb;
 }
 
+const nestedBodies = new Map<number, Buffer>();
+/** `{"id_token":"x","keys":[[[…]]]}` nested `depth` arrays deep; built once per depth and process. */
 function nested(depth: number): Buffer {
-  return Buffer.concat([Buffer.from('{"id_token":"x","keys":'), Buffer.alloc(depth, '['), Buffer.alloc(depth, ']'), Buffer.from('}')]);
+  const cached = nestedBodies.get(depth);
+  if (cached) return cached;
+  const body = Buffer.concat([Buffer.from('{"id_token":"x","keys":'), Buffer.alloc(depth, '['), Buffer.alloc(depth, ']'), Buffer.from('}')]);
+  nestedBodies.set(depth, body);
+  return body;
 }
 
 /** A JWS-shaped id_token (its signature is not valid; verification must first fetch the JWKS). */
