@@ -8,10 +8,27 @@
 import Table from 'cli-table3';
 import type { AuthToken, AuthTokenScope, CreateAuthTokenResponse, ListAuthTokensResponse } from '../vercel/auth-client';
 
-/** Replace control characters (C0, DEL, C1) so an API value cannot drive the terminal. */
+/**
+ * Characters that are invisible or reorder text on a terminal: C1 controls (U+0080–U+009F, e.g. U+009B,
+ * a CSI), the Arabic letter mark (U+061C), zero-width and direction marks (U+200B–U+200F), line and
+ * paragraph separators (U+2028–U+2029), bidi embeddings/overrides (U+202A–U+202E, e.g. U+202E RLO,
+ * "Trojan Source", CVE-2021-42574), invisible operators (U+2060–U+2064), bidi isolates (U+2066–U+2069)
+ * and the BOM / zero-width no-break space (U+FEFF). Both the table and `--json` show them as `\uXXXX`.
+ */
+// eslint-disable-next-line no-control-regex
+const INVISIBLE = /[\u0080-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+
+function escapeInvisible(value: string): string {
+  return value.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * Makes an API value safe for a terminal: C0 controls and DEL become `?`; C1 controls, bidi and other
+ * invisible characters ({@link INVISIBLE}) become a visible `\uXXXX`, as in the `--json` output.
+ */
 export function printable(value: string): string {
   // eslint-disable-next-line no-control-regex
-  return value.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+  return escapeInvisible(value.replace(/[\u0000-\u001f\u007f]/g, '?'));
 }
 
 /** Ms since epoch as ISO 8601 (UTC); `-` when absent. */
@@ -97,7 +114,7 @@ export function formatDeleted(tokenId: string): string {
 
 /** `--json`: the API's answer, pretty-printed. */
 export function formatJson(value: unknown): string {
-  // JSON.stringify leaves C1 controls (e.g. U+009B, a terminal CSI) and bidi overrides raw: escape them
-  // so a token name from the API cannot drive the terminal.
-  return `${JSON.stringify(value, null, 2).replace(/[\u0080-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`;
+  // JSON.stringify escapes C0 controls but leaves C1 controls (e.g. U+009B, a terminal CSI), bidi
+  // overrides and other invisible characters raw: escape them so a token name cannot drive the terminal.
+  return `${escapeInvisible(JSON.stringify(value, null, 2))}\n`;
 }

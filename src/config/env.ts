@@ -127,6 +127,7 @@ export const environmentSchema = z.object({
       if (/^\d+$/.test(value)) return Number(value);
       return value;
     }),
+  TRUST_REQUEST_ID: booleanString.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'expected fatal, error, warn, info, debug, trace or silent' }).default('info'),
   DEEP_LINK_ALLOWED_ORIGINS: z
     .string()
@@ -182,6 +183,12 @@ export const environmentSchema = z.object({
   ASSERTION_SIGNING_KEY: z.string().min(1).optional(),
   ASSERTION_AUDIENCE: z.string().trim().min(1).max(2048, 'expected at most 2048 characters').optional(),
   ASSERTION_TTL_SECONDS: integer('expected 1 to 60 seconds', 1, 60).default(60),
+  READINESS_CHECK_INTERVAL_MS: milliseconds(5_000),
+  SERVER_HEADERS_TIMEOUT_MS: milliseconds(10_000),
+  SERVER_REQUEST_TIMEOUT_MS: milliseconds(15_000),
+  SERVER_KEEP_ALIVE_TIMEOUT_MS: milliseconds(65_000),
+  SERVER_MAX_CONNECTIONS: integer('expected a positive whole number of connections', 1).default(2_000),
+  SERVER_MAX_HEADER_BYTES: integer('expected 1024 to 65536 bytes', 1024, 65_536).default(16_384),
 })
   .refine((e) => e.SESSION_IDLE_TIMEOUT_SECONDS <= e.SESSION_ABSOLUTE_TIMEOUT_SECONDS, {
     path: ['SESSION_IDLE_TIMEOUT_SECONDS'],
@@ -203,6 +210,10 @@ export const environmentSchema = z.object({
   .refine((e) => !(e.NODE_ENV === 'production' && sidecarEnabled(e) && !e.ASSERTION_SIGNING_KEY), {
     path: ['ASSERTION_SIGNING_KEY'],
     message: 'expected a PEM or JWK private key in production when the sidecar is on',
+  })
+  .refine((e) => e.SERVER_HEADERS_TIMEOUT_MS <= e.SERVER_REQUEST_TIMEOUT_MS, {
+    path: ['SERVER_HEADERS_TIMEOUT_MS'],
+    message: 'expected at most SERVER_REQUEST_TIMEOUT_MS',
   });
 
 /** True when `value` parses as a URL with one of `protocols` and a host. */

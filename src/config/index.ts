@@ -11,6 +11,24 @@ export interface ServiceSettings {
   host: string;
   /** Express `trust proxy` setting (true, a hop count, or addresses/subnets). */
   trustProxy: boolean | number | string;
+  /**
+   * Keep a well-formed incoming `X-Request-Id` (`TRUST_REQUEST_ID`, default false): only when the proxy
+   * in front always sets or overwrites it; otherwise a client chooses the id shown on pages and in logs.
+   */
+  trustRequestId: boolean;
+  /** Limits of the HTTP server (see `src/server/limits.ts`). */
+  server: {
+    /** Time a client has to send the request headers, ms (Node `headersTimeout`). */
+    headersTimeoutMs: number;
+    /** Time a client has to send the whole request, ms (Node `requestTimeout`). */
+    requestTimeoutMs: number;
+    /** Idle time of a kept-alive connection, ms; above the load balancer's idle timeout (Node `keepAliveTimeout`). */
+    keepAliveTimeoutMs: number;
+    /** Concurrent connections per instance; more are refused (closed at once) (net `maxConnections`). */
+    maxConnections: number;
+    /** Largest request head, bytes (Node `maxHeaderSize`). */
+    maxHeaderBytes: number;
+  };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Time in-flight requests get to finish after SIGTERM/SIGINT, ms. */
   shutdownGraceMs: number;
@@ -124,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimit: { windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS, callbackMax: e.RATE_LIMIT_CALLBACK_MAX, signoutMax: e.RATE_LIMIT_SIGNOUT_MAX },
     ...(e.PRODUCT_NAME ? { productName: e.PRODUCT_NAME } : {}),
     ...(e.SUPPORT_URL ? { supportUrl: e.SUPPORT_URL } : {}),
+    readinessCheckIntervalMs: e.READINESS_CHECK_INTERVAL_MS,
     production: e.NODE_ENV === 'production',
   };
   let settings: SsoSettings;
@@ -141,6 +160,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     trustProxy: e.TRUST_PROXY,
+    trustRequestId: e.TRUST_REQUEST_ID ?? false,
+    readinessCheckIntervalMs: e.READINESS_CHECK_INTERVAL_MS,
+    server: {
+      headersTimeoutMs: e.SERVER_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.SERVER_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.SERVER_KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: e.SERVER_MAX_CONNECTIONS,
+      maxHeaderBytes: e.SERVER_MAX_HEADER_BYTES,
+    },
     logLevel: e.LOG_LEVEL,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     shutdownDrainDelayMs: e.SHUTDOWN_DRAIN_DELAY_MS,

@@ -12,7 +12,7 @@ import type { VercelIdentity } from '../flow/identity';
  *   URL) replaces the deep link's landing page.
  * - `{ allow: false, reason }`: refuse; `reason` (plain text, escaped, at most 300 characters) is
  *   shown to the user with a 403 and logged.
-  * @example
+ * @example
  * ```ts
  * onLogin: async ({ identity }) =>
  *   identity.role === 'ADMIN' ? { allow: true, accountRef: 'org_1', redirectTo: '/welcome' } : { allow: false, reason: 'Ask an owner to invite you.' },
@@ -22,7 +22,9 @@ export type LoginDecision =
   | { allow: true; accountRef?: string; redirectTo?: string }
   | { allow: false; reason: string };
 
-/** What `onLogin` receives.  * @example
+/**
+ * What `onLogin` receives.
+ * @example
  * ```ts
  * onLogin: ({ identity, deepLink, req }) => {
  *   req.session.orgId = orgFor(identity.installationId, deepLink.resource_id);
@@ -48,14 +50,18 @@ export interface LoginContext {
   requestId: string;
 }
 
-/** The pages the router can render; each is overridable with {@link VercelSsoOptions.render}.  * @example
+/**
+ * The pages the router can render; each is overridable with {@link VercelSsoOptions.render}.
+ * @example
  * ```ts
  * render: (page, req, res) => res.render(page.kind === 'signed-out' ? 'goodbye' : 'sso-error', page),
  * ```
  */
 export type PageKind = 'error' | 'signin-error' | 'switch-account' | 'signed-out' | 'sign-in-needed';
 
-/** What {@link VercelSsoOptions.render} receives for one page.  * @example
+/**
+ * What {@link VercelSsoOptions.render} receives for one page.
+ * @example
  * ```ts
  * createVercelSso({ ...options, render: (page, _req, res) => res.send(`<h1>${escape(page.title)}</h1><p>${escape(page.message)}</p><code>${page.requestId}</code>`) });
  * ```
@@ -196,7 +202,7 @@ export type RedisTopology =
  * The options of `createVercelSso`, as a zod schema: the single source of their types
  * ({@link VercelSsoOptions} is its input, {@link SsoSettings} its validated output).
  * Defaults follow Vercel's documented endpoints (VERCEL-SSO.md §1-§3) and OWASP ASVS V3.3 lifetimes.
-  * @example
+ * @example
  * ```ts
  * import { vercelSsoOptionsSchema } from 'vercel-marketplace-sso';
  * const result = vercelSsoOptionsSchema.safeParse(candidate); // validate options read from your own config
@@ -288,6 +294,8 @@ export const vercelSsoOptionsSchema = z
       })
       .strict()
       .prefault({}),
+    /** Interval of the background readiness check behind `ready()` (session store ping; issuer keys only when none are cached), ms. */
+    readinessCheckIntervalMs: milliseconds(5000),
     /** Shown on the router's pages. */
     productName: z.string().min(1).max(100).default('Acme Provider'),
     /** A support link shown on error pages. */
@@ -335,7 +343,7 @@ export const vercelSsoOptionsSchema = z
 /**
  * The options of `createVercelSso` (the input of {@link vercelSsoOptionsSchema}). Required:
  * `clientId`, `clientSecret`, `publicUrl`, `sessionSecret`; everything else has a secure default.
-  * @example
+ * @example
  * ```ts
  * import type { VercelSsoOptions } from 'vercel-marketplace-sso';
  * const options: VercelSsoOptions = { clientId, clientSecret, publicUrl: 'https://app.example.com', sessionSecret };
@@ -343,7 +351,9 @@ export const vercelSsoOptionsSchema = z
  */
 export type VercelSsoOptions = z.input<typeof vercelSsoOptionsSchema>;
 
-/** Validated, defaulted options as the flow uses them (the output of {@link vercelSsoOptionsSchema}).  * @example
+/**
+ * Validated, defaulted options as the flow uses them (the output of {@link vercelSsoOptionsSchema}).
+ * @example
  * ```ts
  * import { parseVercelSsoOptions, type SsoSettings } from 'vercel-marketplace-sso';
  * const settings: SsoSettings = parseVercelSsoOptions(options);
@@ -356,7 +366,7 @@ export type SsoSettings = z.output<typeof vercelSsoOptionsSchema>;
  * `createVercelSso` was given options it cannot use. `code` is `ERR_VERCEL_SSO_OPTIONS`; `message`
  * names every bad field, what is expected and, for unknown fields, the closest known one;
  * `fields` lists them. Thrown at construction, never per request (helmet's habit).
-  * @example
+ * @example
  * ```ts
  * try {
  *   createVercelSso(options);
@@ -382,7 +392,7 @@ export class VercelSsoOptionsError extends Error {
 /**
  * Validates `options` and applies the defaults.
  * @throws {@link VercelSsoOptionsError} naming every bad field (values are never echoed).
-  * @example
+ * @example
  * ```ts
  * const settings = parseVercelSsoOptions({ clientId, clientSecret, publicUrl: 'https://app.example.com', sessionSecret });
  * settings.idToken.algorithms; // ['RS256']

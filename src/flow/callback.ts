@@ -243,7 +243,7 @@ export function createCallbackFlow(deps: CallbackDependencies): (req: Request, r
       logLoginFailure(req, 'exchange_timeout', { timeout_ms: config.http.tokenExchangeTimeoutMs });
       return new LoginFailure('exchange_timeout', {}, { cause: error });
     }
-    const detail = error instanceof VercelApiError ? { upstream_status: error.status } : error instanceof VercelUnavailableError ? { detail: error.reason } : { err: { name: (error as Error)?.name } };
+    const detail = error instanceof VercelApiError ? { upstream_status: error.status } : error instanceof VercelUnavailableError ? { detail: error.reason, ...(error.limitBytes ? { limit_bytes: error.limitBytes } : {}) } : { err: { name: (error as Error)?.name } };
     logLoginFailure(req, 'exchange_failed', detail);
     return new LoginFailure('exchange_failed', {}, { cause: error });
   }

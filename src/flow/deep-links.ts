@@ -27,7 +27,9 @@
  * Every id is percent-encoded into its path segment or query value, and escaped on pages.
  */
 
-/** The deep-link parameters of a callback, each a single string when present.  * @example
+/**
+ * The deep-link parameters of a callback, each a single string when present.
+ * @example
  * ```ts
  * landing: (deepLink: DeepLinkParams) => (deepLink.invoice_id ? `/billing/${encodeURIComponent(deepLink.invoice_id)}` : undefined),
  * ```
@@ -45,7 +47,9 @@ export interface DeepLinkParams {
   support?: string;
 }
 
-/** Names of the deep-link parameters, in the order they appear in VERCEL-SSO.md §1.2.  * @example
+/**
+ * Names of the deep-link parameters, in the order they appear in VERCEL-SSO.md §1.2.
+ * @example
  * ```ts
  * const context = Object.fromEntries(DEEP_LINK_PARAMS.filter((name) => deepLink[name]).map((name) => [name, deepLink[name]]));
  * ```
@@ -63,7 +67,9 @@ export const DEEP_LINK_PARAMS = [
   'support',
 ] as const satisfies readonly (keyof DeepLinkParams)[];
 
-/** The page kinds a deep link can resolve to.  * @example
+/**
+ * The page kinds a deep link can resolve to.
+ * @example
  * ```ts
  * onLogin: ({ landing }) => (landing.kind === 'invoice' ? { allow: true, redirectTo: '/billing' } : { allow: true }),
  * ```
@@ -89,7 +95,9 @@ export type DeepLinkKind =
 export const DASHBOARD_SECTIONS = ['billing', 'usage', 'onboarding', 'secrets'] as const;
 export type DashboardSection = (typeof DASHBOARD_SECTIONS)[number];
 
-/** Where a deep link lands. `location` is a path on our origin, or an absolute allow-listed URL.  * @example
+/**
+ * Where a deep link lands. `location` is a path on our origin, or an absolute allow-listed URL.
+ * @example
  * ```ts
  * const target: DeepLinkTarget = resolveDeepLink({ resource_id: 'store_1' }, { publicOrigin, allowedOrigins: [publicOrigin] });
  * target.location; // '/resources/store_1'
@@ -102,7 +110,9 @@ export interface DeepLinkTarget {
   warnings: string[];
 }
 
-/** Options for {@link resolveDeepLink}.  * @example
+/**
+ * Options for {@link resolveDeepLink}.
+ * @example
  * ```ts
  * resolveDeepLink(deepLink, { publicOrigin: 'https://app.example.com', allowedOrigins: ['https://app.example.com', 'https://docs.example.com'] });
  * ```
@@ -117,7 +127,9 @@ export interface DeepLinkOptions {
 /** Vercel-minted ids (`prj_…`, `chk_…`, `icfg_…`): letters, digits, `_` and `-`, at most 128 characters. */
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 
-/** True when `value` is a well-formed Vercel-minted id (`prj_…`, `chk_…`, `icfg_…`).  * @example
+/**
+ * True when `value` is a well-formed Vercel-minted id (`prj_…`, `chk_…`, `icfg_…`).
+ * @example
  * ```ts
  * isValidId('prj_123'); // true
  * isValidId('../etc'); // false
@@ -143,7 +155,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * `flag:abc`, `a.b@c|d`, unicode): 1 to {@link MAX_PROVIDER_ID_LENGTH} characters, no control
  * character, no lone surrogate, and not `.` or `..` (a dot segment that browsers would resolve away
  * even percent-encoded: WHATWG URL "double-dot path segment", RFC 3986 §5.2.4).
-  * @example
+ * @example
  * ```ts
  * isProviderId('flag:abc'); // true: providers mint their own ids (VERCEL-SSO.md §5)
  * isProviderId('a\nb'); // false: control characters
@@ -198,7 +210,7 @@ const segment = encodeURIComponent;
 /**
  * Resolves the landing page for a set of deep-link parameters, following the precedence above.
  * Never throws; unusable input falls through to the next rule and finally to the home page.
-  * @example
+ * @example
  * ```ts
  * resolveDeepLink({ invoice_id: 'inv_1' }, { publicOrigin, allowedOrigins: [publicOrigin] }).location; // '/invoices/inv_1'
  * ```

@@ -3,7 +3,7 @@
  * throws {@link LoginFailure}; the Express adapter maps each code to a page in one table
  * (`src/web/pages.ts`). Codes are stable: vendors may `switch (error.code)`; they appear in the
  * `reason` field of the `event: "login"` log line and in JSON error bodies.
-  * @example
+ * @example
  * ```ts
  * import { LOGIN_FAILURE_STATUS } from 'vercel-marketplace-sso';
  * LOGIN_FAILURE_STATUS.exchange_timeout; // 504
@@ -50,7 +50,9 @@ export const LOGIN_FAILURE_STATUS = {
   rate_limited: 429,
 } as const;
 
-/** The closed set of failure codes; see {@link LOGIN_FAILURE_STATUS} for each one's meaning and status.  * @example
+/**
+ * The closed set of failure codes; see {@link LOGIN_FAILURE_STATUS} for each one's meaning and status.
+ * @example
  * ```ts
  * function advice(code: LoginFailureCode): string {
  *   switch (code) {
@@ -62,14 +64,18 @@ export const LOGIN_FAILURE_STATUS = {
  */
 export type LoginFailureCode = keyof typeof LOGIN_FAILURE_STATUS;
 
-/** Every {@link LoginFailureCode}, in table order.  * @example
+/**
+ * Every {@link LoginFailureCode}, in table order.
+ * @example
  * ```ts
  * for (const code of LOGIN_FAILURE_CODES) alertRules.push({ code, status: LOGIN_FAILURE_STATUS[code] });
  * ```
  */
 export const LOGIN_FAILURE_CODES = Object.keys(LOGIN_FAILURE_STATUS) as LoginFailureCode[];
 
-/** Details a failure may carry for its page or headers; never a secret.  * @example
+/**
+ * Details a failure may carry for its page or headers; never a secret.
+ * @example
  * ```ts
  * if (error instanceof LoginFailure && error.details.retryAfterSeconds) res.set('Retry-After', String(error.details.retryAfterSeconds));
  * ```

@@ -1,7 +1,8 @@
-import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, customFetch, errors as joseErrors, jwtVerify } from 'jose';
 // Type-only, with resolution-mode: the emitted .d.ts stays valid for CommonJS consumers under node16 (jose is ESM-only).
 import type { JWK, JWTPayload, JWTVerifyGetKey, JWTVerifyOptions, RemoteJWKSet } from 'jose' with { 'resolution-mode': 'import' };
 import * as oidc from 'openid-client';
+import { BodyTooLargeError, boundedFetch, DISCOVERY_MAX_BODY_BYTES, JWKS_MAX_BODY_BYTES, UnparsableJsonError } from '../vercel/bounded-body';
 import { identityFromClaims, userClaimsSchema, type VercelIdentity } from './identity';
 import { callerFromClaims, partnerClaimsSchemas, type PartnerTokenKind, type VercelCaller } from './partner-caller';
 
@@ -43,6 +44,18 @@ export interface IdTokenVerifierOptions {
   cooldownMs: number;
   /** How long a fetched JWKS is fresh, ms (jose `cacheMaxAge`). */
   cacheMaxAgeMs: number;
+  /** Injectable fetch for discovery and JWKS (tests); defaults to the global fetch. Answers are bounded either way. */
+  fetch?: typeof fetch;
+}
+
+/** What the verifier knows about the issuer's keys without asking the network (readiness). */
+export interface KeysStatus {
+  /** A JWKS is cached: tokens signed with a known `kid` verify even while the issuer is unreachable. */
+  cached: boolean;
+  /** The cached JWKS is younger than `cacheMaxAgeMs`. */
+  fresh: boolean;
+  /** The last discovery or JWKS request: when it ended (ms since epoch) and whether it gave a usable answer. */
+  lastFetch?: { atMs: number; ok: boolean };
 }
 
 type RemoteJwks = RemoteJWKSet;
@@ -57,8 +70,38 @@ type RemoteJwks = RemoteJWKSet;
  */
 export class IdTokenVerifier {
   private jwks?: Promise<RemoteJwks>;
+  private resolvedJwks?: RemoteJwks;
+  private lastFetch?: { atMs: number; ok: boolean };
 
   constructor(private readonly options: IdTokenVerifierOptions) {}
+
+  /** The state of the key cache, from memory only: never makes a request. */
+  keysStatus(): KeysStatus {
+    const jwks = this.resolvedJwks;
+    return {
+      cached: jwks?.jwks() !== undefined,
+      fresh: jwks?.fresh === true,
+      ...(this.lastFetch ? { lastFetch: { ...this.lastFetch } } : {}),
+    };
+  }
+
+  /**
+   * The bounded fetch of discovery and JWKS answers (limits in `bounded-body.ts`); records each
+   * request's outcome for {@link keysStatus}.
+   */
+  private recordingFetch(maxBytes: number): typeof fetch {
+    const bounded = boundedFetch(maxBytes, this.options.fetch ?? fetch);
+    return (async (input: string | URL | Request, init?: RequestInit) => {
+      try {
+        const response = await bounded(input, init);
+        this.lastFetch = { atMs: Date.now(), ok: response.status === 200 };
+        return response;
+      } catch (error) {
+        this.lastFetch = { atMs: Date.now(), ok: false };
+        throw error;
+      }
+    }) as typeof fetch;
+  }
 
   /**
    * @returns the verified identity.
@@ -138,10 +181,13 @@ export class IdTokenVerifier {
   /** The remote JWKS, resolving its URL through discovery once; a failed discovery is retried next time. */
   private keySet(): Promise<RemoteJwks> {
     if (!this.jwks) {
-      this.jwks = this.createKeySet().catch((error: unknown) => {
-        this.jwks = undefined;
-        throw error;
-      });
+      this.jwks = this.createKeySet().then(
+        (jwks) => (this.resolvedJwks = jwks),
+        (error: unknown) => {
+          this.jwks = undefined;
+          throw error;
+        },
+      );
     }
     return this.jwks;
   }
@@ -153,6 +199,7 @@ export class IdTokenVerifier {
       cooldownDuration: this.options.cooldownMs,
       cacheMaxAge: this.options.cacheMaxAgeMs,
       headers: { Accept: 'application/json' },
+      [customFetch]: this.recordingFetch(JWKS_MAX_BODY_BYTES),
     });
   }
 
@@ -161,6 +208,7 @@ export class IdTokenVerifier {
     try {
       const configuration = await oidc.discovery(issuer, this.options.audience, undefined, oidc.None(), {
         timeout: Math.max(1, Math.ceil(this.options.timeoutMs / 1000)),
+        [oidc.customFetch]: this.recordingFetch(DISCOVERY_MAX_BODY_BYTES),
         ...(issuer.protocol === 'http:' ? { execute: [oidc.allowInsecureRequests] } : {}),
       });
       const jwksUri = configuration.serverMetadata().jwks_uri;
@@ -168,6 +216,8 @@ export class IdTokenVerifier {
       return new URL(jwksUri);
     } catch (error) {
       if (error instanceof KeysUnavailableError) throw error;
+      const bounded = boundedCause(error);
+      if (bounded) throw new KeysUnavailableError(`discovery ${bounded}`);
       throw new KeysUnavailableError(`discovery failed (${(error as Error).name})`);
     }
   }
@@ -229,8 +279,19 @@ function kidlessKeys(jwks: RemoteJwks): JWTVerifyGetKey | undefined {
   return (header, token) => local({ ...header, kid: undefined }, token);
 }
 
+/** `answer over N bytes` / `answer nested too deep` when `error` (or a cause) is a bounded-body refusal. */
+function boundedCause(error: unknown): string | undefined {
+  for (let e = error, i = 0; e instanceof Error && i < 5; e = e.cause, i++) {
+    if (e instanceof BodyTooLargeError) return `answer over ${e.limitBytes} bytes`;
+    if (e instanceof UnparsableJsonError) return `answer refused (${e.message})`;
+  }
+  return undefined;
+}
+
 /** Maps a jose error to the check that failed, or to an unavailable key set. */
 function classify(error: unknown): Error {
+  const bounded = boundedCause(error);
+  if (bounded) return new KeysUnavailableError(`JWKS ${bounded}`);
   if (error instanceof joseErrors.JWTExpired) return new InvalidIdTokenError('exp');
   if (error instanceof joseErrors.JWTClaimValidationFailed) return new InvalidIdTokenError(error.claim || 'claims');
   if (error instanceof joseErrors.JOSEAlgNotAllowed) return new InvalidIdTokenError('alg');

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
-/** `user_role` values (VERCEL-SSO.md §2): `USER` is read-only (Vercel Billing/Viewer).  * @example
+/**
+ * `user_role` values (VERCEL-SSO.md §2): `USER` is read-only (Vercel Billing/Viewer).
+ * @example
  * ```ts
  * app.post('/billing', sso.requireUser({ role: 'ADMIN' satisfies VercelRole }), handler);
  * ```
@@ -10,7 +12,7 @@ export type VercelRole = 'ADMIN' | 'USER';
 /**
  * The verified Vercel user behind a login, taken from the id_token claims (VERCEL-SSO.md §2).
  * Users are keyed by (`installationId`, `userId`), never by e-mail.
-  * @example
+ * @example
  * ```ts
  * onLogin: ({ identity }: { identity: VercelIdentity }) => ({ allow: true, accountRef: `${identity.installationId}/${identity.userId}` }),
  * ```
@@ -33,7 +35,9 @@ export interface VercelIdentity {
   avatarUrl?: string;
 }
 
-/** What the session holds: the identity, the vendor's account reference and times. Never a token.  * @example
+/**
+ * What the session holds: the identity, the vendor's account reference and times. Never a token.
+ * @example
  * ```ts
  * app.get('/me', sso.requireUser(), (req, res) => {
  *   const user: SessionIdentity = sso.identity(req)!;

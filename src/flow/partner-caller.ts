@@ -4,7 +4,7 @@ import type { VercelRole } from './identity';
 /**
  * The two claim schemas of Partner API tokens, named by the `X-Vercel-Auth` header
  * (VERCEL-SSO.md §4): `user` (a person acting in the Vercel dashboard) or `system` (Vercel itself).
-  * @example
+ * @example
  * ```ts
  * app.delete('/v1/installations/:installationId', sso.requireVercelAuth({ allow: ['system'] satisfies PartnerTokenKind[] }), handler);
  * ```
@@ -14,7 +14,9 @@ export type PartnerTokenKind = 'user' | 'system';
 /** Every {@link PartnerTokenKind}, as the `X-Vercel-Auth` header spells it. */
 export const PARTNER_TOKEN_KINDS: readonly PartnerTokenKind[] = ['user', 'system'];
 
-/** Vercel called the Partner API on behalf of a user (VERCEL-SSO.md §4 "user tokens": the §2 claims).  * @example
+/**
+ * Vercel called the Partner API on behalf of a user (VERCEL-SSO.md §4 "user tokens": the §2 claims).
+ * @example
  * ```ts
  * const caller = req.vercelCaller;
  * if (caller?.kind === 'user') audit(caller.userId, caller.role);
@@ -36,7 +38,9 @@ export interface VercelUserCaller {
   tokenType?: 'id_token' | 'access_token';
 }
 
-/** Vercel called the Partner API as itself (VERCEL-SSO.md §4 "system tokens").  * @example
+/**
+ * Vercel called the Partner API as itself (VERCEL-SSO.md §4 "system tokens").
+ * @example
  * ```ts
  * if (req.vercelCaller?.kind === 'system') console.log('Vercel itself, for account', req.vercelCaller.accountId);
  * ```
@@ -53,7 +57,9 @@ export interface VercelSystemCaller {
   tokenType?: 'id_token' | 'access_token';
 }
 
-/** The verified caller of a Partner API route (after `requireVercelAuth`). Never the token itself.  * @example
+/**
+ * The verified caller of a Partner API route (after `requireVercelAuth`). Never the token itself.
+ * @example
  * ```ts
  * function who(caller: VercelCaller): string {
  *   return caller.kind === 'user' ? `user ${caller.userId}` : `system (${caller.accountId})`;

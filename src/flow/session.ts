@@ -3,6 +3,7 @@ import 'pino-http';
 import session from 'express-session';
 import type { SsoSettings } from '../config/options';
 import { LoginFailure } from './errors';
+import { dropIfStillEmpty } from './expired-session';
 import type { SessionIdentity } from './identity';
 
 declare module 'express-session' {
@@ -88,6 +89,7 @@ export function enforceSessionLifetimes(config: SessionSettings, now: () => numb
     } catch (error) {
       return next(sessionStoreUnavailable(error));
     }
+    dropIfStillEmpty(req, res); // no new record, no new cookie for the empty replacement (issue 19)
     next();
   };
 }

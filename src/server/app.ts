@@ -59,7 +59,7 @@ export function createApp(deps: AppDependencies): ReferenceApp {
   const sso = deps.sso ?? createVercelSso({ ...config.options, logger: deps.logger, ...options });
   // Sidecar mode (issue 11): the library's router and the sidecar's routes live under the prefix.
   const sidecar = config.sidecar
-    ? createSidecar(sso, { ...config.sidecar, publicUrl: config.publicUrl, allowedOrigins: config.deepLinks.allowedOrigins, trustRequestId: config.trustProxy !== false }, deps.logger)
+    ? createSidecar(sso, { ...config.sidecar, publicUrl: config.publicUrl, allowedOrigins: config.deepLinks.allowedOrigins, trustRequestId: config.trustRequestId }, deps.logger)
     : undefined;
 
   const app = express();
@@ -79,7 +79,7 @@ export function createApp(deps: AppDependencies): ReferenceApp {
   // every page view; the upstream keeps its own access log and headers).
   if (sidecar) app.get(`${config.sidecar!.prefix}/auth`, sidecar.check);
   if (sidecar?.proxy) app.use(sidecar.proxy);
-  app.use(createHttpLogger(deps.logger, config.trustProxy !== false));
+  app.use(createHttpLogger(deps.logger, config.trustRequestId));
   app.use(helmet(helmetOptions(config)));
   app.use((req, res, next) => {
     res.locals.requestId = String(req.id);
@@ -101,16 +101,11 @@ export function createApp(deps: AppDependencies): ReferenceApp {
   });
   app.get('/readyz', async (req, res) => {
     if (deps.drain?.draining) return void res.status(503).set('Cache-Control', 'no-store').json({ status: 'draining' });
-    const { sessionStore, issuerKeys } = await sso.ready();
+    const { sessionStore, issuerKeys, checkedAgoMs } = await sso.ready();
     const ready = sessionStore && issuerKeys;
-    if (!ready) req.log.warn({ event: 'not_ready', session_store: sessionStore, issuer_keys: issuerKeys }, 'not ready');
-    res
-      .status(ready ? 200 : 503)
-      .set('Cache-Control', 'no-store')
-      .json({
-        status: ready ? 'ready' : 'not_ready',
-        checks: { session_store: sessionStore ? 'ok' : 'unavailable', issuer_keys: issuerKeys ? 'ok' : 'unavailable' },
-      });
+    const checks = { session_store: sessionStore ? 'ok' : 'unavailable', issuer_keys: issuerKeys ? 'ok' : 'unavailable' };
+    if (!ready) req.log.warn({ event: 'not_ready', ...checks, checked_ago_ms: checkedAgoMs }, 'not ready');
+    res.status(ready ? 200 : 503).set('Cache-Control', 'no-store').json({ status: ready ? 'ready' : 'not_ready', checks });
   });
 
   if (sidecar) {

@@ -4,6 +4,7 @@ import { ConfigError, loadConfig, type Config } from '../config';
 import { createLogger } from '../web/logger';
 import { createApp, type AppDependencies } from './app';
 import { DrainState } from './drain';
+import { createLimitedServer, listen } from './limits';
 
 /**
  * Start-up warnings about settings that work but are probably wrong for the deployment.
@@ -15,7 +16,10 @@ export function configurationWarnings(config: Config): string[] {
     warnings.push('PUBLIC_URL is https but TRUST_PROXY is off: behind a TLS-terminating proxy (ngrok, a load balancer) the Secure session cookie will not be set. Set TRUST_PROXY.');
   }
   if (config.trustProxy === true) {
-    warnings.push('TRUST_PROXY=true trusts every hop: clients can forge X-Forwarded-For (and so their rate-limit key and request id). Set the hop count of your proxies (e.g. 1) or their addresses.');
+    warnings.push('TRUST_PROXY=true trusts every hop: clients can forge X-Forwarded-For (and so their rate-limit key). Set the hop count of your proxies (e.g. 1) or their addresses.');
+  }
+  if (config.trustRequestId && config.trustProxy === false) {
+    warnings.push('TRUST_REQUEST_ID=true without TRUST_PROXY: clients reach this service directly and choose the X-Request-Id shown on pages and in logs. Set it only behind a proxy that always sets X-Request-Id.');
   }
   if (config.env === 'production' && config.publicUrl.protocol !== 'https:') {
     warnings.push('NODE_ENV=production with an http PUBLIC_URL: session cookies are not Secure.');
@@ -47,13 +51,8 @@ export async function startServer(config: Config, logger: Logger, overrides: Par
   const drain = new DrainState();
   const { app, sso, sidecar } = createApp({ config, logger, drain, ...overrides });
   await sidecar?.ready();
-  const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
-  });
-  // Keep-alive longer than typical load balancer idle timeouts (60 s) to avoid 502s on reused sockets.
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  server.requestTimeout = 30_000;
+  // Header/request timeouts, keep-alive, a connection cap and a head size limit (issue 19; src/server/limits.ts).
+  const server = await listen(createLimitedServer(app, config.server), config.port, config.host);
   drain.track(server);
   if (sidecar?.upgrade) server.on('upgrade', sidecar.upgrade);
   const address = server.address();

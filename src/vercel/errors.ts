@@ -63,14 +63,19 @@ export function parseRetryAfterSeconds(value: string | null | undefined, nowMs: 
   return Math.min(Math.max(0, Math.ceil((at - nowMs) / 1000)), MAX_RETRY_AFTER_SECONDS);
 }
 
-/** Why no usable answer came back. */
-export type VercelUnavailableReason = 'timeout' | 'network' | 'malformed_response';
+/**
+ * Why no usable answer came back. `body_too_large`: the answer exceeded its byte limit (see
+ * `bounded-body.ts`); it is handled like `malformed_response`.
+ */
+export type VercelUnavailableReason = 'timeout' | 'network' | 'malformed_response' | 'body_too_large';
 
 /** Vercel could not be reached in time, or its 2xx answer did not match the documented shape. */
 export class VercelUnavailableError extends Error {
   constructor(
     readonly reason: VercelUnavailableReason,
     detail: string,
+    /** For `body_too_large`: the limit exceeded, bytes of decoded body (safe to log). */
+    readonly limitBytes?: number,
   ) {
     super(`Vercel API unavailable (${reason}): ${detail}`);
     this.name = 'VercelUnavailableError';

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { BodyTooLargeError, parseBoundedJson, readBoundedBody } from './bounded-body';
 import { parseRetryAfterSeconds, VercelApiError, VercelUnavailableError } from './errors';
 
 /** Sent on every request so Vercel can tell our traffic apart. */
@@ -21,8 +22,13 @@ export interface RequestJsonOptions<T> {
    * Sent only in the `Authorization` header: never logged, never part of an error message.
    */
   bearerToken?: string;
-  /** Abort after this many milliseconds. */
+  /** Abort after this many milliseconds; covers the headers and the whole body. */
   timeoutMs: number;
+  /**
+   * Largest accepted answer, bytes of decoded body (2xx or not), enforced while streaming; the
+   * per-endpoint limits are in `bounded-body.ts`.
+   */
+  maxBodyBytes: number;
   /** Schema the 2xx JSON body must satisfy. */
   schema: z.ZodType<T>;
   /** Injectable fetch (tests); defaults to the global fetch. */
@@ -68,8 +74,9 @@ const BEARER_TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
  *   cannot have; the message never contains the token.
  * @throws {@link VercelApiError} for a non-2xx answer (with Vercel's `error.code`/`error.message`, `Retry-After`
  *   as `retryAfterSeconds` and `error.invalidToken` when present).
- * @throws {@link VercelUnavailableError} on timeout (`timeout`), connection failure or redirect (`network`),
- *   or a 2xx body that is not JSON or fails the schema (`malformed_response`).
+ * @throws {@link VercelUnavailableError} on timeout of the headers or the body (`timeout`), connection failure
+ *   or redirect (`network`), an answer over `maxBodyBytes` (`body_too_large`, with `limitBytes`), or a 2xx
+ *   body that is not JSON, nests deeper than `MAX_JSON_DEPTH`, or fails the schema (`malformed_response`).
  */
 export async function requestJson<T>(options: RequestJsonOptions<T>): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': USER_AGENT };
@@ -83,7 +90,7 @@ export async function requestJson<T>(options: RequestJsonOptions<T>): Promise<T>
   const signal = AbortSignal.timeout(options.timeoutMs);
 
   let response: Response;
-  let text: string;
+  let body: Uint8Array;
   try {
     response = await doFetch(url, {
       method: options.method,
@@ -92,9 +99,12 @@ export async function requestJson<T>(options: RequestJsonOptions<T>): Promise<T>
       signal,
       ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
     });
-    // The body read shares the timeout: a server that sends headers then stalls is a timeout too.
-    text = await response.text();
+    // The body read shares the timeout: a server that sends headers then stalls (or drips) is a timeout too.
+    body = await readBoundedBody(response, options.maxBodyBytes, signal);
   } catch (error) {
+    if (error instanceof BodyTooLargeError) {
+      throw new VercelUnavailableError('body_too_large', `answer over ${error.limitBytes} bytes`, error.limitBytes);
+    }
     if (signal.aborted) throw new VercelUnavailableError('timeout', `no answer within ${options.timeoutMs} ms`);
     // The cause's code (ECONNREFUSED, ENOTFOUND, …) says what went wrong; it holds no secret.
     const cause = (error as { cause?: { code?: unknown } }).cause;
@@ -106,13 +116,13 @@ export async function requestJson<T>(options: RequestJsonOptions<T>): Promise<T>
     throw new VercelUnavailableError('network', `unexpected redirect (${response.status})`);
   }
   if (!response.ok) {
-    const { code, message, invalidToken } = errorBodySchema.parse(safeJson(text));
+    const { code, message, invalidToken } = errorBodySchema.parse(safeJson(body));
     throw new VercelApiError(response.status, code, message, {
       retryAfterSeconds: parseRetryAfterSeconds(response.headers.get('retry-after')),
       ...(invalidToken ? { invalidToken } : {}),
     });
   }
-  const json = safeJson(text);
+  const json = safeJson(body);
   if (json === undefined) throw new VercelUnavailableError('malformed_response', 'body is not JSON');
   const parsed = options.schema.safeParse(json);
   if (!parsed.success) {
@@ -122,9 +132,9 @@ export async function requestJson<T>(options: RequestJsonOptions<T>): Promise<T>
   return parsed.data;
 }
 
-function safeJson(text: string): unknown {
+function safeJson(body: Uint8Array): unknown {
   try {
-    return JSON.parse(text) as unknown;
+    return parseBoundedJson(body);
   } catch {
     return undefined;
   }

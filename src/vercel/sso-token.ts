@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SSO_TOKEN_MAX_BODY_BYTES } from './bounded-body';
 import { requestJson } from './http';
 
 /**
@@ -38,7 +39,8 @@ export interface SsoCodeExchange {
  * `{grant_type: "authorization_code", code, state, client_id, client_secret}` and no `Authorization`
  * header (VERCEL-SSO.md §1.3). `grant_type` is sent although older callers omit it.
  * @throws VercelApiError for a non-2xx answer (400: bad, expired or reused code).
- * @throws VercelUnavailableError on timeout, network failure, non-JSON body or missing `id_token`.
+ * @throws VercelUnavailableError on timeout, network failure, non-JSON body or missing `id_token`, or an
+ *   answer over `SSO_TOKEN_MAX_BODY_BYTES` (64 KiB, `body_too_large`).
  */
 export function exchangeSsoCode(input: SsoCodeExchange): Promise<SsoTokenResponse> {
   return requestJson({
@@ -53,6 +55,7 @@ export function exchangeSsoCode(input: SsoCodeExchange): Promise<SsoTokenRespons
       ...(input.redirectUri ? { redirect_uri: input.redirectUri } : {}),
     },
     timeoutMs: input.timeoutMs,
+    maxBodyBytes: SSO_TOKEN_MAX_BODY_BYTES,
     schema: ssoTokenResponseSchema,
     ...(input.fetch ? { fetch: input.fetch } : {}),
   });

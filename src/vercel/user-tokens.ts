@@ -25,6 +25,7 @@ import {
   type GetAuthTokenResponse,
   type ListAuthTokensResponse,
 } from './auth-token';
+import { TOKEN_API_MAX_BODY_BYTES } from './bounded-body';
 import { requestJson } from './http';
 
 /** The special token id meaning "the token this request is authenticated with". */
@@ -72,8 +73,9 @@ function teamQuery(call: TeamSelector): Record<string, string | undefined> {
   return { teamId: call.teamId, slug: call.slug };
 }
 
+/** Shared request options; every token API answer is read with `TOKEN_API_MAX_BODY_BYTES` (bounded-body.ts). */
 function common(call: AuthenticatedCall) {
-  return { bearerToken: call.bearerToken, timeoutMs: call.timeoutMs, ...(call.fetch ? { fetch: call.fetch } : {}) };
+  return { bearerToken: call.bearerToken, timeoutMs: call.timeoutMs, maxBodyBytes: TOKEN_API_MAX_BODY_BYTES, ...(call.fetch ? { fetch: call.fetch } : {}) };
 }
 
 function tokenPath(prefix: string, tokenId: string): string {

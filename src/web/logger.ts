@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { pinoHttp, type HttpLogger } from 'pino-http';
+import { truncateForLog } from '../flow/log-field';
 
 /**
  * Paths pino censors wherever they appear in a log object. Our own log calls never pass these
@@ -51,8 +52,9 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
 /**
  * Per-request logging with pino-http: a request id on every line (`req.id`, echoed in `X-Request-Id`).
- * A well-formed incoming `X-Request-Id` is kept only when `trustIncomingRequestId` (a trusted proxy sets
- * it); otherwise clients could choose ids. The URL is logged as its path only: the query of `/callback`
+ * An incoming `X-Request-Id` is kept only when `trustIncomingRequestId` (`TRUST_REQUEST_ID=true`: the
+ * proxy in front always sets it) and it is well-formed (8–64 of `A-Z a-z 0-9 . _ -`); otherwise the id
+ * is our own UUID, so clients cannot choose ids (OWASP ASVS V7.1.1). The URL is logged as its path only: the query of `/callback`
  * carries `code` and `state`.
  */
 export function createHttpLogger(logger: Logger, trustIncomingRequestId = false): HttpLogger {
@@ -83,8 +85,8 @@ export function createHttpLogger(logger: Logger, trustIncomingRequestId = false)
   });
 }
 
-/** The path of a request URL, without query or fragment, truncated to 200 characters. */
+/** The path of a request URL, without query or fragment, truncated to `LOG_FIELD_MAX_CHARS` (200) characters. */
 export function pathOnly(url: string): string {
   const end = url.search(/[?#]/);
-  return (end === -1 ? url : url.slice(0, end)).slice(0, 200);
+  return truncateForLog(end === -1 ? url : url.slice(0, end));
 }

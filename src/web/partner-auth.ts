@@ -12,7 +12,9 @@ declare global {
   }
 }
 
-/** Options of `sso.requireVercelAuth()`.  * @example
+/**
+ * Options of `sso.requireVercelAuth()`.
+ * @example
  * ```ts
  * app.get('/v1/installations/:installationId', sso.requireVercelAuth({ allow: ['user', 'system'], installationParam: 'installationId' }), getInstallation);
  * ```
@@ -34,7 +36,9 @@ export interface RequireVercelAuthOptions {
   role?: VercelRole;
 }
 
-/** The `code` of every Partner API refusal, with its status.  * @example
+/**
+ * The `code` of every Partner API refusal, with its status.
+ * @example
  * ```ts
  * PARTNER_AUTH_ERRORS.installation_mismatch; // 403
  * ```
@@ -56,7 +60,9 @@ export const PARTNER_AUTH_ERRORS = {
   issuer_keys_unavailable: 503,
 } as const;
 
-/** One code of {@link PARTNER_AUTH_ERRORS}.  * @example
+/**
+ * One code of {@link PARTNER_AUTH_ERRORS}.
+ * @example
  * ```ts
  * const alertOn: PartnerAuthErrorCode[] = ['invalid_token', 'installation_mismatch'];
  * ```

@@ -2,6 +2,7 @@ import type { Request, RequestHandler } from 'express';
 import { rateLimit, type RateLimitInfo, type Store } from 'express-rate-limit';
 import type { Logger } from 'pino';
 import { LoginFailure } from '../flow/errors';
+import { truncateForLog } from '../flow/log-field';
 
 /** Options of {@link createRateLimit}. */
 export interface RateLimitOptions {
@@ -43,7 +44,7 @@ export function createRateLimit(options: RateLimitOptions): RequestHandler {
     handler: (req, _res, next, limiterOptions) => {
       const resetTime = (req as Request & { rateLimit?: RateLimitInfo }).rateLimit?.resetTime;
       const retryAfter = Math.max(1, Math.ceil(((resetTime?.getTime() ?? Date.now() + limiterOptions.windowMs) - Date.now()) / 1000));
-      req.log?.warn({ event: 'rate_limited', path: req.path }, 'rate limit exceeded');
+      req.log?.warn({ event: 'rate_limited', path: truncateForLog(req.path) }, 'rate limit exceeded');
       next(new LoginFailure('rate_limited', { retryAfterSeconds: retryAfter }));
     },
   });

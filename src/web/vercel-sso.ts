@@ -10,6 +10,7 @@ import { createCallbackFlow } from '../flow/callback';
 import { AuxiliaryCookies } from '../flow/cookies';
 import { LoginFailure } from '../flow/errors';
 import { IdTokenVerifier } from '../flow/id-token';
+import { Readiness } from '../flow/readiness';
 import type { SessionIdentity, VercelRole } from '../flow/identity';
 import { ReturnToRecords } from '../flow/return-to';
 import { createSessionMiddleware, destroySession, enforceSessionLifetimes, sessionStoreUnavailable } from '../flow/session';
@@ -27,7 +28,9 @@ import { createWebhookHandler, type WebhooksOptions } from './webhooks';
 /** Upper bound on the router's POST bodies (forms carry a CSRF token and an id only). */
 export const FORM_BODY_LIMIT = '4kb';
 
-/** Options of {@link VercelSso.requireUser}.  * @example
+/**
+ * Options of {@link VercelSso.requireUser}.
+ * @example
  * ```ts
  * app.post('/settings', express.urlencoded({ extended: false }), sso.requireUser({ role: 'ADMIN', csrf: true }), saveSettings);
  * ```
@@ -46,7 +49,9 @@ export interface RequireUserOptions {
   csrf?: boolean;
 }
 
-/** Readiness of the library's dependencies (for a `/readyz`).  * @example
+/**
+ * Readiness of the library's dependencies (for a `/readyz`).
+ * @example
  * ```ts
  * app.get('/readyz', async (_req, res) => {
  *   const { sessionStore, issuerKeys } = await sso.ready();
@@ -55,16 +60,18 @@ export interface RequireUserOptions {
  * ```
  */
 export interface VercelSsoReadiness {
-  /** The session store answers. */
+  /** The session store answered its last ping. */
   sessionStore: boolean;
-  /** Vercel's keys are reachable or cached. */
+  /** A JWKS is cached (fetched now or earlier): tokens verify. */
   issuerKeys: boolean;
+  /** Age of the background check these answers come from, ms (`readinessCheckIntervalMs` at most, once running). */
+  checkedAgoMs: number;
 }
 
 /**
  * Vercel Marketplace SSO for an Express app: the router that serves the Redirect Login URL and its
  * companions, and the middleware that guards the host app's routes. Built by {@link createVercelSso}.
-  * @example
+ * @example
  * ```ts
  * const sso: VercelSso = createVercelSso(options);
  * app.use('/vercel', sso.router);
@@ -157,7 +164,11 @@ export interface VercelSso {
    * ```
    */
   revokeUser(installationId: string, userId: string): Promise<number>;
-  /** Whether the session store and Vercel's keys are usable now. Never throws. */
+  /**
+   * Whether the session store and Vercel's keys are usable, from a background check every
+   * `readinessCheckIntervalMs` (started by the first call, which waits for it). Never throws and never
+   * makes a request of its own, so a `/readyz` cannot be used to make this service call Vercel.
+   */
   ready(): Promise<VercelSsoReadiness>;
   /** Releases timers and connections the library opened (not a Redis client you passed in). */
   close(): Promise<void>;
@@ -211,6 +222,8 @@ export function assembleVercelSso(settings: SsoSettings, parts: VercelSsoParts =
       cacheMaxAgeMs: settings.http.jwksCacheMaxAgeMs,
     });
   const stores = parts.stores ?? createStores(settings, logger);
+  // ready() answers from a background check: readiness is never a way to make us call Vercel (issue 19).
+  const readiness = new Readiness({ ping: () => stores.ping(), verifier, intervalMs: settings.readinessCheckIntervalMs, now });
   if (settings.production && stores.kind === 'memory' && !settings.sessionStore) {
     logger.warn({ event: 'configuration_warning' }, 'No Redis: sessions, redeemed codes and rate limits are kept in this process only. Run a single instance, or configure Redis (REDIS_URL, or the redis option).');
   }
@@ -516,10 +529,13 @@ export function assembleVercelSso(settings: SsoSettings, parts: VercelSsoParts =
       return shadow?.session?.identity ? generateToken(shadow) : undefined;
     },
     ready: async () => {
-      const [sessionStore, issuerKeys] = await Promise.all([stores.ping(), verifier.keysAvailable()]);
-      return { sessionStore, issuerKeys };
+      const { checks, checkedAgoMs } = await readiness.report();
+      return { sessionStore: checks.session_store === 'ok', issuerKeys: checks.issuer_keys === 'ok', checkedAgoMs };
     },
-    close: () => stores.close(),
+    close: async () => {
+      readiness.stop();
+      await stores.close();
+    },
   };
 }
 

@@ -7,7 +7,7 @@ import type { OneTimeStore } from '../stores/one-time-store';
  * The webhook event that removes an installation (VERCEL-SSO.md §4a; Vercel's Webhooks API
  * Reference, "integration-configuration.removed", whose `payload.configuration.id` is the
  * installation id).
-  * @example
+ * @example
  * ```ts
  * onEvent: async (event) => {
  *   if (event.type === INSTALLATION_REMOVED_EVENT) await deleteTenantData(event.payload);
@@ -25,7 +25,9 @@ export const WEBHOOK_DEDUPE_TTL_MS = 24 * 60 * 60 * 1000;
 /** How long a delivery may be in progress before a redelivery may run it again, ms. */
 const IN_PROGRESS_TTL_MS = 60_000;
 
-/** A verified webhook event (Vercel's Webhooks API Reference, "Payload").  * @example
+/**
+ * A verified webhook event (Vercel's Webhooks API Reference, "Payload").
+ * @example
  * ```ts
  * app.post('/webhooks/vercel', sso.webhooks({ onEvent: async (event: VercelWebhookEvent) => log(event.type, event.id) }));
  * ```
@@ -41,7 +43,9 @@ export interface VercelWebhookEvent {
   payload: Record<string, unknown>;
 }
 
-/** What `onEvent` receives besides the event.  * @example
+/**
+ * What `onEvent` receives besides the event.
+ * @example
  * ```ts
  * sso.webhooks({ onEvent: async (event, { requestId }) => queue.push({ event, requestId }) });
  * ```
@@ -52,7 +56,9 @@ export interface WebhookContext {
   revokedSessions?: number;
 }
 
-/** Options of `sso.webhooks()`.  * @example
+/**
+ * Options of `sso.webhooks()`.
+ * @example
  * ```ts
  * const options: WebhooksOptions = { onEvent: async (event) => handle(event) };
  * app.post('/webhooks/vercel', sso.webhooks(options));
@@ -98,7 +104,7 @@ function fail(res: Response, status: number, code: string, message: string): voi
  * True when `signature` is the lowercase or uppercase hex HMAC-SHA1 of `body` keyed with `secret`
  * (VERCEL-SSO.md §4a; Vercel's example integration `app/webhook/route.ts`), compared in constant
  * time (`crypto.timingSafeEqual`, OWASP ASVS V11.5.2-style comparison of secrets).
-  * @example
+ * @example
  * ```ts
  * const ok = verifyWebhookSignature(rawBody, req.get('x-vercel-signature'), process.env.INTEGRATION_CLIENT_SECRET!);
  * ```

@@ -22,7 +22,7 @@ describeWithRedis('Redis outage through a proxy the test controls', () => {
 
   beforeAll(async () => {
     await proxy.start();
-    const env = { REDIS_URL: `redis://127.0.0.1:${proxy.port}`, REDIS_KEY_PREFIX: prefix, REDIS_COMMAND_TIMEOUT_MS: String(COMMAND_TIMEOUT_MS) };
+    const env = { REDIS_URL: `redis://127.0.0.1:${proxy.port}`, REDIS_KEY_PREFIX: prefix, REDIS_COMMAND_TIMEOUT_MS: String(COMMAND_TIMEOUT_MS), READINESS_CHECK_INTERVAL_MS: '100' };
     const logs = new LogCapture();
     const base = loadConfig({ PUBLIC_URL: 'http://localhost:3000', INTEGRATION_CLIENT_ID: 'x', INTEGRATION_CLIENT_SECRET: 'x', SESSION_SECRET: 'x'.repeat(32), ...env });
     stores = createStores(base, createLogger('info', logs));
@@ -92,7 +92,13 @@ describeWithRedis('Redis outage through a proxy the test controls', () => {
     }
     expect(recoveredAfter).toBeGreaterThanOrEqual(0); // the session written before the outage is back
     await h.agent().get(h.callbackPath(ACME.user)).expect(302);
-    await h.agent().get('/readyz').expect(200);
+    // Readiness answers from its background check (every 100 ms here): ready again at the next one.
+    let readyAgain = 0;
+    for (let i = 0; i < 100 && readyAgain !== 200; i += 1) {
+      readyAgain = (await h.agent().get('/readyz')).status;
+      if (readyAgain !== 200) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(readyAgain).toBe(200);
 
     // The Redis client's errors were logged, but rate-limited.
     const redisLogs = (h as { redisLogs?: LogCapture }).redisLogs!;

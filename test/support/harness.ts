@@ -136,7 +136,7 @@ export async function startHarness(env: Record<string, string> = {}, deps: AppDe
     },
     async close() {
       await server.close();
-      await sso.stores.close();
+      await sso.sso.close(); // stops the readiness timer and closes the stores
       // "No request in the test suite is answered with a 500" (issue #2): checked for every harness.
       if (logs.internalErrors.length > 0) throw new Error(`responses with status 500:\n${logs.internalErrors.join('\n')}`);
     },

@@ -16,3 +16,14 @@ describe('start-up warnings', () => {
     expect(warnings.join('\n')).toMatch(/single instance/);
   });
 });
+
+describe('TRUST_REQUEST_ID', () => {
+  test('defaults to false; true without a trusted proxy warns that clients choose the id', () => {
+    expect(loadConfig(base).trustRequestId).toBe(false);
+    const config = loadConfig({ ...base, TRUST_REQUEST_ID: 'true' });
+    expect(config.trustRequestId).toBe(true);
+    expect(configurationWarnings(config).join('\n')).toMatch(/TRUST_REQUEST_ID=true without TRUST_PROXY/);
+    expect(configurationWarnings(loadConfig({ ...base, TRUST_REQUEST_ID: 'true', TRUST_PROXY: '1' }))).toEqual([]);
+    expect(() => loadConfig({ ...base, TRUST_REQUEST_ID: 'maybe' })).toThrow(/TRUST_REQUEST_ID is malformed/);
+  });
+});

@@ -177,7 +177,7 @@ describe('authentication (401 without a token; 403 invalidToken for a bad one)',
     ['GET', '/v6/user/tokens'],
   ] as const)('%s %s without a token is 401', async (method, path) => {
     const error = await apiError(
-      requestJson({ method, url: new URL(path, s.url), ...(method === 'POST' ? { body: { name: 'x' } } : {}), timeoutMs: 5000, schema: z.unknown() }),
+      requestJson({ method, url: new URL(path, s.url), ...(method === 'POST' ? { body: { name: 'x' } } : {}), timeoutMs: 5000, maxBodyBytes: 65_536, schema: z.unknown() }),
     );
     expect({ status: error.status, code: error.code }).toEqual({ status: 401, code: 'not_authenticated' });
   });

@@ -265,13 +265,27 @@ describe('operational routes', () => {
     expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  test('behind a trusted proxy a well-formed X-Request-Id is kept, a malformed one replaced', async () => {
+  test('TRUST_PROXY alone does not let a client choose the request id', async () => {
     const proxied = await startHarness({ TRUST_PROXY: 'loopback' });
     try {
-      const kept = await request(proxied.sso.app).get('/healthz').set('X-Request-Id', 'lb-req-12345678');
+      const response = await request(proxied.sso.app).get('/healthz').set('X-Request-Id', 'lb-req-12345678');
+      expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    } finally {
+      await proxied.close();
+    }
+  });
+
+  test('with TRUST_REQUEST_ID a well-formed X-Request-Id is kept (page and logs), a malformed one replaced', async () => {
+    const proxied = await startHarness({ TRUST_PROXY: 'loopback', TRUST_REQUEST_ID: 'true' });
+    try {
+      const kept = await request(proxied.sso.app).get('/nope').set('X-Request-Id', 'lb-req-12345678');
       expect(kept.headers['x-request-id']).toBe('lb-req-12345678');
-      const hostile = await request(proxied.sso.app).get('/healthz').set('X-Request-Id', 'bad id <script>');
-      expect(hostile.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+      expect(kept.text).toContain('lb-req-12345678');
+      expect(proxied.logs.records().some((r) => (r.req as { id?: string } | undefined)?.id === 'lb-req-12345678')).toBe(true);
+      for (const hostile of ['bad id <script>', 'short', 'x'.repeat(65), 'lb req;12345678']) {
+        const replaced = await request(proxied.sso.app).get('/healthz').set('X-Request-Id', hostile);
+        expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+      }
     } finally {
       await proxied.close();
     }
