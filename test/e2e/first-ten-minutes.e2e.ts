@@ -12,10 +12,10 @@ import { clickOpenLink, seedUser, signedInAs } from './support/flow';
 import { startStack, type Stack } from './support/stack';
 
 const ACME = 'icfg_acme0000000000000001';
-const ALICE = 'a11ce00000000000000000a1'; // ADMIN of Acme
-const BOB = 'b0b0000000000000000000a2'; // USER of Acme
+const ALICE = 'a11ce000000000000000000000000000000000000000000000000000000000a1'; // ADMIN of Acme
+const BOB = 'b0b00000000000000000000000000000000000000000000000000000000000a2'; // USER of Acme
 const GLOBEX = 'icfg_globex00000000000001';
-const MALLORY = '3a1103000000000000000b03'; // USER of Globex, HTML in her name
+const MALLORY = '3a11030000000000000000000000000000000000000000000000000000000b03'; // USER of Globex, HTML in her name
 const PROJECT = 'prj_acmeWeb000000000001';
 const RESOURCE = 'store_acmePostgres0001';
 
@@ -220,7 +220,9 @@ describe('a vendor\'s first ten minutes (demo mode)', () => {
     const page = await newPage();
     const alice = seedUser(stack, ACME, ALICE);
     await clickOpenLink(page, stack, `open-${ACME}-${ALICE}-project`);
-    expect(page.url()).toBe(`${stack.backendUrl}/projects/${PROJECT}`);
+    // The project link comes with its resource (VERCEL-SSO.md §5), kept beside the project page.
+    const projectPage = `${stack.backendUrl}/projects/${PROJECT}?resource_id=${RESOURCE}`;
+    expect(page.url()).toBe(projectPage);
     const starts: string[] = [];
     page.on('request', (request) => {
       if (request.url().startsWith(`${stack.emulatorUrl}/sso/integrations/`)) starts.push(request.url());
@@ -228,7 +230,7 @@ describe('a vendor\'s first ten minutes (demo mode)', () => {
     // The page is already this URL: wait for the sign-in that the round trip ends with, then for the page.
     const signedInAgain = () => page.waitForRequest((request) => request.url().startsWith(`${stack.backendUrl}/callback?`));
     await Promise.all([signedInAgain(), page.getByTestId('expire-session').click()]);
-    await page.waitForURL(`${stack.backendUrl}/projects/${PROJECT}`);
+    await page.waitForURL(projectPage);
     expect(starts).toEqual([`${stack.emulatorUrl}/sso/integrations/acme-provider/${ACME}`]);
     expect(await signedInAs(page)).toEqual({ name: alice.name, role: alice.role });
     await expect(page.getByTestId('page-project').count()).resolves.toBe(1);
