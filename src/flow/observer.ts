@@ -1,4 +1,7 @@
+import type { StoreErrorKind, StoreName } from '../stores/observed';
 import type { LoginFailureCode } from './errors';
+
+export type { StoreErrorKind, StoreName } from '../stores/observed';
 
 /**
  * How a sign-in ended, for metrics: `success` (a session was created), `replayed` (the same browser
@@ -29,26 +32,6 @@ export type LoginOutcomeReason = LoginFailureCode | 'none';
  * ```
  */
 export type JwksFetchResult = 'ok' | 'http_error' | 'failed';
-
-/**
- * The shared store that failed: express-session's store, the one-time records (redeemed codes,
- * return-to, account switches), the session index (revocation), the rate-limit counters.
- * @example
- * ```ts
- * const store: StoreName = 'session';
- * ```
- */
-export type StoreName = 'session' | 'one_time' | 'session_index' | 'rate_limit';
-
-/**
- * How a store operation failed: `timeout` (no answer within `REDIS_COMMAND_TIMEOUT_MS`) or `error`
- * (refused, disconnected, …).
- * @example
- * ```ts
- * const kind: StoreErrorKind = 'timeout';
- * ```
- */
-export type StoreErrorKind = 'timeout' | 'error';
 
 /**
  * What the library reports as it works, for metrics (issue 14 item 2). Pass one as the `metrics`
@@ -115,9 +98,4 @@ export function completeObserver(observer: SsoObserver | undefined): CompleteObs
     sessionsRevoked: guard(observer.sessionsRevoked),
     rateLimited: guard(observer.rateLimited),
   };
-}
-
-/** The {@link StoreErrorKind} of a store error (a `StoreTimeoutError` is a timeout). */
-export function storeErrorKind(error: unknown): StoreErrorKind {
-  return (error as Error | undefined)?.name === 'StoreTimeoutError' ? 'timeout' : 'error';
 }

@@ -1,4 +1,29 @@
-import { storeErrorKind, type StoreErrorKind, type StoreName } from '../flow/observer';
+import { StoreTimeoutError } from './timeout';
+
+/**
+ * The shared store that failed: express-session's store, the one-time records (redeemed codes,
+ * return-to, account switches), the session index (revocation), the rate-limit counters.
+ * @example
+ * ```ts
+ * const store: StoreName = 'session';
+ * ```
+ */
+export type StoreName = 'session' | 'one_time' | 'session_index' | 'rate_limit';
+
+/**
+ * How a store operation failed: `timeout` (no answer within `REDIS_COMMAND_TIMEOUT_MS`) or `error`
+ * (refused, disconnected, …).
+ * @example
+ * ```ts
+ * const kind: StoreErrorKind = 'timeout';
+ * ```
+ */
+export type StoreErrorKind = 'timeout' | 'error';
+
+/** The {@link StoreErrorKind} of a store error (a `StoreTimeoutError` is a timeout). */
+export function storeErrorKind(error: unknown): StoreErrorKind {
+  return error instanceof StoreTimeoutError ? 'timeout' : 'error';
+}
 
 /** Told each failed store operation (metrics); must not throw. */
 export type StoreErrorReporter = (store: StoreName, kind: StoreErrorKind) => void;
