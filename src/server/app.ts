@@ -31,7 +31,11 @@ export interface AppDependencies {
    * @throws Error from {@link createApp} when set with `NODE_ENV=production`.
    */
   demo?: DemoExtras;
-  /** Prometheus metrics (`METRICS_PORT`): the library reports to it and every request is timed by route template. */
+  /**
+   * Prometheus metrics (`METRICS_PORT`): the library reports to it (its observer becomes the
+   * `metrics` option; with a prebuilt `sso`, pass `metrics.observer` to it yourself) and every
+   * request is timed by route template.
+   */
   metrics?: SsoMetrics;
 }
 
