@@ -29,6 +29,7 @@ export {
   type SsoSettings,
   type VercelSsoOptions,
 } from './config/options';
+export type { JwksFetchResult, LoginOutcome, LoginOutcomeReason, SsoObserver, StoreErrorKind, StoreName } from './flow/observer';
 export { LOGIN_FAILURE_CODES, LOGIN_FAILURE_STATUS, LoginFailure, type LoginFailureCode, type LoginFailureDetails } from './flow/errors';
 export type { SessionIdentity, VercelIdentity, VercelRole } from './flow/identity';
 export { DASHBOARD_SECTIONS, DEEP_LINK_PARAMS, isProviderId, isValidId, resolveDeepLink, type DeepLinkKind, type DeepLinkOptions, type DeepLinkParams, type DeepLinkTarget } from './flow/deep-links';

@@ -67,6 +67,12 @@ export const environmentSchema = z.object({
     .trim()
     .regex(/^[A-Za-z0-9.:-]{1,253}$/, 'expected an IP address or host name to listen on, e.g. 0.0.0.0')
     .default('0.0.0.0'),
+  METRICS_PORT: integer('expected a TCP port (0-65535; 0 picks a free one)', 0, 65535).optional(),
+  METRICS_HOST: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9.:-]{1,253}$/, 'expected an IP address or host name to listen on, e.g. 127.0.0.1')
+    .default('127.0.0.1'),
   PUBLIC_URL: originUrl,
   CALLBACK_PATH: z
     .string()

@@ -42,6 +42,11 @@ export interface ServiceSettings {
   env: 'development' | 'production' | 'test';
   /** The library options the environment mapped to (validated; see {@link toVercelSsoOptions}). */
   options: VercelSsoOptions;
+  /**
+   * The Prometheus metrics listener (`METRICS_PORT`, `METRICS_HOST`; issue 14 item 2), a port of its
+   * own so metrics are never public; absent (the default) when `METRICS_PORT` is unset.
+   */
+  metricsListener?: { port: number; host: string };
   /** The sidecar (issue 11), when `SIDECAR_ENABLED=true` or `UPSTREAM_URL` is set; absent otherwise. */
   sidecar?: SidecarConfig;
 }
@@ -173,6 +178,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     shutdownDrainDelayMs: e.SHUTDOWN_DRAIN_DELAY_MS,
     options,
+    ...(e.METRICS_PORT !== undefined ? { metricsListener: { port: e.METRICS_PORT, host: e.METRICS_HOST } } : {}),
     ...(sidecarEnabled(e)
       ? {
           sidecar: {

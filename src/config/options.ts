@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { DeepLinkParams, DeepLinkTarget } from '../flow/deep-links';
 import type { VercelIdentity } from '../flow/identity';
+import type { SsoObserver } from '../flow/observer';
 
 /**
  * What `onLogin` decides (see {@link VercelSsoOptions.onLogin}).
@@ -308,6 +309,19 @@ export const vercelSsoOptionsSchema = z
     render: fn<(page: PageContext, req: Request, res: Response) => void>('expected a function (page, req, res) => void that sends the response').optional(),
     /** pino logger; default: JSON to stdout at info. Requests get a child with their request id. */
     logger: z.custom<Logger>((value) => typeof value === 'object' && value !== null && typeof (value as Logger).child === 'function', { message: 'expected a pino logger' }).optional(),
+    /**
+     * Metrics: told each login outcome, exchange duration, JWKS fetch, store error, revocation and
+     * rate-limited request (see {@link SsoObserver}; every method optional). Default: nothing is recorded.
+     */
+    metrics: z
+      .custom<SsoObserver>(
+        (value) =>
+          typeof value === 'object' &&
+          value !== null &&
+          (['loginOutcome', 'exchangeDuration', 'jwksFetch', 'storeError', 'sessionsRevoked', 'rateLimited'] as const).every((name) => (value as Record<string, unknown>)[name] === undefined || isFunction((value as Record<string, unknown>)[name])),
+        { message: 'expected an observer object such as { loginOutcome(outcome, reason) { … } } (each method optional)' },
+      )
+      .optional(),
     /** Advanced: an express-session store instead of the built-in memory or Redis one. */
     sessionStore: z.custom<session.Store>((value) => typeof value === 'object' && value !== null && typeof (value as session.Store).get === 'function', { message: 'expected an express-session Store' }).optional(),
     /** Production mode: template caching, start-up warnings. Default: NODE_ENV === 'production'. */

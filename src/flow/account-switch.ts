@@ -6,6 +6,7 @@ import { readCookie, type AuxiliaryCookies } from './cookies';
 import { LoginFailure } from './errors';
 import type { SessionIdentity } from './identity';
 import { logLoginFailure } from './login-log';
+import { NO_OBSERVER, type CompleteObserver } from './observer';
 
 /** How long an offered account switch can be confirmed, ms (5 minutes). */
 export const ACCOUNT_SWITCH_TTL_MS = 5 * 60 * 1000;
@@ -40,6 +41,8 @@ export class AccountSwitch {
     private readonly cookies: AuxiliaryCookies,
     /** Adds the CSRF token to a new session (csrf-sync's generator). */
     private readonly prepareSession: (req: Request) => void,
+    /** Told how each confirmed switch's login ends (metrics). */
+    private readonly observer: CompleteObserver = NO_OBSERVER,
   ) {}
 
   /** Stores `login` for this session and returns what the confirmation page shows. No session is created or changed. */
@@ -90,12 +93,12 @@ export class AccountSwitch {
     const record = await this.ownRecord(req);
     // Consumed only by the session it was offered to: a stolen switch_id cannot cancel it.
     if (!record || (await this.store.take(KEY_PREFIX + String(req.body.switch_id))) === undefined) {
-      logLoginFailure(req, 'switch_not_found');
+      logLoginFailure(req, 'switch_not_found', {}, { observer: this.observer });
       throw new LoginFailure('switch_not_found');
     }
     const { sessionId: _ignored, ...login } = record;
     res.clearCookie(this.cookies.switchOffer, this.cookies.options());
-    await completeLogin({ oneTimeStore: this.store, cookies: this.cookies, prepareSession: this.prepareSession }, req, res, login, 303);
+    await completeLogin({ oneTimeStore: this.store, cookies: this.cookies, prepareSession: this.prepareSession, observer: this.observer }, req, res, login, 303);
   }
 
   /** `POST …/switch-account/cancel` (after CSRF protection): drops the offer, keeps the current session. */

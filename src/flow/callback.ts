@@ -8,10 +8,11 @@ import { InvalidCallbackError, parseCallbackQuery, readCallbackQuery } from './c
 import { completeLogin, type PendingLogin } from './complete-login';
 import type { AuxiliaryCookies } from './cookies';
 import { allowedUrl, resolveDeepLink, safeLocalPath, type DeepLinkParams, type DeepLinkTarget } from './deep-links';
-import { LoginFailure } from './errors';
+import { LoginFailure, type LoginFailureCode } from './errors';
 import { InvalidIdTokenError, KeysUnavailableError } from './id-token';
 import { identityKey, type SessionIdentity, type VercelIdentity } from './identity';
-import { logLoginFailure } from './login-log';
+import { logLoginFailure, type LoginFailureLogOptions } from './login-log';
+import { NO_OBSERVER, type CompleteObserver } from './observer';
 import { RedeemedCode } from './redeemed-code';
 import type { ReturnToRecords } from './return-to';
 import { currentIdentity } from './session';
@@ -36,6 +37,8 @@ export interface CallbackDependencies {
   fetch?: typeof fetch;
   /** Clock, ms since epoch. */
   now?: () => number;
+  /** Told each login's outcome and each exchange's duration (metrics); default: nobody. */
+  observer?: CompleteObserver;
 }
 
 /** What a callback ended with when it did not throw: the user was redirected, or must confirm a switch. */
@@ -65,6 +68,9 @@ export const MAX_REFUSAL_REASON_LENGTH = 300;
 export function createCallbackFlow(deps: CallbackDependencies): (req: Request, res: Response, hostReq?: Request) => Promise<CallbackOutcome> {
   const { config } = deps;
   const now = deps.now ?? Date.now;
+  const observer = deps.observer ?? NO_OBSERVER;
+  /** The failure line and the failure count, in one call. */
+  const failed = (req: Request, reason: LoginFailureCode, fields: Record<string, unknown> = {}, options: Omit<LoginFailureLogOptions, 'observer'> = {}) => logLoginFailure(req, reason, fields, { ...options, observer });
   const exchange =
     deps.exchange ??
     ((code: string, state: string) =>
@@ -83,7 +89,7 @@ export function createCallbackFlow(deps: CallbackDependencies): (req: Request, r
     if (config.session.secureCookies && !req.secure) {
       // The browser would never get the Secure session cookie: a silent failed login. Usually a
       // proxy terminating TLS without `trust proxy`, or one that does not send X-Forwarded-Proto.
-      req.log.error({ event: 'login', outcome: 'failure', reason: 'insecure_request', trust_proxy: Boolean(req.app?.get('trust proxy')) }, 'login refused: request not seen as https; check trust proxy (TRUST_PROXY) and X-Forwarded-Proto');
+      failed(req, 'insecure_request', { trust_proxy: Boolean(req.app?.get('trust proxy')) }, { level: 'error', message: 'login refused: request not seen as https; check trust proxy (TRUST_PROXY) and X-Forwarded-Proto' });
       throw new LoginFailure('insecure_request');
     }
 
@@ -92,12 +98,13 @@ export function createCallbackFlow(deps: CallbackDependencies): (req: Request, r
       callback = parseCallbackQuery(readCallbackQuery(req.originalUrl ?? req.url ?? ''), { issuer: config.vercel.issuer });
     } catch (error) {
       if (!(error instanceof InvalidCallbackError)) throw error;
-      logLoginFailure(req, 'invalid_callback', { detail: error.reason });
+      failed(req, 'invalid_callback', { detail: error.reason });
       throw new LoginFailure('invalid_callback', {}, { cause: error });
     }
 
     if (callback.kind === 'error') {
       req.log.info({ event: 'login', outcome: 'cancelled', error: callback.error }, 'login cancelled by Vercel');
+      observer.loginOutcome('cancelled', 'login_cancelled');
       throw new LoginFailure('login_cancelled', { userMessage: callback.error, ...(callback.description !== undefined ? { description: callback.description } : {}) });
     }
 
@@ -109,37 +116,41 @@ export function createCallbackFlow(deps: CallbackDependencies): (req: Request, r
     try {
       won = await code.claim();
     } catch (error) {
-      logLoginFailure(req, 'store_unavailable', { operation: 'code claim' });
+      failed(req, 'store_unavailable', { operation: 'code claim' });
       throw new LoginFailure('store_unavailable', { retryAfterSeconds: 5 }, { cause: error });
     }
     if (!won) {
       const signedIn = currentIdentity(req);
       if (signedIn && (await code.wasRedeemedBy(signedIn))) {
         req.log.info({ event: 'login', outcome: 'replay_same_session', installation_id: signedIn.installationId, user_id: signedIn.userId, deep_link: target.kind }, 'code already redeemed by this session; continuing');
+        observer.loginOutcome('replayed', 'none');
         res.redirect(302, target.location);
         return { kind: 'redirected' };
       }
-      logLoginFailure(req, 'code_replayed');
+      failed(req, 'code_replayed');
       throw new LoginFailure('code_replayed');
     }
 
     let tokens: SsoTokenResponse;
+    const exchangeStartedAt = performance.now();
     try {
       tokens = await exchange(callback.code, callback.state);
     } catch (error) {
+      observer.exchangeDuration((performance.now() - exchangeStartedAt) / 1000);
       throw await exchangeFailure(req, error, code);
     }
+    observer.exchangeDuration((performance.now() - exchangeStartedAt) / 1000);
 
     let verified: VercelIdentity;
     try {
       verified = await deps.verifier.verify(tokens.id_token);
     } catch (error) {
       if (error instanceof InvalidIdTokenError) {
-        logLoginFailure(req, 'invalid_id_token', { check: error.check });
+        failed(req, 'invalid_id_token', { check: error.check });
         throw new LoginFailure('invalid_id_token', {}, { cause: error });
       }
       if (error instanceof KeysUnavailableError) {
-        logLoginFailure(req, 'issuer_keys_unavailable', { detail: error.reason });
+        failed(req, 'issuer_keys_unavailable', { detail: error.reason });
         await code.release();
         throw new LoginFailure('issuer_keys_unavailable', { retryAfterSeconds: 5 }, { cause: error });
       }
@@ -165,7 +176,7 @@ export function createCallbackFlow(deps: CallbackDependencies): (req: Request, r
     if (signedIn && identityKey(signedIn) !== identityKey(identity)) {
       return { kind: 'switch', offer: await deps.accountSwitch.offer(req, signedIn, login) };
     }
-    await completeLogin(deps, req, res, login);
+    await completeLogin({ ...deps, observer }, req, res, login);
     return { kind: 'redirected' };
   };
 
@@ -195,12 +206,12 @@ export function createCallbackFlow(deps: CallbackDependencies): (req: Request, r
       decision = await config.onLogin(context);
       if (typeof decision !== 'object' || decision === null || typeof decision.allow !== 'boolean') throw new TypeError('onLogin must return { allow: true | false, … }');
     } catch (error) {
-      logLoginFailure(req, 'account_hook_failed', { ...ids, err: { name: (error as Error)?.name, message: String((error as Error)?.message ?? '').slice(0, 200) } });
+      failed(req, 'account_hook_failed', { ...ids, err: { name: (error as Error)?.name, message: String((error as Error)?.message ?? '').slice(0, 200) } });
       throw new LoginFailure('account_hook_failed', { retryAfterSeconds: 5 }, { cause: error });
     }
     if (!decision.allow) {
       const reason = typeof decision.reason === 'string' && decision.reason.trim() ? decision.reason.trim().slice(0, MAX_REFUSAL_REASON_LENGTH) : 'Your account cannot use this integration.';
-      logLoginFailure(req, 'account_refused', { ...ids, detail: reason.slice(0, 200) });
+      failed(req, 'account_refused', { ...ids, detail: reason.slice(0, 200) });
       throw new LoginFailure('account_refused', { userMessage: reason });
     }
     const out: { accountRef?: string; redirectTo?: string } = {};
@@ -222,29 +233,26 @@ export function createCallbackFlow(deps: CallbackDependencies): (req: Request, r
   async function exchangeFailure(req: Request, error: unknown, code: RedeemedCode): Promise<LoginFailure> {
     if (error instanceof VercelApiError && (error.status === 401 || error.status === 403)) {
       await code.release();
-      req.log.error(
-        { event: 'login', outcome: 'failure', reason: 'client_misconfigured', upstream_status: error.status, upstream_code: error.code },
-        'login failed: Vercel refused our client credentials; check INTEGRATION_CLIENT_ID and INTEGRATION_CLIENT_SECRET (clientId/clientSecret)',
-      );
+      failed(req, 'client_misconfigured', { upstream_status: error.status, upstream_code: error.code }, { level: 'error', message: 'login failed: Vercel refused our client credentials; check INTEGRATION_CLIENT_ID and INTEGRATION_CLIENT_SECRET (clientId/clientSecret)' });
       return new LoginFailure('client_misconfigured', {}, { cause: error });
     }
     if (error instanceof VercelApiError && error.status === 429) {
       await code.release();
       const retryAfterSeconds = Math.min(300, Math.max(1, error.retryAfterSeconds ?? 5));
-      logLoginFailure(req, 'exchange_rate_limited', { upstream_status: 429, retry_after_seconds: retryAfterSeconds });
+      failed(req, 'exchange_rate_limited', { upstream_status: 429, retry_after_seconds: retryAfterSeconds });
       return new LoginFailure('exchange_rate_limited', { retryAfterSeconds }, { cause: error });
     }
     if (error instanceof VercelApiError && error.status >= 400 && error.status < 500) {
-      logLoginFailure(req, 'exchange_rejected', { upstream_status: error.status, upstream_code: error.code });
+      failed(req, 'exchange_rejected', { upstream_status: error.status, upstream_code: error.code });
       return new LoginFailure('exchange_rejected', {}, { cause: error });
     }
     await code.release();
     if (error instanceof VercelUnavailableError && error.reason === 'timeout') {
-      logLoginFailure(req, 'exchange_timeout', { timeout_ms: config.http.tokenExchangeTimeoutMs });
+      failed(req, 'exchange_timeout', { timeout_ms: config.http.tokenExchangeTimeoutMs });
       return new LoginFailure('exchange_timeout', {}, { cause: error });
     }
     const detail = error instanceof VercelApiError ? { upstream_status: error.status } : error instanceof VercelUnavailableError ? { detail: error.reason, ...(error.limitBytes ? { limit_bytes: error.limitBytes } : {}) } : { err: { name: (error as Error)?.name } };
-    logLoginFailure(req, 'exchange_failed', detail);
+    failed(req, 'exchange_failed', detail);
     return new LoginFailure('exchange_failed', {}, { cause: error });
   }
 }

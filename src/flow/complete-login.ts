@@ -3,6 +3,7 @@ import type { OneTimeStore } from '../stores/one-time-store';
 import { INSTALLATION_HINT_MAX_AGE_MS, type AuxiliaryCookies } from './cookies';
 import type { SessionIdentity } from './identity';
 import { logLoginFailure } from './login-log';
+import { NO_OBSERVER, type CompleteObserver } from './observer';
 import { RedeemedCode } from './redeemed-code';
 import { establishSession } from './session';
 
@@ -25,6 +26,8 @@ export interface CompleteLoginDependencies {
   cookies: AuxiliaryCookies;
   /** Adds to the new session before its one write (the CSRF token). */
   prepareSession?: (req: Request) => void;
+  /** Told `loginOutcome('success')` or the failure (metrics); default: nobody. */
+  observer?: CompleteObserver;
 }
 
 /**
@@ -35,10 +38,11 @@ export interface CompleteLoginDependencies {
  */
 export async function completeLogin(deps: CompleteLoginDependencies, req: Request, res: Response, login: PendingLogin, status: 302 | 303 = 302): Promise<void> {
   const { identity } = login;
+  const observer = deps.observer ?? NO_OBSERVER;
   try {
     await establishSession(req, identity, deps.prepareSession);
   } catch (error) {
-    logLoginFailure(req, 'session_store_unavailable', { installation_id: identity.installationId, user_id: identity.userId });
+    logLoginFailure(req, 'session_store_unavailable', { installation_id: identity.installationId, user_id: identity.userId }, { observer });
     throw error;
   }
   await RedeemedCode.fromKey(deps.oneTimeStore, login.codeKey).markDone(identity);
@@ -55,5 +59,6 @@ export async function completeLogin(deps: CompleteLoginDependencies, req: Reques
     },
     'login succeeded',
   );
+  observer.loginOutcome('success', 'none');
   res.redirect(status, login.location);
 }

@@ -4,6 +4,7 @@ import type { JWK, JWTPayload, JWTVerifyGetKey, JWTVerifyOptions, RemoteJWKSet }
 import * as oidc from 'openid-client';
 import { BodyTooLargeError, boundedFetch, DISCOVERY_MAX_BODY_BYTES, JWKS_MAX_BODY_BYTES, UnparsableJsonError } from '../vercel/bounded-body';
 import { identityFromClaims, userClaimsSchema, type VercelIdentity } from './identity';
+import type { JwksFetchResult } from './observer';
 import { callerFromClaims, partnerClaimsSchemas, type PartnerTokenKind, type VercelCaller } from './partner-caller';
 
 /** The id_token failed a check: the login is refused with 401. `check` names it (safe to log). */
@@ -46,6 +47,8 @@ export interface IdTokenVerifierOptions {
   cacheMaxAgeMs: number;
   /** Injectable fetch for discovery and JWKS (tests); defaults to the global fetch. Answers are bounded either way. */
   fetch?: typeof fetch;
+  /** Told the result of each JWKS request (not discovery), for metrics; must not throw. */
+  onJwksFetch?: (result: JwksFetchResult) => void;
 }
 
 /** What the verifier knows about the issuer's keys without asking the network (readiness). */
@@ -87,17 +90,19 @@ export class IdTokenVerifier {
 
   /**
    * The bounded fetch of discovery and JWKS answers (limits in `bounded-body.ts`); records each
-   * request's outcome for {@link keysStatus}.
+   * request's outcome for {@link keysStatus} and, for JWKS requests, `onResult` (metrics).
    */
-  private recordingFetch(maxBytes: number): typeof fetch {
+  private recordingFetch(maxBytes: number, onResult?: (result: JwksFetchResult) => void): typeof fetch {
     const bounded = boundedFetch(maxBytes, this.options.fetch ?? fetch);
     return (async (input: string | URL | Request, init?: RequestInit) => {
       try {
         const response = await bounded(input, init);
         this.lastFetch = { atMs: Date.now(), ok: response.status === 200 };
+        onResult?.(response.status === 200 ? 'ok' : 'http_error');
         return response;
       } catch (error) {
         this.lastFetch = { atMs: Date.now(), ok: false };
+        onResult?.('failed');
         throw error;
       }
     }) as typeof fetch;
@@ -199,7 +204,7 @@ export class IdTokenVerifier {
       cooldownDuration: this.options.cooldownMs,
       cacheMaxAge: this.options.cacheMaxAgeMs,
       headers: { Accept: 'application/json' },
-      [customFetch]: this.recordingFetch(JWKS_MAX_BODY_BYTES),
+      [customFetch]: this.recordingFetch(JWKS_MAX_BODY_BYTES, this.options.onJwksFetch),
     });
   }
 

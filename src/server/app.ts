@@ -4,6 +4,7 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { createVercelSso, helmetOptions, type SessionIdentity, type VercelSso, type VercelSsoOptions } from '../index';
+import type { SsoMetrics } from '../metrics';
 import { createSidecar, type Sidecar } from '../sidecar';
 import { createHttpLogger } from '../web/logger';
 import { dashboardRouter } from './dashboard';
@@ -30,6 +31,12 @@ export interface AppDependencies {
    * @throws Error from {@link createApp} when set with `NODE_ENV=production`.
    */
   demo?: DemoExtras;
+  /**
+   * Prometheus metrics (`METRICS_PORT`): the library reports to it (its observer becomes the
+   * `metrics` option; with a prebuilt `sso`, pass `metrics.observer` to it yourself) and every
+   * request is timed by route template.
+   */
+  metrics?: SsoMetrics;
 }
 
 /** The assembled reference service. */
@@ -56,6 +63,7 @@ export function createApp(deps: AppDependencies): ReferenceApp {
   if (demo && config.env === 'production') throw new Error('Demo mode is a development tool and refuses to run with NODE_ENV=production');
   const options: Partial<VercelSsoOptions> = { ...deps.options };
   if (demo) options.onLogin = demo.trails.wrap(deps.options?.onLogin);
+  if (deps.metrics) options.metrics ??= deps.metrics.observer;
   const sso = deps.sso ?? createVercelSso({ ...config.options, logger: deps.logger, ...options });
   // Sidecar mode (issue 11): the library's router and the sidecar's routes live under the prefix.
   const sidecar = config.sidecar
@@ -69,6 +77,7 @@ export function createApp(deps: AppDependencies): ReferenceApp {
   useEtaViews(app, config.env === 'production');
   app.locals.productName = config.productName;
   app.locals.ssoBase = '';
+  if (deps.metrics) app.use(deps.metrics.httpDuration(['', ...(config.sidecar ? [config.sidecar.prefix] : [])]));
   app.locals.assetBase = '/static';
   // Where "open it from your Vercel dashboard" links to (the emulator's dashboard in the demo).
   app.locals.vercelDashboardUrl = demo ? `${demo.emulatorUrl}/` : new URL('/dashboard', config.vercel.ssoUrl).href;

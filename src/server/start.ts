@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { listenMetrics, SsoMetrics } from '../metrics';
 import type { Logger } from 'pino';
 import { ConfigError, loadConfig, type Config } from '../config';
 import { createLogger } from '../web/logger';
@@ -36,6 +37,8 @@ const NO_REDIS_WARNING = 'No REDIS_URL: sessions, redeemed codes and rate limits
 /** A listening backend and how to stop it. */
 export interface RunningServer {
   server: Server;
+  /** The metrics listener (`GET /metrics`), when `config.metricsListener` is set; closed by {@link stop} last. */
+  metricsServer?: Server;
   /**
    * Drains: `/readyz` answers 503 at once; the listener keeps accepting for `config.shutdownDrainDelayMs`
    * and until no request is in flight; then it stops accepting and drops what remains once
@@ -49,12 +52,25 @@ export async function startServer(config: Config, logger: Logger, overrides: Par
   // The library logs the no-Redis warning itself when it builds its stores.
   for (const warning of configurationWarnings(config)) if (warning !== NO_REDIS_WARNING) logger.warn({ event: 'configuration_warning' }, warning);
   const drain = new DrainState();
-  const { app, sso, sidecar } = createApp({ config, logger, drain, ...overrides });
+  const metrics = config.metricsListener ? (overrides.metrics ?? new SsoMetrics()) : overrides.metrics;
+  const { app, sso, sidecar } = createApp({ config, logger, drain, ...overrides, ...(metrics ? { metrics } : {}) });
   await sidecar?.ready();
   // Header/request timeouts, keep-alive, a connection cap and a head size limit (issue 19; src/server/limits.ts).
   const server = await listen(createLimitedServer(app, config.server), config.port, config.host);
   drain.track(server);
   if (sidecar?.upgrade) server.on('upgrade', sidecar.upgrade);
+  let metricsServer: Server | undefined;
+  if (config.metricsListener && metrics) {
+    try {
+      metricsServer = await listenMetrics(metrics, config.metricsListener.port, config.metricsListener.host);
+    } catch (error) {
+      await closeServer(server, 0);
+      await sso.close();
+      throw error;
+    }
+    const metricsAddress = metricsServer.address();
+    logger.info({ event: 'metrics_listening', host: config.metricsListener.host, port: typeof metricsAddress === 'object' && metricsAddress ? metricsAddress.port : config.metricsListener.port }, 'Prometheus metrics at GET /metrics');
+  }
   const address = server.address();
   logger.info(
     {
@@ -69,6 +85,7 @@ export async function startServer(config: Config, logger: Logger, overrides: Par
   );
   return {
     server,
+    ...(metricsServer ? { metricsServer } : {}),
     async stop() {
       const startedAt = Date.now();
       drain.start();
@@ -76,6 +93,7 @@ export async function startServer(config: Config, logger: Logger, overrides: Par
       await closeServer(server, Math.max(0, config.shutdownGraceMs - (Date.now() - startedAt)));
       sidecar?.close();
       await sso.close();
+      if (metricsServer) await closeServer(metricsServer, 0);
     },
   };
 }

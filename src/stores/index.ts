@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { RedisReply } from 'rate-limit-redis';
 import { RecoveringRedisRateLimitStore } from './rate-limit-store';
 import type { SsoSettings } from '../config/options';
+import { reportingStoreErrors, rethrowReported, storeErrorKind, type StoreErrorReporter } from './observed';
 import { MemoryOneTimeStore, RedisOneTimeStore, type OneTimeStore } from './one-time-store';
 import { createRedisConnection, wrapRedisClient, type RedisClient, type RedisConnection } from './redis-client';
 import { MemorySessionIndex, RedisSessionIndex, type SessionIndex } from './session-index';
@@ -43,9 +44,11 @@ export type StoreSettings = Pick<SsoSettings, 'session' | 'redis'>;
 /**
  * Builds the stores for `config`: Redis when `config.redis` has a `url` (the client is created and
  * owned here) or a `client` (the caller's, never closed here), memory otherwise. Redis connects in
- * the background; an outage never throws here.
+ * the background; an outage never throws here. `reportError` is told each failed Redis operation of
+ * the session store, one-time store, session index and rate-limit counters (metrics; readiness
+ * pings are not counted).
  */
-export function createStores(config: StoreSettings, logger: Logger): Stores {
+export function createStores(config: StoreSettings, logger: Logger, reportError: StoreErrorReporter = () => undefined): Stores {
   const idleMs = config.session.idleTimeoutSeconds * 1000;
   // A touch extends a session's TTL; once per 1/20 of the idle lifetime (at most a minute) is plenty.
   const touchIntervalMs = touchIntervalMsFor(config.session.idleTimeoutSeconds);
@@ -78,18 +81,18 @@ export function createStores(config: StoreSettings, logger: Logger): Stores {
       return Math.max(1, Math.min(idleSeconds, Math.ceil((loginAt + absoluteMs - Date.now()) / 1000)));
     },
   });
-  const sessionStore = new TouchThrottledStore(new TimeoutSessionStore(redisSessionStore, timeoutMs), touchIntervalMs);
+  const sessionStore = new TouchThrottledStore(new TimeoutSessionStore(redisSessionStore, timeoutMs, (error) => reportError('session', storeErrorKind(error))), touchIntervalMs);
   return {
     kind: 'redis',
     sessionStore,
-    oneTimeStore: new RedisOneTimeStore(redis.commands, `${keyPrefix}once:`, timeoutMs),
-    sessionIndex: new RedisSessionIndex((command) => redis.sendCommand(command), `${keyPrefix}sidx:`, timeoutMs),
+    oneTimeStore: reportingStoreErrors(new RedisOneTimeStore(redis.commands, `${keyPrefix}once:`, timeoutMs), 'one_time', reportError),
+    sessionIndex: reportingStoreErrors(new RedisSessionIndex((command) => redis.sendCommand(command), `${keyPrefix}sidx:`, timeoutMs), 'session_index', reportError),
     rateLimitStore: (name) =>
       new RecoveringRedisRateLimitStore({
         prefix: `${keyPrefix}rl:${name}:`,
         // The cluster form routes each script call by its one key (and reloads a script missing on
         // that node on NOSCRIPT); it works for a single server and Sentinel too.
-        sendCommandCluster: (command) => withTimeout(redis.sendCommand(command) as Promise<RedisReply>, timeoutMs, 'rate limit'),
+        sendCommandCluster: (command) => withTimeout(redis.sendCommand(command) as Promise<RedisReply>, timeoutMs, 'rate limit').catch((error: unknown) => rethrowReported(error, 'rate_limit', reportError)),
       }),
     ping: async () => {
       try {

@@ -55,6 +55,8 @@ export class TimeoutSessionStore extends session.Store {
   constructor(
     private readonly inner: session.Store,
     private readonly timeoutMs: number,
+    /** Told each failed or late operation (metrics); must not throw. */
+    private readonly onError: (error: unknown) => void = () => undefined,
   ) {
     super();
   }
@@ -85,6 +87,7 @@ export class TimeoutSessionStore extends session.Store {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      if (error) this.onError(error);
       callback?.(error, value);
     };
     const timer = setTimeout(() => finish(new StoreTimeoutError(operation, this.timeoutMs)), this.timeoutMs);

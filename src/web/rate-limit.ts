@@ -15,6 +15,8 @@ export interface RateLimitOptions {
   /** Requests for which this returns true are neither counted nor limited. */
   skip?: (req: Request) => boolean;
   logger: Logger;
+  /** Called for each refused request (metrics); must not throw. */
+  onLimited?: (req: Request) => void;
 }
 
 /**
@@ -45,6 +47,7 @@ export function createRateLimit(options: RateLimitOptions): RequestHandler {
       const resetTime = (req as Request & { rateLimit?: RateLimitInfo }).rateLimit?.resetTime;
       const retryAfter = Math.max(1, Math.ceil(((resetTime?.getTime() ?? Date.now() + limiterOptions.windowMs) - Date.now()) / 1000));
       req.log?.warn({ event: 'rate_limited', path: truncateForLog(req.path) }, 'rate limit exceeded');
+      options.onLimited?.(req);
       next(new LoginFailure('rate_limited', { retryAfterSeconds: retryAfter }));
     },
   });

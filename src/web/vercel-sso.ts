@@ -10,6 +10,7 @@ import { createCallbackFlow } from '../flow/callback';
 import { AuxiliaryCookies } from '../flow/cookies';
 import { LoginFailure } from '../flow/errors';
 import { IdTokenVerifier } from '../flow/id-token';
+import { completeObserver } from '../flow/observer';
 import { Readiness } from '../flow/readiness';
 import type { SessionIdentity, VercelRole } from '../flow/identity';
 import { ReturnToRecords } from '../flow/return-to';
@@ -208,6 +209,8 @@ export function createVercelSso(options: VercelSsoOptions): VercelSso {
 export function assembleVercelSso(settings: SsoSettings, parts: VercelSsoParts = {}): VercelSso {
   const logger: Logger = settings.logger ?? createLogger('info');
   const now = settings.now ?? Date.now;
+  // Metrics (issue 14 item 2): the host's observer, or one that records nothing.
+  const observer = completeObserver(settings.metrics);
   const verifier =
     parts.verifier ??
     new IdTokenVerifier({
@@ -220,8 +223,9 @@ export function assembleVercelSso(settings: SsoSettings, parts: VercelSsoParts =
       timeoutMs: settings.http.jwksTimeoutMs,
       cooldownMs: settings.http.jwksCooldownMs,
       cacheMaxAgeMs: settings.http.jwksCacheMaxAgeMs,
+      onJwksFetch: observer.jwksFetch,
     });
-  const stores = parts.stores ?? createStores(settings, logger);
+  const stores = parts.stores ?? createStores(settings, logger, observer.storeError);
   // ready() answers from a background check: readiness is never a way to make us call Vercel (issue 19).
   const readiness = new Readiness({ ping: () => stores.ping(), verifier, intervalMs: settings.readinessCheckIntervalMs, now });
   if (settings.production && stores.kind === 'memory' && !settings.sessionStore) {
@@ -244,17 +248,20 @@ export function assembleVercelSso(settings: SsoSettings, parts: VercelSsoParts =
     },
   });
   const prepareSession = (req: Request) => void generateToken(req);
-  const accountSwitch = new AccountSwitch(oneTimeStore, cookies, prepareSession);
-  const callback = createCallbackFlow({ config: settings, verifier, oneTimeStore, cookies, returnTo, accountSwitch, prepareSession, now });
+  const ourRoute = Symbol('vercel-sso-route');
+  const accountSwitch = new AccountSwitch(oneTimeStore, cookies, prepareSession, observer);
+  const callback = createCallbackFlow({ config: settings, verifier, oneTimeStore, cookies, returnTo, accountSwitch, prepareSession, now, observer });
 
   const rateWindow = settings.rateLimit.windowSeconds;
-  const callbackLimit = createRateLimit({ windowSeconds: rateWindow, max: settings.rateLimit.callbackMax, store: stores.rateLimitStore('callback'), logger });
-  const signoutLimit = createRateLimit({ windowSeconds: rateWindow, max: settings.rateLimit.signoutMax, store: stores.rateLimitStore('signout'), logger });
+  // The metric label is the route template inside our router (never the raw path), or a fixed word
+  // for the provider-initiated redirect of requireUser() on the host's routes.
+  const onLimited = (req: Request) => observer.rateLimited((req as Request & { [ourRoute]?: boolean })[ourRoute] && typeof req.route?.path === 'string' ? req.route.path : '(requireUser)');
+  const callbackLimit = createRateLimit({ windowSeconds: rateWindow, max: settings.rateLimit.callbackMax, store: stores.rateLimitStore('callback'), logger, onLimited });
+  const signoutLimit = createRateLimit({ windowSeconds: rateWindow, max: settings.rateLimit.signoutMax, store: stores.rateLimitStore('signout'), logger, onLimited });
   // Each provider-initiated SSO redirect writes a return-to record: counted per IP like the callback.
-  const ssoRedirectLimit = createRateLimit({ windowSeconds: rateWindow, max: settings.rateLimit.callbackMax, store: stores.rateLimitStore('sso-redirect'), logger });
+  const ssoRedirectLimit = createRateLimit({ windowSeconds: rateWindow, max: settings.rateLimit.callbackMax, store: stores.rateLimitStore('sso-redirect'), logger, onLimited });
   const formBody = express.urlencoded({ extended: false, limit: FORM_BODY_LIMIT, parameterLimit: 20 });
   const headers = securityHeaders(settings);
-  const ourRoute = Symbol('vercel-sso-route');
 
   /** Gives requests a request id and a logger when the host app has none (no pino-http). */
   const context: RequestHandler = (req, res, next) => {
@@ -508,6 +515,7 @@ export function assembleVercelSso(settings: SsoSettings, parts: VercelSsoParts =
 
   const revoked = (scope: 'installation' | 'user', installationId: string, userId: string | undefined, count: number) => {
     logger.info({ event: 'sessions_revoked', scope, installation_id: installationId, ...(userId ? { user_id: userId } : {}), count }, `${count} session(s) revoked`);
+    observer.sessionsRevoked(count);
     return count;
   };
   const revokeInstallation = async (installationId: string) => revoked('installation', installationId, undefined, await sessionStore.revokeInstallation(installationId));

@@ -46,12 +46,12 @@ function importsOf(relative: string): string[] {
 }
 
 test.each([
-  ['flow', ['web', 'server', 'server.ts', 'cli', 'emulator', 'dev', 'conformance', 'sidecar']],
-  ['vercel', ['web', 'server', 'server.ts', 'cli', 'emulator', 'dev', 'conformance', 'sidecar', 'flow']],
-  ['stores', ['web', 'server', 'server.ts', 'cli', 'emulator', 'dev', 'conformance', 'sidecar', 'flow']],
-  ['config', ['web', 'server', 'server.ts', 'cli', 'emulator', 'dev', 'conformance', 'sidecar']],
-  ['web', ['server', 'server.ts', 'cli', 'emulator', 'dev', 'conformance']],
-  ['emulator', ['flow', 'web', 'server', 'server.ts', 'stores', 'vercel', 'config', 'cli', 'dev', 'sidecar', 'index', 'conformance']],
+  ['flow', ['metrics', 'web', 'server', 'server.ts', 'cli', 'emulator', 'dev', 'conformance', 'sidecar']],
+  ['vercel', ['metrics', 'web', 'server', 'server.ts', 'cli', 'emulator', 'dev', 'conformance', 'sidecar', 'flow']],
+  ['stores', ['metrics', 'web', 'server', 'server.ts', 'cli', 'emulator', 'dev', 'conformance', 'sidecar', 'flow']],
+  ['config', ['metrics', 'web', 'server', 'server.ts', 'cli', 'emulator', 'dev', 'conformance', 'sidecar']],
+  ['web', ['metrics', 'server', 'server.ts', 'cli', 'emulator', 'dev', 'conformance']],
+  ['emulator', ['metrics', 'flow', 'web', 'server', 'server.ts', 'stores', 'vercel', 'config', 'cli', 'dev', 'sidecar', 'index', 'conformance']],
 ])('src/%s imports nothing from the layers above it (or, for the emulator, from the product)', (folder, forbidden) => {
   const offending = sourceFiles(folder).flatMap((file) =>
     importsOf(file)
@@ -59,4 +59,11 @@ test.each([
       .map((target) => `${file} → ${target}`),
   );
   expect(offending).toEqual([]);
+});
+
+test('the library (src/flow, src/vercel, src/stores, src/config, src/web) never imports prom-client: metrics reach it through the SsoObserver option', () => {
+  const offending = ['flow', 'vercel', 'stores', 'config', 'web'].flatMap((folder) => sourceFiles(folder).filter((file) => /from\s+'prom-client'/.test(readFileSync(path.join(ROOT, 'src', file), 'utf8'))));
+  expect(offending).toEqual([]);
+  // The reference service's implementation does import it (the check above looks at the right text).
+  expect(readFileSync(path.join(ROOT, 'src', 'metrics', 'index.ts'), 'utf8')).toMatch(/from\s+'prom-client'/);
 });
