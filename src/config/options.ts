@@ -225,6 +225,12 @@ export const vercelSsoOptionsSchema = z
       .refine((secrets) => secrets.length > 0 && secrets.every((s) => s.length >= 32), 'expected every secret to be at least 32 characters (openssl rand -base64 48)'),
     /** Integration slug; enables provider-initiated SSO (VERCEL-SSO.md §3). */
     integrationSlug: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected the integration slug (lowercase letters, digits and dashes)').optional(),
+    /**
+     * Where you mount `sso.router` (e.g. `/vercel`), for the pages `requireUser()` sends from your own
+     * routes (their sign-out form and stylesheet). Default: learned from the first request that reaches
+     * the router (a sign-in always does); set it so pages sent before that are right too.
+     */
+    mountPath: z.string().regex(/^(\/[A-Za-z0-9._~-]+)*$/, 'expected the mount path such as /vercel (no trailing slash), or empty for /').optional(),
     /** Path of the Redirect Login URL handler inside the router (the Redirect Login URL is publicUrl + mount path + this). */
     callbackPath: z.string().regex(/^\/[A-Za-z0-9/_-]*$/, 'expected a path such as /callback').default('/callback'),
     /** Vercel's endpoints; defaults are production Vercel. Point them at the emulator in development. */

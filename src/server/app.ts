@@ -119,6 +119,9 @@ export function createApp(deps: AppDependencies): ReferenceApp {
 
   if (sidecar) {
     app.use(config.sidecar!.prefix, sso.router);
+    // Uninstall still ends sessions in sidecar mode: Vercel's webhook (integration-configuration.removed,
+    // VERCEL-SSO.md §4a) at PREFIX/webhooks/vercel. The Partner API itself is the vendor's app's.
+    app.post(`${config.sidecar!.prefix}/webhooks/vercel`, sso.webhooks());
     app.use(sidecar.router);
     app.use(notFound);
     app.use(errorHandler);

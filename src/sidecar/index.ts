@@ -172,7 +172,7 @@ export function createSidecar(sso: VercelSso, settings: SidecarSettings, logger:
     res
       .type('html')
       .send(
-        `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign out</title><link rel="stylesheet" href="${prefix}/assets/app.css"></head><body><main><h1>Sign out?</h1>` +
+        `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Sign out</title><link rel="stylesheet" href="${prefix}/sso-assets/app.css"></head><body><main><h1>Sign out?</h1>` +
           `<form method="post" action="${prefix}/signout"><input type="hidden" name="_csrf" value="${escapeHtml(token)}"><button type="submit">Sign out</button></form></main></body></html>`,
       );
   });

@@ -18,7 +18,7 @@ import { createSessionMiddleware, destroySession, enforceSessionLifetimes, sessi
 import { createStores, type Stores } from '../stores';
 import { IndexedSessionStore } from '../stores/session-index';
 import { createLogger } from './logger';
-import { PageRenderer, toFailureAnswer } from './pages';
+import { PageRenderer, toFailureAnswer, wantsJson } from './pages';
 import { createRequireVercelAuth, type RequireVercelAuthOptions } from './partner-auth';
 import { createRateLimit } from './rate-limit';
 import { securityHeaders } from './security-headers';
@@ -270,13 +270,19 @@ export function assembleVercelSso(settings: SsoSettings, parts: VercelSsoParts =
     next();
   };
   // Only our own session's identity and token go into our pages, never what the host put in res.locals.
+  // Where sso.router is mounted: the `mountPath` option, else learned from the first request that
+  // passes through the router. Pages sent from the host's own routes (requireUser) use it for the
+  // sign-out form and the stylesheet, since their own `req.baseUrl` is the host's.
+  let routerBase: string | undefined = settings.mountPath;
+  const baseOf = (req: Request): string => ((req as Request & { [ourRoute]?: boolean })[ourRoute] ? req.baseUrl : (routerBase ?? ''));
   const layoutLocals = (req: Request, _res: Response, shadow?: Request): Record<string, unknown> => {
     const identity = shadow?.session?.identity;
+    const base = baseOf(req);
     return {
       identity,
       csrfToken: identity && shadow ? generateToken(shadow) : undefined,
-      ssoBase: req.baseUrl,
-      assetBase: `${req.baseUrl}${ASSETS_PATH}`,
+      ssoBase: base,
+      assetBase: `${base}${ASSETS_PATH}`,
     };
   };
   /** Answers `error` with our page; never throws (a failing page or `render` becomes a plain 500). */
@@ -318,6 +324,10 @@ export function assembleVercelSso(settings: SsoSettings, parts: VercelSsoParts =
   };
 
   const router = Router();
+  router.use((req, _res, next) => {
+    routerBase ??= req.baseUrl;
+    next();
+  });
   // A name of our own (not `/assets`), and unknown files fall through: a router mounted at `/` never hides the host's assets.
   router.use(ASSETS_PATH, context, headers, express.static(path.resolve(__dirname, '..', '..', 'public'), { index: false, fallthrough: true, maxAge: '1h' }));
 
@@ -486,7 +496,8 @@ export function assembleVercelSso(settings: SsoSettings, parts: VercelSsoParts =
           next();
           return;
         }
-        if (req.method === 'GET' && settings.integration.slug && cookies.readInstallationHint(shadow)) {
+        // A page gets provider-initiated SSO; an API call (Accept: application/json) gets its 401 JSON.
+        if (req.method === 'GET' && !wantsJson(req) && settings.integration.slug && cookies.readInstallationHint(shadow)) {
           await runMiddleware(ssoRedirectLimit, req, res);
           if (await startProviderSso(shadow, res, req.originalUrl)) return;
         }

@@ -420,6 +420,26 @@ describe('hostile host apps and options (review findings)', () => {
     expect(refused.headers['x-content-type-options']).toBe('nosniff');
   });
 
+  test('pages requireUser sends from the host’s routes point at the router’s mount path (stylesheet, sign-out)', async () => {
+    const { app } = vendorApp();
+    const agent = request.agent(app);
+    await agent.get('/vercel/signed-out').expect(200); // any request through the router teaches it its mount path
+    const signedOut = await agent.get('/dashboard').expect(401);
+    expect(signedOut.text).toContain('href="/vercel/sso-assets/app.css"');
+    await agent.get(link(ACME.user)).expect(302);
+    const refused = await agent.post('/admin').expect(403);
+    expect(refused.text).toContain('action="/vercel/signout"');
+    // Or told up front, before any request has passed through the router:
+    const told = vendorApp({ mountPath: '/vercel' });
+    expect((await request(told.app).get('/dashboard').expect(401)).text).toContain('href="/vercel/sso-assets/app.css"');
+  });
+
+  test('an API call (Accept: application/json) with an installation hint gets 401 JSON, not a redirect to Vercel', async () => {
+    const { app } = vendorApp();
+    const response = await request(app).get('/dashboard').set('Accept', 'application/json').set('Cookie', `sso_installation=${ACME.installationId}`).expect(401);
+    expect(response.body).toMatchObject({ error: { code: 'no_session' } });
+  });
+
   test('role: "USER" admits an ADMIN (ADMIN may do what USER may); role: "ADMIN" refuses a USER', async () => {
     const { app: inner, sso } = vendorApp();
     const app = express();
