@@ -92,3 +92,23 @@ describe('assertion signing keys', () => {
     await expect(loadAssertionKeys(rsa1024)).rejects.toThrow(/unsupported key type/);
   });
 });
+
+describe('sidecar mode serves the webhook under the prefix (an uninstall still ends sessions)', () => {
+  test('POST {prefix}/webhooks/vercel is the signed webhook handler, not the upstream or a 404', async () => {
+    const { createHmac } = await import('node:crypto');
+    const request = (await import('supertest')).default;
+    const { createApp } = await import('../../src/server/app');
+    const { createLogger } = await import('../../src/web/logger');
+    const config = loadConfig({ ...valid, PUBLIC_URL: 'http://localhost:3000', SIDECAR_ENABLED: 'true' });
+    const { app, sso, sidecar } = createApp({ config, logger: createLogger('silent') });
+    try {
+      const body = JSON.stringify({ id: 'evt_1', type: 'integration-configuration.removed', payload: { configuration: { id: 'icfg_x' } } });
+      await request(app).post('/_sso/webhooks/vercel').set('Content-Type', 'application/json').set('x-vercel-signature', '00'.repeat(20)).send(body).expect(401);
+      const signature = createHmac('sha1', valid.INTEGRATION_CLIENT_SECRET).update(body).digest('hex');
+      await request(app).post('/_sso/webhooks/vercel').set('Content-Type', 'application/json').set('x-vercel-signature', signature).send(body).expect(200);
+    } finally {
+      sidecar?.close();
+      await sso.close();
+    }
+  });
+});
