@@ -67,3 +67,10 @@ test('the library (src/flow, src/vercel, src/stores, src/config, src/web) never 
   // The reference service's implementation does import it (the check above looks at the right text).
   expect(readFileSync(path.join(ROOT, 'src', 'metrics', 'index.ts'), 'utf8')).toMatch(/from\s+'prom-client'/);
 });
+
+test('docs/troubleshooting.md has a row for every LoginFailureCode, with its status', async () => {
+  const { LOGIN_FAILURE_CODES, LOGIN_FAILURE_STATUS } = await import('../../src/index');
+  const doc = readFileSync(path.join(ROOT, 'docs', 'troubleshooting.md'), 'utf8');
+  const missing = LOGIN_FAILURE_CODES.filter((code) => !doc.includes(`| \`${code}\` | ${LOGIN_FAILURE_STATUS[code]} |`));
+  expect(missing).toEqual([]);
+});
