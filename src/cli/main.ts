@@ -39,6 +39,10 @@ export async function runMain(argv: readonly string[]): Promise<number | undefin
       return undefined;
     }
     case 'emulator': {
+      if (rest.includes('--help') || rest.includes('-h')) {
+        process.stdout.write('Usage: vercel-marketplace-sso emulator\n\nStarts the local Vercel emulator (development only). Environment: EMULATOR_PORT (4000), EMULATOR_HOST (127.0.0.1),\nEMULATOR_PUBLIC_URL, INTEGRATION_CLIENT_ID, INTEGRATION_CLIENT_SECRET, INTEGRATION_SLUG, INTEGRATION_NAME,\nEMULATOR_REDIRECT_LOGIN_URL, EMULATOR_PARTNER_API_URL, EMULATOR_WEBHOOK_URL, LOG_LEVEL.\n');
+        return 0;
+      }
       const { main } = await import('../emulator/main');
       await main(process.env);
       return process.exitCode === 1 ? 1 : undefined;

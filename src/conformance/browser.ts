@@ -118,9 +118,24 @@ export class Browser {
   }
 }
 
+/** Reads at most {@link MAX_BODY_BYTES} of the body, then cancels the rest: a vendor that streams forever cannot exhaust the kit. */
 async function readBody(response: Response): Promise<string> {
-  const buffer = Buffer.from(await response.arrayBuffer());
-  return buffer.subarray(0, MAX_BODY_BYTES).toString('utf8');
+  const reader = response.body?.getReader();
+  if (!reader) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    const room = MAX_BODY_BYTES - size;
+    chunks.push(value.subarray(0, room));
+    size += Math.min(value.length, room);
+    if (size >= MAX_BODY_BYTES) {
+      await reader.cancel().catch(() => undefined);
+      break;
+    }
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function resolve(location: string, base: string): URL | undefined {

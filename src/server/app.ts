@@ -39,6 +39,9 @@ export interface AppDependencies {
   metrics?: SsoMetrics;
 }
 
+/** The library's own cookies besides the session (unprefixed names; see src/flow/cookies.ts): never sent to an upstream app. */
+const SIDECAR_PRIVATE_COOKIES = ['sso_installation', 'sso_return_to', 'sso_switch'];
+
 /** The assembled reference service. */
 export interface ReferenceApp {
   app: Express;
@@ -67,7 +70,18 @@ export function createApp(deps: AppDependencies): ReferenceApp {
   const sso = deps.sso ?? createVercelSso({ ...config.options, logger: deps.logger, ...options });
   // Sidecar mode (issue 11): the library's router and the sidecar's routes live under the prefix.
   const sidecar = config.sidecar
-    ? createSidecar(sso, { ...config.sidecar, publicUrl: config.publicUrl, allowedOrigins: config.deepLinks.allowedOrigins, trustRequestId: config.trustRequestId }, deps.logger)
+    ? createSidecar(
+        sso,
+        {
+          ...config.sidecar,
+          publicUrl: config.publicUrl,
+          allowedOrigins: config.deepLinks.allowedOrigins,
+          trustRequestId: config.trustRequestId,
+          trustProxy: config.trustProxy !== false,
+          privateCookies: [config.session.cookieName, ...SIDECAR_PRIVATE_COOKIES.map((name) => (config.session.secureCookies ? `__Host-${name}` : name))],
+        },
+        deps.logger,
+      )
     : undefined;
 
   const app = express();

@@ -39,16 +39,53 @@ export function identityHeaders(identity: SessionIdentity, assertion: string): R
 }
 
 /**
- * Removes every `X-Vercel-*` header a client sent (header spoofing: only the sidecar may set them).
+ * Removes every `X-Vercel-*` header a client sent (header spoofing: only the sidecar may set them),
+ * in any spelling a CGI/WSGI/Rack-style upstream would read as the same variable (`X_Vercel_User_Id`
+ * becomes `HTTP_X_VERCEL_USER_ID` just as `X-Vercel-User-Id` does).
  * @returns how many were removed.
  */
 export function stripClientIdentityHeaders(headers: IncomingHttpHeaders): number {
   let removed = 0;
   for (const name of Object.keys(headers)) {
-    if (name.toLowerCase().startsWith('x-vercel-')) {
+    if (/^x[-_]vercel[-_]/i.test(name)) {
       delete headers[name];
       removed += 1;
     }
   }
   return removed;
+}
+
+/** Headers that describe the client's connection; only a trusted proxy in front may set them. */
+const FORWARDING_HEADERS = /^(x[-_]forwarded[-_].*|forwarded|x[-_]real[-_]ip)$/i;
+
+/**
+ * Removes client-sent forwarding headers (`X-Forwarded-*`, `Forwarded`, `X-Real-IP`) when no trusted
+ * proxy stands in front of the sidecar: as the edge proxy it sets them itself, so a client cannot
+ * choose the host, scheme or address the upstream app sees (RFC 7239 §8).
+ * @returns how many were removed.
+ */
+export function stripClientForwardingHeaders(headers: IncomingHttpHeaders): number {
+  let removed = 0;
+  for (const name of Object.keys(headers)) {
+    if (FORWARDING_HEADERS.test(name)) {
+      delete headers[name];
+      removed += 1;
+    }
+  }
+  return removed;
+}
+
+/**
+ * Removes the named cookies from a request's `Cookie` header (the sidecar's own session cookie never
+ * reaches the upstream app, which could otherwise log or replay it).
+ */
+export function stripCookies(headers: IncomingHttpHeaders, names: ReadonlySet<string>): void {
+  const header = headers.cookie;
+  if (typeof header !== 'string' || names.size === 0) return;
+  const kept = header
+    .split(';')
+    .map((pair) => pair.trim())
+    .filter((pair) => pair.length > 0 && !names.has(pair.slice(0, pair.indexOf('=') === -1 ? pair.length : pair.indexOf('=')).trim()));
+  if (kept.length === 0) delete headers.cookie;
+  else headers.cookie = kept.join('; ');
 }

@@ -5,7 +5,7 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import type { Logger } from 'pino';
 import type { SessionIdentity, VercelSso } from '../index';
 import { AssertionSigner, MAX_ASSERTION_TTL_SECONDS } from './assertion';
-import { identityHeaders, stripClientIdentityHeaders } from './identity-headers';
+import { identityHeaders, stripClientForwardingHeaders, stripClientIdentityHeaders, stripCookies } from './identity-headers';
 import { loadAssertionKeys } from './keys';
 import { UpstreamProxy } from './upstream';
 
@@ -27,6 +27,13 @@ export interface SidecarSettings {
   signingKey?: string;
   /** Origins a WebSocket handshake may come from, besides `publicUrl`'s (browsers send `Origin`). */
   allowedOrigins?: readonly string[];
+  /**
+   * A trusted proxy stands in front (`TRUST_PROXY`): keep its `X-Forwarded-*` headers. Otherwise the
+   * sidecar is the edge: client-sent forwarding headers are dropped and set anew.
+   */
+  trustProxy?: boolean;
+  /** Cookies never passed to the upstream app (the library's session cookie and its companions). */
+  privateCookies?: readonly string[];
   /** Keep a well-formed incoming `X-Request-Id` (set it when a trusted proxy is in front). Default false. */
   trustRequestId?: boolean;
   /** Clock, ms since epoch (tests). */
@@ -158,7 +165,9 @@ export function createSidecar(sso: VercelSso, settings: SidecarSettings, logger:
     res.writeHead(200, identityHeaders(identity, assertion)).end();
   };
 
-  const router = Router();
+  // Strict and case-sensitive: `/_sso/auth/` or `/_SSO/AUTH` must not reach the check from outside a
+  // proxy that marks only the exact `/_sso/auth` internal (nginx `internal`).
+  const router = Router({ strict: true, caseSensitive: true });
   router.get(`${prefix}/auth`, check);
 
   // A sign-out page for upstream apps (they cannot mint the CSRF token POST {prefix}/signout needs): link to it.
@@ -190,6 +199,12 @@ export function createSidecar(sso: VercelSso, settings: SidecarSettings, logger:
   }
 
   const upstream = new UpstreamProxy(settings.upstreamUrl, logger);
+  const privateCookies = new Set(settings.privateCookies ?? []);
+  /** What the upstream must not see from the client: forged forwarding headers (unless a trusted proxy set them) and our cookies. */
+  const toUpstream = (req: IncomingMessage): void => {
+    if (!settings.trustProxy) stripClientForwardingHeaders(req.headers);
+    stripCookies(req.headers, privateCookies);
+  };
 
   const proxy: RequestHandler = async (req, res, next) => {
     if (isOwn(req.path)) {
@@ -213,13 +228,17 @@ export function createSidecar(sso: VercelSso, settings: SidecarSettings, logger:
       return;
     }
     const assertion = await (await signerReady).sign(identity);
+    toUpstream(req);
     Object.assign(req.headers, lowerCase(identityHeaders(identity, assertion)), { 'x-request-id': requestId(req, res) });
     upstream.web(req, res);
   };
 
   const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    // A client may reset the socket at any moment; Node gives an upgraded socket no 'error' listener.
+    socket.on('error', () => socket.destroy());
     const reject = (status: string) => {
-      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      if (!socket.destroyed && socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      else socket.destroy();
     };
     const origin = header(req, 'origin');
     const path = (req.url ?? '/').split('?')[0] ?? '/';
@@ -231,7 +250,9 @@ export function createSidecar(sso: VercelSso, settings: SidecarSettings, logger:
       const identity = await lookup(req);
       if (!identity) return reject('401 Unauthorized');
       const assertion = await (await signerReady).sign(identity);
+      toUpstream(req);
       Object.assign(req.headers, lowerCase(identityHeaders(identity, assertion)));
+      if (socket.destroyed) return;
       upstream.ws(req, socket, head);
     })().catch(() => reject('503 Service Unavailable'));
   };

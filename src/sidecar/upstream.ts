@@ -19,6 +19,12 @@ export class UpstreamProxy {
     private readonly logger: Logger,
   ) {
     this.proxy = createProxyServer({ target: target.origin, xfwd: true, ws: true, agent: this.agent });
+    // A client that drops its socket mid-stream (a WebSocket, a download) must never take the process
+    // down: http-proxy-3 rethrows errors that have no 'error' listener.
+    this.proxy.on('error', (error: unknown, req: IncomingMessage, target: ServerResponse | Duplex | undefined) => {
+      this.log(error, req);
+      if (target && 'destroy' in target && !target.destroyed) target.destroy();
+    });
   }
 
   /** Proxies one HTTP request. */

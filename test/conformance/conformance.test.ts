@@ -160,3 +160,32 @@ describe('conformance kit', () => {
     expect(err()).toContain('Usage: vercel-marketplace-sso conformance');
   });
 });
+
+test('a vendor that streams an endless body cannot exhaust the kit (hostile review): it reads a bounded prefix and moves on', async () => {
+  const { createServer } = await import('node:http');
+  const chunk = Buffer.alloc(64 * 1024, 'x');
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/html' });
+    const pump = () => {
+      while (res.write(chunk)) {
+        if (res.destroyed) return;
+      }
+    };
+    res.on('drain', pump);
+    pump();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  try {
+    const { Browser } = await import('../../src/conformance/browser');
+    const browser = new Browser({ vendorOrigin: `http://127.0.0.1:${port}`, answerBoundMs: 10_000 });
+    const before = process.memoryUsage().rss;
+    const answer = await browser.fetchOnce(`http://127.0.0.1:${port}/callback`);
+    expect(answer.status).toBe(200);
+    expect(answer.body.length).toBeLessThanOrEqual(1_000_000);
+    expect(process.memoryUsage().rss - before).toBeLessThan(200 * 1024 * 1024);
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+});

@@ -244,6 +244,11 @@ export class Browser {
     return this.jar.has(name);
   }
 
+  /** The `Cookie` header this browser sends. */
+  cookieHeader(): string {
+    return [...this.jar].map(([name, value]) => `${name}=${value}`).join('; ');
+  }
+
   /** Drops a cookie, as a browser restart drops a session cookie (no Max-Age). */
   drop(name: string): void {
     this.jar.delete(name);
