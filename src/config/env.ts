@@ -1,5 +1,6 @@
 import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
+import { isHttpUrl, isOriginUrl, parsesAsUrl } from './options';
 
 /** A whole number read from an environment string, with `expected` as the message for any failure. */
 const integer = (expected: string, min: number, max = Number.MAX_SAFE_INTEGER) =>
@@ -11,38 +12,13 @@ const seconds = (fallback: number) => integer('expected a whole number of second
 /** Milliseconds, as a positive integer read from an environment string. */
 const milliseconds = (fallback: number) => integer('expected a whole number of milliseconds from 1 to 2147483647 (Node timers hold at most 2^31-1 ms)', 1, 2_147_483_647).default(fallback);
 
-function parsesAsUrl(value: string): URL | undefined {
-  try {
-    return new URL(value);
-  } catch {
-    return undefined;
-  }
-}
-
-const httpUrl = z
-  .string()
-  .trim()
-  .refine((value) => {
-    const url = parsesAsUrl(value);
-    return url !== undefined && (url.protocol === 'https:' || url.protocol === 'http:') && !url.username && !url.password;
-  }, 'expected an absolute http(s) URL without credentials');
+const httpUrl = z.string().trim().refine(isHttpUrl, 'expected an absolute http(s) URL without credentials');
 
 /** An origin-only URL (scheme, host, optional port), e.g. `https://sso.example.com`. */
 const originUrl = z
   .string()
   .trim()
-  .refine((value) => {
-    const url = parsesAsUrl(value);
-    return (
-      url !== undefined &&
-      (url.protocol === 'https:' || url.protocol === 'http:') &&
-      !url.username &&
-      !url.password &&
-      (url.pathname === '/' || url.pathname === '') &&
-      !url.search &&
-      !url.hash
-    );
-  }, 'expected an origin such as https://sso.example.com (http(s), no path, query, fragment or credentials)');
+  .refine(isOriginUrl, 'expected an origin such as https://sso.example.com (http(s), no path, query, fragment or credentials)');
 
 const commaList = (value: string): string[] =>
   value

@@ -85,7 +85,8 @@ export interface PageContext {
 const isFunction = (value: unknown): boolean => typeof value === 'function';
 const fn = <T>(expected: string) => z.custom<T>(isFunction, { message: expected });
 
-function parsesAsUrl(value: string): URL | undefined {
+/** `value` as a URL, or undefined when it does not parse. */
+export function parsesAsUrl(value: string): URL | undefined {
   try {
     return new URL(value);
   } catch {
@@ -93,30 +94,27 @@ function parsesAsUrl(value: string): URL | undefined {
   }
 }
 
+/** True for an absolute http(s) URL without credentials (shared with the environment schema). */
+export function isHttpUrl(value: string): boolean {
+  const url = parsesAsUrl(value);
+  return url !== undefined && (url.protocol === 'https:' || url.protocol === 'http:') && !url.username && !url.password;
+}
+
+/** True for an origin-only http(s) URL: scheme, host, optional port; no path, query, fragment or credentials. */
+export function isOriginUrl(value: string): boolean {
+  const url = parsesAsUrl(value);
+  return isHttpUrl(value) && url !== undefined && (url.pathname === '/' || url.pathname === '') && !url.search && !url.hash;
+}
+
 const urlLike = z.union([z.string(), z.instanceof(URL)]).transform((value) => String(value).trim());
 
 /** An absolute http(s) URL without credentials. */
-const httpUrl = (expected: string) =>
-  urlLike.refine((value) => {
-    const url = parsesAsUrl(value);
-    return url !== undefined && (url.protocol === 'https:' || url.protocol === 'http:') && !url.username && !url.password;
-  }, expected);
+const httpUrl = (expected: string) => urlLike.refine(isHttpUrl, expected);
 
 /** An origin-only URL (scheme, host, optional port). */
 const originUrl = (expected: string) =>
   urlLike
-    .refine((value) => {
-      const url = parsesAsUrl(value);
-      return (
-        url !== undefined &&
-        (url.protocol === 'https:' || url.protocol === 'http:') &&
-        !url.username &&
-        !url.password &&
-        (url.pathname === '/' || url.pathname === '') &&
-        !url.search &&
-        !url.hash
-      );
-    }, expected)
+    .refine(isOriginUrl, expected)
     .transform((value) => new URL(value));
 
 /** The longest delay Node's timers accept (2^31 − 1 ms); anything larger fires at once. */
@@ -207,7 +205,7 @@ export type RedisTopology =
  * ```ts
  * import { vercelSsoOptionsSchema } from 'vercel-marketplace-sso';
  * const result = vercelSsoOptionsSchema.safeParse(candidate); // validate options read from your own config
- * if (!result.success) console.error(result.error.issues);
+ * if (!result.success) logger.error({ issues: result.error.issues }, 'bad SSO options');
  * ```
  */
 export const vercelSsoOptionsSchema = z
@@ -391,7 +389,7 @@ export type SsoSettings = z.output<typeof vercelSsoOptionsSchema>;
  * try {
  *   createVercelSso(options);
  * } catch (error) {
- *   if (error instanceof VercelSsoOptionsError) console.error(error.fields); // ['publicUrl', 'sessionSecret']
+ *   if (error instanceof VercelSsoOptionsError) logger.error({ fields: error.fields }, error.message); // fields: ['publicUrl', 'sessionSecret']
  *   throw error;
  * }
  * ```

@@ -42,7 +42,7 @@ export interface VercelUserCaller {
  * Vercel called the Partner API as itself (VERCEL-SSO.md §4 "system tokens").
  * @example
  * ```ts
- * if (req.vercelCaller?.kind === 'system') console.log('Vercel itself, for account', req.vercelCaller.accountId);
+ * if (req.vercelCaller?.kind === 'system') req.log.info({ account_id: req.vercelCaller.accountId }, 'called by Vercel itself');
  * ```
  */
 export interface VercelSystemCaller {

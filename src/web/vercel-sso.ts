@@ -205,26 +205,29 @@ export function createVercelSso(options: VercelSsoOptions): VercelSso {
   return assembleVercelSso(parseVercelSsoOptions(options));
 }
 
+/** @internal The id_token verifier (one remote JWKS per process) for `settings`. */
+export function createIdTokenVerifier(settings: SsoSettings, onJwksFetch?: ConstructorParameters<typeof IdTokenVerifier>[0]['onJwksFetch']): IdTokenVerifier {
+  return new IdTokenVerifier({
+    issuer: settings.vercel.issuer,
+    audience: settings.integration.clientId,
+    ...(settings.vercel.jwksUrl ? { jwksUrl: settings.vercel.jwksUrl } : {}),
+    algorithms: settings.idToken.algorithms,
+    clockToleranceSeconds: settings.idToken.clockToleranceSeconds,
+    maxAgeSeconds: settings.idToken.maxAgeSeconds,
+    timeoutMs: settings.http.jwksTimeoutMs,
+    cooldownMs: settings.http.jwksCooldownMs,
+    cacheMaxAgeMs: settings.http.jwksCacheMaxAgeMs,
+    ...(onJwksFetch ? { onJwksFetch } : {}),
+  });
+}
+
 /** @internal Builds the library from validated settings (shared by {@link createVercelSso} and tests). */
 export function assembleVercelSso(settings: SsoSettings, parts: VercelSsoParts = {}): VercelSso {
   const logger: Logger = settings.logger ?? createLogger('info');
   const now = settings.now ?? Date.now;
   // Metrics (issue 14 item 2): the host's observer, or one that records nothing.
   const observer = completeObserver(settings.metrics);
-  const verifier =
-    parts.verifier ??
-    new IdTokenVerifier({
-      issuer: settings.vercel.issuer,
-      audience: settings.integration.clientId,
-      ...(settings.vercel.jwksUrl ? { jwksUrl: settings.vercel.jwksUrl } : {}),
-      algorithms: settings.idToken.algorithms,
-      clockToleranceSeconds: settings.idToken.clockToleranceSeconds,
-      maxAgeSeconds: settings.idToken.maxAgeSeconds,
-      timeoutMs: settings.http.jwksTimeoutMs,
-      cooldownMs: settings.http.jwksCooldownMs,
-      cacheMaxAgeMs: settings.http.jwksCacheMaxAgeMs,
-      onJwksFetch: observer.jwksFetch,
-    });
+  const verifier = parts.verifier ?? createIdTokenVerifier(settings, observer.jwksFetch);
   const stores = parts.stores ?? createStores(settings, logger, observer.storeError);
   // ready() answers from a background check: readiness is never a way to make us call Vercel (issue 19).
   const readiness = new Readiness({ ping: () => stores.ping(), verifier, intervalMs: settings.readinessCheckIntervalMs, now });

@@ -12,7 +12,7 @@ import type { DemoExtras } from '../../src/server/demo-routes';
 import { createStores, type Stores } from '../../src/stores';
 import type { OneTimeStore } from '../../src/stores/one-time-store';
 import { createLogger } from '../../src/web/logger';
-import { assembleVercelSso, type VercelSso } from '../../src/web/vercel-sso';
+import { assembleVercelSso, createIdTokenVerifier, type VercelSso } from '../../src/web/vercel-sso';
 
 /** The reference app as the tests build it, with the long-lived parts exposed. */
 export interface SsoApp {
@@ -40,19 +40,7 @@ export interface AppDependencies {
 export function buildApp(config: Config, logger: Logger, deps: AppDependencies = {}): SsoApp {
   const settings = parseVercelSsoOptions({ ...config.options, logger, ...deps.options });
   const stores = deps.stores ?? createStores(settings, logger);
-  const verifier =
-    deps.verifier ??
-    new IdTokenVerifier({
-      issuer: settings.vercel.issuer,
-      audience: settings.integration.clientId,
-      ...(settings.vercel.jwksUrl ? { jwksUrl: settings.vercel.jwksUrl } : {}),
-      algorithms: settings.idToken.algorithms,
-      clockToleranceSeconds: settings.idToken.clockToleranceSeconds,
-      maxAgeSeconds: settings.idToken.maxAgeSeconds,
-      timeoutMs: settings.http.jwksTimeoutMs,
-      cooldownMs: settings.http.jwksCooldownMs,
-      cacheMaxAgeMs: settings.http.jwksCacheMaxAgeMs,
-    });
+  const verifier = deps.verifier ?? createIdTokenVerifier(settings);
   const sso = assembleVercelSso(settings, { stores, verifier });
   const { app } = createApp({ config, logger, sso, ...(deps.demo ? { demo: deps.demo } : {}) });
   return { app, sso, verifier, stores, sessionStore: stores.sessionStore, oneTimeStore: stores.oneTimeStore };
