@@ -7,7 +7,10 @@ declare module 'autocannon' {
       headers?: Record<string, string>;
       body?: string;
       /** Mutates the request before it is sent; a falsy return restarts the request list. */
-      setupRequest?: (request: Request, context: Record<string, unknown>) => Request | null | undefined;
+      setupRequest?: (
+        request: Request,
+        context: Record<string, unknown>,
+      ) => Request | null | undefined;
     }
     interface Histogram {
       average: number;
@@ -46,6 +49,9 @@ declare module 'autocannon' {
       stop(): void;
     }
   }
-  function autocannon(options: autocannon.Options, done: (error: Error | null, result: autocannon.Result) => void): autocannon.Instance;
+  function autocannon(
+    options: autocannon.Options,
+    done: (error: Error | null, result: autocannon.Result) => void,
+  ): autocannon.Instance;
   export = autocannon;
 }

@@ -39,16 +39,31 @@ async function callback(req, res) {
   const answer = await fetch(tokenUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ grant_type: 'authorization_code', code, state, client_id: clientId, client_secret: clientSecret }),
+    body: JSON.stringify({
+      grant_type: 'authorization_code',
+      code,
+      state,
+      client_id: clientId,
+      client_secret: clientSecret,
+    }),
   });
   if (!answer.ok) {
     res.writeHead(400).end();
     return;
   }
   const { id_token: idToken } = /** @type {{ id_token: string }} */ (await answer.json());
-  const { payload } = await jwtVerify(idToken, jwks, { issuer, audience: clientId, algorithms: ['RS256'] });
+  const { payload } = await jwtVerify(idToken, jwks, {
+    issuer,
+    audience: clientId,
+    algorithms: ['RS256'],
+  });
   const sid = randomBytes(32).toString('base64url');
-  sessions.set(sid, { installationId: payload.installation_id, userId: payload.user_id, role: payload.user_role, loginAt: Date.now() });
+  sessions.set(sid, {
+    installationId: payload.installation_id,
+    userId: payload.user_id,
+    role: payload.user_role,
+    loginAt: Date.now(),
+  });
   const resourceId = query.get('resource_id');
   res.writeHead(302, {
     location: resourceId ? `/resources/${encodeURIComponent(resourceId)}` : '/',

@@ -23,7 +23,11 @@ const headBytes = Number(process.argv[4] ?? 0);
 const GIVE_UP_MS = 120_000;
 
 /** @param {number} pid */
-const rssMb = (pid) => Math.round(Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
+const rssMb = (pid) =>
+  Math.round(
+    Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) /
+      1024,
+  );
 
 /** @returns {Promise<{ child: import('node:child_process').ChildProcess, port: number }>} */
 function start() {
@@ -43,9 +47,11 @@ function start() {
   });
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`backend exited with ${code}`)));
-    readline.createInterface({ input: /** @type {import('node:stream').Readable} */ (child.stdout) }).on('line', (line) => {
-      if (line.includes('"event":"listening"')) resolve({ child, port: JSON.parse(line).port });
-    });
+    readline
+      .createInterface({ input: /** @type {import('node:stream').Readable} */ (child.stdout) })
+      .on('line', (line) => {
+        if (line.includes('"event":"listening"')) resolve({ child, port: JSON.parse(line).port });
+      });
   });
 }
 
@@ -53,12 +59,19 @@ function start() {
 function healthz(port) {
   const started = performance.now();
   return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1', () => socket.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n'));
+    const socket = net.connect(port, '127.0.0.1', () =>
+      socket.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n'),
+    );
     let data = '';
     socket.setTimeout(10_000, () => socket.destroy());
     socket.on('data', (chunk) => (data += chunk));
     socket.on('error', () => undefined);
-    socket.on('close', () => resolve({ status: data.slice(9, 12) || 'refused', ms: Math.round(performance.now() - started) }));
+    socket.on('close', () =>
+      resolve({
+        status: data.slice(9, 12) || 'refused',
+        ms: Math.round(performance.now() - started),
+      }),
+    );
   });
 }
 
@@ -103,11 +116,15 @@ async function main() {
   const healthzWhileHeld = [];
   for (let i = 0; i < 3; i += 1) healthzWhileHeld.push(await healthz(port));
   const deadline = performance.now() + GIVE_UP_MS;
-  while (performance.now() < deadline && conns.some((c) => !c.state.closed)) await new Promise((r) => setTimeout(r, 250));
+  while (performance.now() < deadline && conns.some((c) => !c.state.closed))
+    await new Promise((r) => setTimeout(r, 250));
   const closed = conns.filter((c) => c.state.closed);
   const answered408 = closed.filter((c) => c.state.received.startsWith('HTTP/1.1 408')).length;
   const refused = closed.filter((c) => c.state.received === '').length;
-  const lastClosedAfterMs = closed.length > 0 ? Math.round(Math.max(...closed.map((c) => c.state.closedAtMs)) - openedAt) : null;
+  const lastClosedAfterMs =
+    closed.length > 0
+      ? Math.round(Math.max(...closed.map((c) => c.state.closedAtMs)) - openedAt)
+      : null;
   const rssAfterMb = rssMb(pid);
   for (const c of conns) c.socket.destroy();
   child.kill('SIGTERM');

@@ -62,7 +62,9 @@ function summariseProfile(file, top = 15, fromMs = 0, toMs = Infinity) {
     selfUs.set(key, (selfUs.get(key) ?? 0) + delta);
     totalUs += delta;
   });
-  const idleUs = [...selfUs].filter(([key]) => key.startsWith('(idle)')).reduce((a, [, v]) => a + v, 0);
+  const idleUs = [...selfUs]
+    .filter(([key]) => key.startsWith('(idle)'))
+    .reduce((a, [, v]) => a + v, 0);
   // Shares are of the busy time: `(idle)` (waiting in the event loop) is reported apart.
   const busyUs = totalUs - idleUs;
   for (const key of [...selfUs.keys()]) if (key.startsWith('(idle)')) selfUs.delete(key);
@@ -71,7 +73,12 @@ function summariseProfile(file, top = 15, fromMs = 0, toMs = Infinity) {
     .slice(0, top)
     .map(([key, us]) => {
       const label = /** @type {{ name: string, where: string }} */ (labels.get(key));
-      return { name: label.name, where: label.where, selfMs: us / 1000, share: busyUs > 0 ? us / busyUs : 0 };
+      return {
+        name: label.name,
+        where: label.where,
+        selfMs: us / 1000,
+        share: busyUs > 0 ? us / busyUs : 0,
+      };
     });
   /** @type {Map<string, number>} */
   const areaUs = new Map();
@@ -82,7 +89,12 @@ function summariseProfile(file, top = 15, fromMs = 0, toMs = Infinity) {
   const areas = [...areaUs]
     .sort((a, b) => b[1] - a[1])
     .slice(0, top)
-    .map(([area, us]) => ({ name: area, where: '', selfMs: us / 1000, share: busyUs > 0 ? us / busyUs : 0 }));
+    .map(([area, us]) => ({
+      name: area,
+      where: '',
+      selfMs: us / 1000,
+      share: busyUs > 0 ? us / busyUs : 0,
+    }));
   return { totalMs: totalUs / 1000, idleMs: idleUs / 1000, rows, areas };
 }
 
@@ -108,11 +120,15 @@ function areaOf({ name, where }) {
 function profileTable(summary) {
   const lines = ['| # | self ms | share | function | where |', '|---:|---:|---:|---|---|'];
   summary.rows.forEach((row, i) => {
-    lines.push(`| ${i + 1} | ${row.selfMs.toFixed(0)} | ${(row.share * 100).toFixed(1)}% | \`${row.name}\` | ${row.where ? `\`${row.where}\`` : ''} |`);
+    lines.push(
+      `| ${i + 1} | ${row.selfMs.toFixed(0)} | ${(row.share * 100).toFixed(1)}% | \`${row.name}\` | ${row.where ? `\`${row.where}\`` : ''} |`,
+    );
   });
   lines.push('', '| # | self ms | share | area |', '|---:|---:|---:|---|');
   summary.areas.forEach((row, i) => {
-    lines.push(`| ${i + 1} | ${row.selfMs.toFixed(0)} | ${(row.share * 100).toFixed(1)}% | \`${row.name}\` |`);
+    lines.push(
+      `| ${i + 1} | ${row.selfMs.toFixed(0)} | ${(row.share * 100).toFixed(1)}% | \`${row.name}\` |`,
+    );
   });
   return lines.join('\n');
 }
@@ -120,11 +136,20 @@ function profileTable(summary) {
 if (require.main === module) {
   const [file, top, fromMs, toMs] = process.argv.slice(2);
   if (!file) {
-    process.stderr.write('usage: node bench/profile-summary.js <file.cpuprofile> [top] [fromMs] [toMs]\n');
+    process.stderr.write(
+      'usage: node bench/profile-summary.js <file.cpuprofile> [top] [fromMs] [toMs]\n',
+    );
     process.exit(2);
   }
-  const summary = summariseProfile(file, top ? Number(top) : 15, fromMs ? Number(fromMs) : 0, toMs ? Number(toMs) : Infinity);
-  process.stdout.write(`sampled ${summary.totalMs.toFixed(0)} ms, of which ${summary.idleMs.toFixed(0)} ms idle; shares are of the busy time\n${profileTable(summary)}\n`);
+  const summary = summariseProfile(
+    file,
+    top ? Number(top) : 15,
+    fromMs ? Number(fromMs) : 0,
+    toMs ? Number(toMs) : Infinity,
+  );
+  process.stdout.write(
+    `sampled ${summary.totalMs.toFixed(0)} ms, of which ${summary.idleMs.toFixed(0)} ms idle; shares are of the busy time\n${profileTable(summary)}\n`,
+  );
 }
 
 module.exports = { summariseProfile, profileTable };

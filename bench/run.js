@@ -42,7 +42,8 @@ function numberEnv(name, fallback) {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a non-negative number`);
+  if (!Number.isFinite(value) || value < 0)
+    throw new Error(`${name} must be a non-negative number`);
   return value;
 }
 
@@ -65,7 +66,9 @@ const settings = {
 const startedAt = Date.now();
 /** @param {string} message */
 function progress(message) {
-  process.stderr.write(`[bench ${((Date.now() - startedAt) / 1000).toFixed(1).padStart(5)} s] ${message}\n`);
+  process.stderr.write(
+    `[bench ${((Date.now() - startedAt) / 1000).toFixed(1).padStart(5)} s] ${message}\n`,
+  );
 }
 
 /** @type {import('./lib/proc').Child[]} */
@@ -95,13 +98,24 @@ async function main() {
   /** @type {string[]} */
   const notes = [];
   const loadAtStart = loadAverage();
-  progress(`load average ${loadAtStart.toFixed(2)}; ${machine.nproc} cores, ${machine.cpuModel}, Node ${machine.node}, Redis ${machine.redis}`);
+  progress(
+    `load average ${loadAtStart.toFixed(2)}; ${machine.nproc} cores, ${machine.cpuModel}, Node ${machine.node}, Redis ${machine.redis}`,
+  );
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
 
   const emulator = await startEmulator();
   running.push(emulator);
-  const loginOptions = { emulator, connections: settings.connections, duration: settings.loginSeconds, warmup: settings.warmupSeconds };
-  const signedInOptions = { connections: settings.connections, duration: settings.signedInSeconds, warmup: Math.min(1, settings.warmupSeconds) };
+  const loginOptions = {
+    emulator,
+    connections: settings.connections,
+    duration: settings.loginSeconds,
+    warmup: settings.warmupSeconds,
+  };
+  const signedInOptions = {
+    connections: settings.connections,
+    duration: settings.signedInSeconds,
+    warmup: Math.min(1, settings.warmupSeconds),
+  };
 
   /** @type {any} */
   const login = {};
@@ -113,23 +127,45 @@ async function main() {
   progress('backend, memory store: logins');
   await withChild(startBackend(emulator, { name: 'backend-memory' }), async (backend) => {
     login.memory = await measureLogin({ target: backend, ...loginOptions });
-    progress(`  ${Math.round(login.memory.rate)} logins/s; key rotation with ${settings.rotationConcurrency} concurrent logins`);
+    progress(
+      `  ${Math.round(login.memory.rate)} logins/s; key rotation with ${settings.rotationConcurrency} concurrent logins`,
+    );
     // The window starts after the warm-up's JWKS fetch; a fetch inside the window happened before its end.
     const lastFetchBy = login.memory.jwksFetches > 0 ? Date.now() : login.memory.startedAt;
-    jwks.rotation = await measureRotation({ backend, emulator, cooldownMs: settings.jwksCooldownMs, lastFetchBy, concurrency: settings.rotationConcurrency });
+    jwks.rotation = await measureRotation({
+      backend,
+      emulator,
+      cooldownMs: settings.jwksCooldownMs,
+      lastFetchBy,
+      concurrency: settings.rotationConcurrency,
+    });
     progress('  signed-in requests');
-    signedIn.memory = await measureSignedIn({ target: backend, cookie: await sessionCookie(backend, emulator), ...signedInOptions });
+    signedIn.memory = await measureSignedIn({
+      target: backend,
+      cookie: await sessionCookie(backend, emulator),
+      ...signedInOptions,
+    });
   });
 
   if ('version' in redis) {
     const prefix = `vms-bench-${process.pid}-${Date.now()}:`;
     progress(`backend, Redis store (${redis.url}, prefix ${prefix}): logins`);
     try {
-      await withChild(startBackend(emulator, { name: 'backend-redis', env: { REDIS_URL: redis.url, REDIS_KEY_PREFIX: prefix } }), async (backend) => {
-        login.redis = await measureLogin({ target: backend, ...loginOptions });
-        progress('  signed-in requests');
-        signedIn.redis = await measureSignedIn({ target: backend, cookie: await sessionCookie(backend, emulator), ...signedInOptions });
-      });
+      await withChild(
+        startBackend(emulator, {
+          name: 'backend-redis',
+          env: { REDIS_URL: redis.url, REDIS_KEY_PREFIX: prefix },
+        }),
+        async (backend) => {
+          login.redis = await measureLogin({ target: backend, ...loginOptions });
+          progress('  signed-in requests');
+          signedIn.redis = await measureSignedIn({
+            target: backend,
+            cookie: await sessionCookie(backend, emulator),
+            ...signedInOptions,
+          });
+        },
+      );
     } finally {
       const deleted = await deletePrefix(prefix).catch((error) => {
         notes.push(`Could not delete the Redis keys under ${prefix}: ${error.message}`);
@@ -149,11 +185,19 @@ async function main() {
   });
   progress('baseline: bare express');
   await withChild(startBaseline('baseline-express', emulator), async (baseline) => {
-    signedIn.express = await measureSignedIn({ target: baseline, cookie: 'unused=1', ...signedInOptions });
+    signedIn.express = await measureSignedIn({
+      target: baseline,
+      cookie: 'unused=1',
+      ...signedInOptions,
+    });
   });
   progress('baseline: verify the id_token on every request');
   await withChild(startBaseline('baseline-verify-every-request', emulator), async (baseline) => {
-    signedIn.verifyEveryRequest = await measureSignedIn({ target: baseline, cookie: await idTokenCookie(emulator), ...signedInOptions });
+    signedIn.verifyEveryRequest = await measureSignedIn({
+      target: baseline,
+      cookie: await idTokenCookie(emulator),
+      ...signedInOptions,
+    });
   });
 
   const steadyLogins = [login.memory, login.redis].filter(Boolean);
@@ -164,12 +208,25 @@ async function main() {
   jwks.steadyState.perLogin = jwks.steadyState.fetches / jwks.steadyState.logins;
 
   /** @type {any} */
-  const results = { startedAt: new Date(startedAt).toISOString(), machine, settings, login, signedIn, jwks, memory: null, notes, profiles: [] };
+  const results = {
+    startedAt: new Date(startedAt).toISOString(),
+    machine,
+    settings,
+    login,
+    signedIn,
+    jwks,
+    memory: null,
+    notes,
+    profiles: [],
+  };
   // Targets of the rate rows are known now: they decide what gets profiled.
   const early = evaluateTargets(results);
-  const missed = (/** @type {string} */ area) => early.some((t) => t.area === area && t.pass === false);
-  const profileLogin = settings.profile === 'always' || (settings.profile === 'auto' && missed('login'));
-  const profileSignedIn = settings.profile === 'always' || (settings.profile === 'auto' && missed('signed-in'));
+  const missed = (/** @type {string} */ area) =>
+    early.some((t) => t.area === area && t.pass === false);
+  const profileLogin =
+    settings.profile === 'always' || (settings.profile === 'auto' && missed('login'));
+  const profileSignedIn =
+    settings.profile === 'always' || (settings.profile === 'auto' && missed('signed-in'));
   if (profileLogin || profileSignedIn) {
     fs.rmSync(PROFILE_DIR, { recursive: true, force: true });
     fs.mkdirSync(PROFILE_DIR, { recursive: true });
@@ -184,10 +241,20 @@ async function main() {
         execArgv: ['--expose-gc'],
         env: { SESSION_IDLE_TIMEOUT_SECONDS: '5', SESSION_ABSOLUTE_TIMEOUT_SECONDS: '5' },
       }),
-      (backend) => measureMemory({ backend, emulator, connections: settings.connections, checkpoints, settleMs: settings.memorySettleMs }),
+      (backend) =>
+        measureMemory({
+          backend,
+          emulator,
+          connections: settings.connections,
+          checkpoints,
+          settleMs: settings.memorySettleMs,
+        }),
     );
-    progress(`  ${checkpoints[checkpoints.length - 1]} logins in ${results.memory.seconds.toFixed(0)} s`);
-    if (results.memory.failures > 0) notes.push(`Memory rows: ${results.memory.failures} logins did not answer 302.`);
+    progress(
+      `  ${checkpoints[checkpoints.length - 1]} logins in ${results.memory.seconds.toFixed(0)} s`,
+    );
+    if (results.memory.failures > 0)
+      notes.push(`Memory rows: ${results.memory.failures} logins did not answer 302.`);
   }
   for (const load of /** @type {const} */ (['login', 'signed-in'])) {
     if (!(load === 'login' ? profileLogin : profileSignedIn)) continue;
@@ -196,10 +263,14 @@ async function main() {
   }
 
   for (const f of [login.memory, login.redis, login.baseline]) {
-    if (f?.poolExhausted) notes.push(`A login row (${f === login.baseline ? 'baseline' : f === login.redis ? 'Redis' : 'memory'}) ran out of pre-minted codes before the end of its window; requests after that went to another path.`);
+    if (f?.poolExhausted)
+      notes.push(
+        `A login row (${f === login.baseline ? 'baseline' : f === login.redis ? 'Redis' : 'memory'}) ran out of pre-minted codes before the end of its window; requests after that went to another path.`,
+      );
   }
   for (const [name, f] of Object.entries({ ...login, ...signedIn })) {
-    if (f && (f.errors > 0 || Object.keys(f.statuses).length > 1)) notes.push(`${name}: statuses ${JSON.stringify(f.statuses)}, ${f.errors} connection errors.`);
+    if (f && (f.errors > 0 || Object.keys(f.statuses).length > 1))
+      notes.push(`${name}: statuses ${JSON.stringify(f.statuses)}, ${f.errors} connection errors.`);
   }
   results.targets = evaluateTargets(results);
 
@@ -214,7 +285,9 @@ async function main() {
   fs.writeFileSync(path.join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
   fs.writeFileSync(path.join(RESULTS_DIR, 'latest.md'), text);
   process.stdout.write(text);
-  progress(`done; figures in ${path.relative(process.cwd(), path.join(RESULTS_DIR, 'latest.json'))}`);
+  progress(
+    `done; figures in ${path.relative(process.cwd(), path.join(RESULTS_DIR, 'latest.json'))}`,
+  );
 }
 
 /**
@@ -227,19 +300,38 @@ async function profileBackend(emulator, load, signedInOptions) {
   const name = `${load}-${Date.now()}.cpuprofile`;
   let skipMs = 0;
   const rate = await withChild(
-    startBackend(emulator, { name: `backend-profile-${load}`, execArgv: ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${name}`] }),
+    startBackend(emulator, {
+      name: `backend-profile-${load}`,
+      execArgv: ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${name}`],
+    }),
     async (backend) => {
       skipMs = backend.info.uptimeMs ?? 0;
       if (load === 'login') {
-        const f = await measureLogin({ target: backend, emulator, connections: settings.connections, duration: settings.profileSeconds, warmup: 1 });
+        const f = await measureLogin({
+          target: backend,
+          emulator,
+          connections: settings.connections,
+          duration: settings.profileSeconds,
+          warmup: 1,
+        });
         return Math.round(f.rate);
       }
-      const f = await measureSignedIn({ target: backend, cookie: await sessionCookie(backend, emulator), ...signedInOptions, duration: settings.profileSeconds });
+      const f = await measureSignedIn({
+        target: backend,
+        cookie: await sessionCookie(backend, emulator),
+        ...signedInOptions,
+        duration: settings.profileSeconds,
+      });
       return Math.round(f.rate);
     },
   );
   const file = path.join(PROFILE_DIR, name);
-  return { load, rate, file: path.relative(path.resolve(__dirname, '..'), file), summary: summariseProfile(file, 15, skipMs) };
+  return {
+    load,
+    rate,
+    file: path.relative(path.resolve(__dirname, '..'), file),
+    summary: summariseProfile(file, 15, skipMs),
+  };
 }
 
 main()

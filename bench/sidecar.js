@@ -70,12 +70,24 @@ async function startNginx(sidecar, upstream) {
     .replace(/\$\{SIDECAR\}/g, sidecar)
     .replace(/\$\{UPSTREAM\}/g, upstream);
   fs.writeFileSync(path.join(dir, 'site.conf'), site);
-  fs.copyFileSync(path.join(EXAMPLES, 'vercel-sso-identity.conf'), path.join(dir, 'vercel-sso-identity.conf'));
+  fs.copyFileSync(
+    path.join(EXAMPLES, 'vercel-sso-identity.conf'),
+    path.join(dir, 'vercel-sso-identity.conf'),
+  );
   const plain = `server { listen 127.0.0.1:${plainPort}; location / { proxy_pass http://vendor_app; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_set_header Host $http_host; } }`;
-  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => `${kind}_temp_path ${dir}/${kind};`).join(' ');
+  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']
+    .map((kind) => `${kind}_temp_path ${dir}/${kind};`)
+    .join(' ');
   const user = process.getuid?.() === 0 ? 'user root;' : '';
-  fs.writeFileSync(path.join(dir, 'nginx.conf'), `${user} daemon off; worker_processes 1; pid ${dir}/nginx.pid; error_log ${dir}/error.log warn;\nevents { worker_connections 4096; }\nhttp { access_log off; ${temp} include ${dir}/site.conf; ${plain} }\n`);
-  const child = spawn('nginx', ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'error.log')], { stdio: 'ignore' });
+  fs.writeFileSync(
+    path.join(dir, 'nginx.conf'),
+    `${user} daemon off; worker_processes 1; pid ${dir}/nginx.pid; error_log ${dir}/error.log warn;\nevents { worker_connections 4096; }\nhttp { access_log off; ${temp} include ${dir}/site.conf; ${plain} }\n`,
+  );
+  const child = spawn(
+    'nginx',
+    ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'error.log')],
+    { stdio: 'ignore' },
+  );
   await waitForPort(authPort);
   await waitForPort(plainPort);
   return {
@@ -99,7 +111,8 @@ async function startNginx(sidecar, upstream) {
  * @param {Record<string, string>} headers
  */
 async function measure(url, requestPath, headers = {}) {
-  if (warmup > 0) await runLoad({ url, path: requestPath, headers, connections, duration: warmup, expect: 200 });
+  if (warmup > 0)
+    await runLoad({ url, path: requestPath, headers, connections, duration: warmup, expect: 200 });
   return runLoad({ url, path: requestPath, headers, connections, duration: seconds, expect: 200 });
 }
 
@@ -116,13 +129,26 @@ async function signIn(backend, emulator) {
 }
 
 async function main() {
-  const key = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+  const key = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    .privateKey.export({ format: 'pem', type: 'pkcs8' })
+    .toString();
   const emulator = await startEmulator();
   const upstream = await startBaseline('baseline-express', emulator);
-  const sidecar = await startBackend(emulator, { name: 'sidecar', env: { SIDECAR_ENABLED: 'true', ASSERTION_SIGNING_KEY: key } });
-  const proxying = await startBackend(emulator, { name: 'sidecar-upstream', env: { UPSTREAM_URL: upstream.info.url, ASSERTION_SIGNING_KEY: key } });
+  const sidecar = await startBackend(emulator, {
+    name: 'sidecar',
+    env: { SIDECAR_ENABLED: 'true', ASSERTION_SIGNING_KEY: key },
+  });
+  const proxying = await startBackend(emulator, {
+    name: 'sidecar-upstream',
+    env: { UPSTREAM_URL: upstream.info.url, ASSERTION_SIGNING_KEY: key },
+  });
   const hasNginx = spawnSync('sh', ['-c', 'command -v nginx']).status === 0;
-  const nginx = hasNginx ? await startNginx(sidecar.info.url.replace('http://', ''), upstream.info.url.replace('http://', '')) : undefined;
+  const nginx = hasNginx
+    ? await startNginx(
+        sidecar.info.url.replace('http://', ''),
+        upstream.info.url.replace('http://', ''),
+      )
+    : undefined;
   /** @type {Array<Record<string, unknown>>} */
   const rows = [];
   try {
@@ -130,24 +156,50 @@ async function main() {
     const proxyingCookie = await signIn(proxying, emulator);
 
     const hello = await measure(upstream.info.url, '/api/session');
-    rows.push({ row: 'express hello-world (the upstream, direct)', rate: hello.rate, p99: hello.p99 });
+    rows.push({
+      row: 'express hello-world (the upstream, direct)',
+      rate: hello.rate,
+      p99: hello.p99,
+    });
 
     const cpuBefore = sidecar.cpuMs();
     const auth = await measure(sidecar.info.url, '/_sso/auth', { cookie: sidecarCookie });
     // The CPU counter includes the warm-up window; divide by every answered check.
     const checks = auth.ok + (warmup > 0 ? Math.round(auth.rate * warmup) : 0);
     const cpuPerCheckUs = ((sidecar.cpuMs() - cpuBefore) * 1000) / Math.max(1, checks);
-    rows.push({ row: 'GET /_sso/auth (signed in)', rate: auth.rate, p99: auth.p99, ratio: auth.rate / hello.rate, target: 0.6, cpuPerCheckUs });
+    rows.push({
+      row: 'GET /_sso/auth (signed in)',
+      rate: auth.rate,
+      p99: auth.p99,
+      ratio: auth.rate / hello.rate,
+      target: 0.6,
+      cpuPerCheckUs,
+    });
 
     if (nginx) {
       const plain = await measure(nginx.plainUrl, '/api/session');
       rows.push({ row: 'nginx → upstream, no auth', rate: plain.rate, p99: plain.p99 });
       const guarded = await measure(nginx.authUrl, '/api/session', { cookie: sidecarCookie });
-      rows.push({ row: 'nginx auth_request → sidecar, then upstream', rate: guarded.rate, p99: guarded.p99, ratio: guarded.rate / plain.rate, target: 0.5 });
+      rows.push({
+        row: 'nginx auth_request → sidecar, then upstream',
+        rate: guarded.rate,
+        p99: guarded.p99,
+        ratio: guarded.rate / plain.rate,
+        target: 0.5,
+      });
     }
 
-    const viaSidecar = await measure(proxying.info.url, '/api/session', { cookie: proxyingCookie, accept: 'application/json' });
-    rows.push({ row: 'upstream mode (sidecar proxies to the upstream)', rate: viaSidecar.rate, p99: viaSidecar.p99, ratio: viaSidecar.rate / hello.rate, target: 0.5 });
+    const viaSidecar = await measure(proxying.info.url, '/api/session', {
+      cookie: proxyingCookie,
+      accept: 'application/json',
+    });
+    rows.push({
+      row: 'upstream mode (sidecar proxies to the upstream)',
+      rate: viaSidecar.rate,
+      p99: viaSidecar.p99,
+      ratio: viaSidecar.rate / hello.rate,
+      target: 0.5,
+    });
   } finally {
     await nginx?.stop();
     await proxying.stop();
@@ -159,13 +211,21 @@ async function main() {
   const table = [
     `| row | req/s | p99 ms | ratio | target |`,
     `|---|---:|---:|---:|---:|`,
-    ...rows.map((r) => `| ${r.row} | ${Math.round(/** @type {number} */ (r.rate))} | ${r.p99} | ${r.ratio === undefined ? '' : `${(/** @type {number} */ (r.ratio)).toFixed(2)}x`} | ${r.target === undefined ? '' : `≥ ${r.target}x ${/** @type {number} */ (r.ratio) >= /** @type {number} */ (r.target) ? 'met' : 'MISSED'}`} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.row} | ${Math.round(/** @type {number} */ (r.rate))} | ${r.p99} | ${r.ratio === undefined ? '' : `${/** @type {number} */ (r.ratio).toFixed(2)}x`} | ${r.target === undefined ? '' : `≥ ${r.target}x ${/** @type {number} */ (r.ratio) >= /** @type {number} */ (r.target) ? 'met' : 'MISSED'}`} |`,
+    ),
   ].join('\n');
   const cpu = rows.find((r) => r.cpuPerCheckUs !== undefined);
   const machine = machineInfo(undefined);
-  process.stdout.write(`${table}\n\nsidecar CPU per /_sso/auth check: ${Math.round(/** @type {number} */ (cpu?.cpuPerCheckUs ?? NaN))} µs; ${connections} connections, ${seconds} s windows; load average ${loadAverage()}\n`);
+  process.stdout.write(
+    `${table}\n\nsidecar CPU per /_sso/auth check: ${Math.round(/** @type {number} */ (cpu?.cpuPerCheckUs ?? NaN))} µs; ${connections} connections, ${seconds} s windows; load average ${loadAverage()}\n`,
+  );
   fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
-  fs.writeFileSync(path.join(__dirname, 'results', 'sidecar.json'), `${JSON.stringify({ rows, connections, seconds, machine }, null, 2)}\n`);
+  fs.writeFileSync(
+    path.join(__dirname, 'results', 'sidecar.json'),
+    `${JSON.stringify({ rows, connections, seconds, machine }, null, 2)}\n`,
+  );
 }
 
 main().catch((error) => {

@@ -17,7 +17,12 @@
  * ```
  * @packageDocumentation
  */
-export { createVercelSso, type RequireUserOptions, type VercelSso, type VercelSsoReadiness } from './web/vercel-sso';
+export {
+  createVercelSso,
+  type RequireUserOptions,
+  type VercelSso,
+  type VercelSsoReadiness,
+} from './web/vercel-sso';
 export {
   parseVercelSsoOptions,
   vercelSsoOptionsSchema,
@@ -29,11 +34,49 @@ export {
   type SsoSettings,
   type VercelSsoOptions,
 } from './config/options';
-export type { JwksFetchResult, LoginOutcome, LoginOutcomeReason, SsoObserver, StoreErrorKind, StoreName } from './flow/observer';
-export { LOGIN_FAILURE_CODES, LOGIN_FAILURE_STATUS, LoginFailure, type LoginFailureCode, type LoginFailureDetails } from './flow/errors';
+export type {
+  JwksFetchResult,
+  LoginOutcome,
+  LoginOutcomeReason,
+  SsoObserver,
+  StoreErrorKind,
+  StoreName,
+} from './flow/observer';
+export {
+  LOGIN_FAILURE_CODES,
+  LOGIN_FAILURE_STATUS,
+  LoginFailure,
+  type LoginFailureCode,
+  type LoginFailureDetails,
+} from './flow/errors';
 export type { SessionIdentity, VercelIdentity, VercelRole } from './flow/identity';
-export { DASHBOARD_SECTIONS, DEEP_LINK_PARAMS, isProviderId, isValidId, resolveDeepLink, type DeepLinkKind, type DeepLinkOptions, type DeepLinkParams, type DeepLinkTarget } from './flow/deep-links';
+export {
+  DASHBOARD_SECTIONS,
+  DEEP_LINK_PARAMS,
+  isProviderId,
+  isValidId,
+  resolveDeepLink,
+  type DeepLinkKind,
+  type DeepLinkOptions,
+  type DeepLinkParams,
+  type DeepLinkTarget,
+} from './flow/deep-links';
 export { helmetOptions } from './web/security-headers';
-export { PARTNER_AUTH_ERRORS, type PartnerAuthErrorCode, type RequireVercelAuthOptions } from './web/partner-auth';
-export type { PartnerTokenKind, VercelCaller, VercelSystemCaller, VercelUserCaller } from './flow/partner-caller';
-export { INSTALLATION_REMOVED_EVENT, verifyWebhookSignature, type VercelWebhookEvent, type WebhookContext, type WebhooksOptions } from './web/webhooks';
+export {
+  PARTNER_AUTH_ERRORS,
+  type PartnerAuthErrorCode,
+  type RequireVercelAuthOptions,
+} from './web/partner-auth';
+export type {
+  PartnerTokenKind,
+  VercelCaller,
+  VercelSystemCaller,
+  VercelUserCaller,
+} from './flow/partner-caller';
+export {
+  INSTALLATION_REMOVED_EVENT,
+  verifyWebhookSignature,
+  type VercelWebhookEvent,
+  type WebhookContext,
+  type WebhooksOptions,
+} from './web/webhooks';

@@ -5,7 +5,12 @@
  */
 import { runFromEnvironment } from './server/start';
 
-export { closeServer, configurationWarnings, startServer, type RunningServer } from './server/start';
+export {
+  closeServer,
+  configurationWarnings,
+  startServer,
+  type RunningServer,
+} from './server/start';
 export { createApp, type AppDependencies, type ReferenceApp } from './server/app';
 
 if (require.main === module) runFromEnvironment();

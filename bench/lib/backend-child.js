@@ -40,9 +40,21 @@ async function main() {
         }
       }
       /** @type {number | undefined} */
-      const sessions = typeof sessionStore.length === 'function' ? await new Promise((resolve) => sessionStore.length((/** @type {unknown} */ _e, /** @type {number} */ n) => resolve(n))) : undefined;
+      const sessions =
+        typeof sessionStore.length === 'function'
+          ? await new Promise((resolve) =>
+              sessionStore.length((/** @type {unknown} */ _e, /** @type {number} */ n) =>
+                resolve(n),
+              ),
+            )
+          : undefined;
       const oneTime = /** @type {any} */ (stores.oneTimeStore).size;
-      return { ...process.memoryUsage(), gcForced: args.gc === true && typeof gc === 'function', sessions, oneTimeRecords: typeof oneTime === 'number' ? oneTime : undefined };
+      return {
+        ...process.memoryUsage(),
+        gcForced: args.gc === true && typeof gc === 'function',
+        sessions,
+        oneTimeRecords: typeof oneTime === 'number' ? oneTime : undefined,
+      };
     },
     stop: async () => {
       await running.stop();

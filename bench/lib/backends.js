@@ -14,7 +14,9 @@ const BENCH_DIR = path.resolve(__dirname, '..');
 
 /** @returns {Promise<import('./proc').Child>} */
 function startEmulator() {
-  return startChild('emulator', path.join(__dirname, 'emulator-child.js'), { env: { NODE_ENV: 'development' } });
+  return startChild('emulator', path.join(__dirname, 'emulator-child.js'), {
+    env: { NODE_ENV: 'development' },
+  });
 }
 
 /**
@@ -63,7 +65,11 @@ function startBackend(emulator, options = {}) {
  */
 function startBaseline(name, emulator) {
   return startChild(name, path.join(BENCH_DIR, `${name}.js`), {
-    env: { EMULATOR_URL: emulator.info.url, CLIENT_ID: emulator.info.clientId, CLIENT_SECRET: emulator.info.clientSecret },
+    env: {
+      EMULATOR_URL: emulator.info.url,
+      CLIENT_ID: emulator.info.clientId,
+      CLIENT_SECRET: emulator.info.clientSecret,
+    },
   });
 }
 

@@ -16,14 +16,24 @@ const CLIENT_SECRET = 'bench-client-secret-0123456789abcdef';
 
 async function main() {
   const emulator = await createEmulator({
-    integration: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, slug: 'acme-provider', name: 'Acme Provider', redirectLoginUrl: 'http://127.0.0.1:1/callback' },
+    integration: {
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      slug: 'acme-provider',
+      name: 'Acme Provider',
+      redirectLoginUrl: 'http://127.0.0.1:1/callback',
+    },
     codeTtlSeconds: 3600,
     presignTokens: process.env.BENCH_PRESIGN !== '0',
   });
   const server = await emulator.listen(0, '127.0.0.1');
   /** Every (installation, user, resource) of the seed: logins go round-robin over them. */
   const logins = emulator.seed.installations.flatMap((installation) =>
-    installation.members.map((member) => ({ installationId: installation.id, userId: member.userId, resourceId: installation.resources[0]?.id })),
+    installation.members.map((member) => ({
+      installationId: installation.id,
+      userId: member.userId,
+      resourceId: installation.resources[0]?.id,
+    })),
   );
 
   serve({
@@ -37,8 +47,12 @@ async function main() {
       const out = new Array(n);
       for (let i = 0; i < n; i += 1) {
         const login = /** @type {(typeof logins)[number]} */ (logins[i % logins.length]);
-        const { code, state } = emulator.controls.mintLogin({ installationId: login.installationId, userId: login.userId });
-        out[i] = `mode=sso&code=${code}&state=${state}${login.resourceId ? `&resource_id=${login.resourceId}` : ''}`;
+        const { code, state } = emulator.controls.mintLogin({
+          installationId: login.installationId,
+          userId: login.userId,
+        });
+        out[i] =
+          `mode=sso&code=${code}&state=${state}${login.resourceId ? `&resource_id=${login.resourceId}` : ''}`;
       }
       return out;
     },

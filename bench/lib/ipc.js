@@ -24,7 +24,11 @@ function serve(handlers) {
       const result = await handler(message.args);
       process.send?.({ id: message.id, ok: true, result });
     } catch (error) {
-      process.send?.({ id: message.id, ok: false, error: String(/** @type {Error} */ (error)?.stack ?? error) });
+      process.send?.({
+        id: message.id,
+        ok: false,
+        error: String(/** @type {Error} */ (error)?.stack ?? error),
+      });
     }
   });
 }

@@ -69,7 +69,8 @@ function runLoad(options) {
         const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
         /** @type {Record<string, number>} */
         const statuses = {};
-        for (const [status, { count }] of Object.entries(result.statusCodeStats ?? {})) statuses[status] = Number(count);
+        for (const [status, { count }] of Object.entries(result.statusCodeStats ?? {}))
+          statuses[status] = Number(count);
         const ok = statuses[String(options.expect)] ?? 0;
         const requests = Object.values(statuses).reduce((a, b) => a + b, 0);
         resolve({

@@ -12,7 +12,9 @@ const os = require('node:os');
 function machineInfo(redisVersion) {
   let cpuModel = os.cpus()[0]?.model ?? 'unknown';
   try {
-    cpuModel = /^model name\s*:\s*(.+)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? cpuModel;
+    cpuModel =
+      /^model name\s*:\s*(.+)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ??
+      cpuModel;
   } catch {
     // not Linux: keep os.cpus()
   }

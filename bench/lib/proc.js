@@ -74,7 +74,10 @@ function startChild(name, script, options = {}) {
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => fail(new Error(`${name} did not start within ${options.timeoutMs ?? 20000} ms`)), options.timeoutMs ?? 20000);
+    const timer = setTimeout(
+      () => fail(new Error(`${name} did not start within ${options.timeoutMs ?? 20000} ms`)),
+      options.timeoutMs ?? 20000,
+    );
     /** @param {Error} error */
     const fail = (error) => {
       clearTimeout(timer);

@@ -14,7 +14,10 @@ const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
  * @returns {Promise<{ url: string, version: string } | { url: string, error: string }>}
  */
 async function probeRedis() {
-  const client = createClient({ url: REDIS_URL, socket: { connectTimeout: 1000, reconnectStrategy: false } });
+  const client = createClient({
+    url: REDIS_URL,
+    socket: { connectTimeout: 1000, reconnectStrategy: false },
+  });
   client.on('error', () => undefined);
   try {
     await client.connect();
@@ -38,7 +41,10 @@ async function probeRedis() {
  * @returns {Promise<number>} keys deleted
  */
 async function deletePrefix(prefix) {
-  const client = createClient({ url: REDIS_URL, socket: { connectTimeout: 1000, reconnectStrategy: false } });
+  const client = createClient({
+    url: REDIS_URL,
+    socket: { connectTimeout: 1000, reconnectStrategy: false },
+  });
   client.on('error', () => undefined);
   await client.connect();
   let deleted = 0;

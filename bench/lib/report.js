@@ -34,9 +34,19 @@ const mb = (bytes) => `${(bytes / MB).toFixed(1)} MB`;
  * @returns {Target}
  */
 function atLeast({ value, min, ...t }) {
-  if (value === undefined || !Number.isFinite(value)) return { ...t, measured: 'not measured', pass: null };
+  if (value === undefined || !Number.isFinite(value))
+    return { ...t, measured: 'not measured', pass: null };
   const pass = value >= min;
-  return { ...t, measured: ratio(value), pass, ...(pass ? {} : { miss: `${ratio(value)} vs ≥ ${ratio(min)}: ${Math.round((1 - value / min) * 100)}% short` }) };
+  return {
+    ...t,
+    measured: ratio(value),
+    pass,
+    ...(pass
+      ? {}
+      : {
+          miss: `${ratio(value)} vs ≥ ${ratio(min)}: ${Math.round((1 - value / min) * 100)}% short`,
+        }),
+  };
 }
 
 /**
@@ -45,9 +55,19 @@ function atLeast({ value, min, ...t }) {
  * @returns {Target}
  */
 function atMost({ value, max, ...t }) {
-  if (value === undefined || !Number.isFinite(value)) return { ...t, measured: 'not measured', pass: null };
+  if (value === undefined || !Number.isFinite(value))
+    return { ...t, measured: 'not measured', pass: null };
   const pass = value <= max;
-  return { ...t, measured: ratio(value), pass, ...(pass ? {} : { miss: `${ratio(value)} vs ≤ ${ratio(max)}: ${Math.round((value / max - 1) * 100)}% over` }) };
+  return {
+    ...t,
+    measured: ratio(value),
+    pass,
+    ...(pass
+      ? {}
+      : {
+          miss: `${ratio(value)} vs ≤ ${ratio(max)}: ${Math.round((value / max - 1) * 100)}% over`,
+        }),
+  };
 }
 
 /**
@@ -58,9 +78,27 @@ function evaluateTargets(r) {
   const { login, signedIn, jwks, memory } = r;
   /** @type {Target[]} */
   const targets = [
-    atLeast({ area: 'login', name: 'login (memory) logins/s vs baseline', goal: '≥ 0.75x', value: login.memory.rate / login.baseline.rate, min: 0.75 }),
-    atMost({ area: 'login', name: 'login (memory) p99 vs baseline p99', goal: '≤ 2x', value: login.memory.p99 / login.baseline.p99, max: 2 }),
-    atLeast({ area: 'signed-in', name: 'signed-in (memory) req/s vs bare express', goal: '≥ 0.6x', value: signedIn.memory.rate / signedIn.express.rate, min: 0.6 }),
+    atLeast({
+      area: 'login',
+      name: 'login (memory) logins/s vs baseline',
+      goal: '≥ 0.75x',
+      value: login.memory.rate / login.baseline.rate,
+      min: 0.75,
+    }),
+    atMost({
+      area: 'login',
+      name: 'login (memory) p99 vs baseline p99',
+      goal: '≤ 2x',
+      value: login.memory.p99 / login.baseline.p99,
+      max: 2,
+    }),
+    atLeast({
+      area: 'signed-in',
+      name: 'signed-in (memory) req/s vs bare express',
+      goal: '≥ 0.6x',
+      value: signedIn.memory.rate / signedIn.express.rate,
+      min: 0.6,
+    }),
     atLeast({
       area: 'signed-in',
       name: 'signed-in (memory) req/s vs verify-every-request',
@@ -68,8 +106,20 @@ function evaluateTargets(r) {
       value: signedIn.memory.rate / signedIn.verifyEveryRequest.rate,
       min: 1.0000001,
     }),
-    atLeast({ area: 'login', name: 'login: Redis vs memory logins/s', goal: '≥ 0.7x', value: login.redis ? login.redis.rate / login.memory.rate : undefined, min: 0.7 }),
-    atLeast({ area: 'signed-in', name: 'signed-in: Redis vs memory req/s', goal: '≥ 0.7x', value: signedIn.redis ? signedIn.redis.rate / signedIn.memory.rate : undefined, min: 0.7 }),
+    atLeast({
+      area: 'login',
+      name: 'login: Redis vs memory logins/s',
+      goal: '≥ 0.7x',
+      value: login.redis ? login.redis.rate / login.memory.rate : undefined,
+      min: 0.7,
+    }),
+    atLeast({
+      area: 'signed-in',
+      name: 'signed-in: Redis vs memory req/s',
+      goal: '≥ 0.7x',
+      value: signedIn.redis ? signedIn.redis.rate / signedIn.memory.rate : undefined,
+      min: 0.7,
+    }),
   ];
   const rotationOk = jwks.rotation.jwksFetches === 1;
   targets.push({
@@ -102,7 +152,13 @@ function evaluateTargets(r) {
       ...(pass ? {} : { miss: `+${Math.round(growth * 100)}% vs ≤ +10%` }),
     });
   } else {
-    targets.push({ area: 'memory', name: 'RSS after 100k logins vs after 10k', goal: '≤ +10%', measured: 'not measured', pass: null });
+    targets.push({
+      area: 'memory',
+      name: 'RSS after 100k logins vs after 10k',
+      goal: '≤ +10%',
+      measured: 'not measured',
+      pass: null,
+    });
   }
   return targets;
 }
@@ -138,19 +194,60 @@ function markdown(r) {
       return;
     }
     const cpu = isLogin ? f.cpuPerLoginMs : f.cpuPerRequestMs;
-    lines.push(`| ${row} | ${what} | ${fmtRate(f.rate)} | ${fmt(f.p50, 0)} | ${fmt(f.p99, 0)} | ${fmt(cpu, 3)} | ${isLogin ? pct(f.emulatorCpuShare) : ''} | ${rel} |`);
+    lines.push(
+      `| ${row} | ${what} | ${fmtRate(f.rate)} | ${fmt(f.p50, 0)} | ${fmt(f.p99, 0)} | ${fmt(cpu, 3)} | ${isLogin ? pct(f.emulatorCpuShare) : ''} | ${rel} |`,
+    );
   };
-  add('login · memory store', 'full /callback: exchange, jose, session, 302', login.memory, `${ratio(login.memory.rate / login.baseline.rate)} baseline`, true);
-  add('login · Redis store', 'same, sessions/one-time/rate limits in Redis', login.redis, login.redis ? `${ratio(login.redis.rate / login.memory.rate)} memory` : 'Redis not reachable', true);
-  add('login · baseline', 'bare node:http: exchange, jose, Map, 302', login.baseline, '1.00x', true);
-  add('signed-in · memory store', 'GET /api/session, full middleware stack', signedIn.memory, `${ratio(signedIn.memory.rate / signedIn.express.rate)} express, ${ratio(signedIn.memory.rate / signedIn.verifyEveryRequest.rate)} verify-every-request`);
-  add('signed-in · Redis store', 'same, session in Redis', signedIn.redis, signedIn.redis ? `${ratio(signedIn.redis.rate / signedIn.memory.rate)} memory` : 'Redis not reachable');
+  add(
+    'login · memory store',
+    'full /callback: exchange, jose, session, 302',
+    login.memory,
+    `${ratio(login.memory.rate / login.baseline.rate)} baseline`,
+    true,
+  );
+  add(
+    'login · Redis store',
+    'same, sessions/one-time/rate limits in Redis',
+    login.redis,
+    login.redis ? `${ratio(login.redis.rate / login.memory.rate)} memory` : 'Redis not reachable',
+    true,
+  );
+  add(
+    'login · baseline',
+    'bare node:http: exchange, jose, Map, 302',
+    login.baseline,
+    '1.00x',
+    true,
+  );
+  add(
+    'signed-in · memory store',
+    'GET /api/session, full middleware stack',
+    signedIn.memory,
+    `${ratio(signedIn.memory.rate / signedIn.express.rate)} express, ${ratio(signedIn.memory.rate / signedIn.verifyEveryRequest.rate)} verify-every-request`,
+  );
+  add(
+    'signed-in · Redis store',
+    'same, session in Redis',
+    signedIn.redis,
+    signedIn.redis
+      ? `${ratio(signedIn.redis.rate / signedIn.memory.rate)} memory`
+      : 'Redis not reachable',
+  );
   add('signed-in · bare express', 'express hello-world, no middleware', signedIn.express, '1.00x');
-  add('signed-in · verify every request', 'id_token cookie, jose-verified per request', signedIn.verifyEveryRequest, `${ratio(signedIn.verifyEveryRequest.rate / signedIn.express.rate)} express`);
+  add(
+    'signed-in · verify every request',
+    'id_token cookie, jose-verified per request',
+    signedIn.verifyEveryRequest,
+    `${ratio(signedIn.verifyEveryRequest.rate / signedIn.express.rate)} express`,
+  );
   lines.push('', '| check | measured |', '|---|---|');
   const rot = jwks.rotation;
-  lines.push(`| JWKS fetches, ${rot.concurrency} concurrent logins right after a key rotation | ${rot.jwksFetches} (answers: ${statusList(rot.statuses)}) |`);
-  lines.push(`| JWKS fetches per login, steady state (login rows) | ${jwks.steadyState.fetches} in ${jwks.steadyState.logins.toLocaleString('en-US')} logins |`);
+  lines.push(
+    `| JWKS fetches, ${rot.concurrency} concurrent logins right after a key rotation | ${rot.jwksFetches} (answers: ${statusList(rot.statuses)}) |`,
+  );
+  lines.push(
+    `| JWKS fetches per login, steady state (login rows) | ${jwks.steadyState.fetches} in ${jwks.steadyState.logins.toLocaleString('en-US')} logins |`,
+  );
   if (memory) {
     for (const s of memory.samples) {
       lines.push(
@@ -161,13 +258,18 @@ function markdown(r) {
     const records = (last.oneTimeRecords ?? 0) - (first.oneTimeRecords ?? 0);
     if (records > 0) {
       const perRecord = (last.heapUsedAfterPruneAndGc - first.heapUsedAfterPruneAndGc) / records;
-      lines.push(`| heap growth per extra redeemed-code record, after the prune (${fmtK(first.logins)} → ${fmtK(last.logins)} logins) | ${Math.round(perRecord)} bytes |`);
+      lines.push(
+        `| heap growth per extra redeemed-code record, after the prune (${fmtK(first.logins)} → ${fmtK(last.logins)} logins) | ${Math.round(perRecord)} bytes |`,
+      );
     }
   } else {
     lines.push('| backend RSS after 10k / 100k logins | skipped |');
   }
   lines.push('', '| target | goal | measured | result |', '|---|---|---|---|');
-  for (const t of r.targets) lines.push(`| ${t.name} | ${t.goal} | ${t.measured} | ${t.pass === null ? 'n/a' : t.pass ? 'PASS' : 'MISS'} |`);
+  for (const t of r.targets)
+    lines.push(
+      `| ${t.name} | ${t.goal} | ${t.measured} | ${t.pass === null ? 'n/a' : t.pass ? 'PASS' : 'MISS'} |`,
+    );
   return lines.join('\n');
 }
 

@@ -16,8 +16,22 @@ const { app } = createVendorApp({
   integrationSlug: env.INTEGRATION_SLUG,
   productName: 'Vendor Cloud',
   // The conformance kit signs in about 60 times a minute: raise the per-IP callback limit for it.
-  ...(env.RATE_LIMIT_CALLBACK_MAX ? { rateLimit: { callbackMax: Number(env.RATE_LIMIT_CALLBACK_MAX) } } : {}),
-  ...(emulator ? { vercel: { apiUrl: emulator, issuer: env.VERCEL_ISSUER || emulator, ssoUrl: env.VERCEL_SSO_URL || emulator } } : {}),
+  ...(env.RATE_LIMIT_CALLBACK_MAX
+    ? { rateLimit: { callbackMax: Number(env.RATE_LIMIT_CALLBACK_MAX) } }
+    : {}),
+  ...(emulator
+    ? {
+        vercel: {
+          apiUrl: emulator,
+          issuer: env.VERCEL_ISSUER || emulator,
+          ssoUrl: env.VERCEL_SSO_URL || emulator,
+        },
+      }
+    : {}),
 });
 const port = Number(env.PORT || 3000);
-app.listen(port, () => process.stdout.write(`Vendor app on http://localhost:${port} (Redirect Login URL: /vercel/callback)\n`));
+app.listen(port, () =>
+  process.stdout.write(
+    `Vendor app on http://localhost:${port} (Redirect Login URL: /vercel/callback)\n`,
+  ),
+);

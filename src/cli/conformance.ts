@@ -102,22 +102,62 @@ export async function runConformance(argv: string[], io: ConformanceIo): Promise
     return 0;
   }
   if (values.list) {
-    for (const s of SCENARIOS) io.stdout.write(`${s.id.padEnd(34)} ${s.required ? '' : '(advisory) '}${s.title}\n`);
+    for (const s of SCENARIOS)
+      io.stdout.write(`${s.id.padEnd(34)} ${s.required ? '' : '(advisory) '}${s.title}\n`);
     return 0;
   }
   const problems: string[] = [];
-  const redirectLoginUrl = httpUrl(values['redirect-login-url'], '--redirect-login-url', problems, true);
-  const sessionCheckUrl = httpUrl(values['session-check-url'], '--session-check-url', problems, false);
-  const allowOrigins = (values['allow-origin'] ?? []).map((o) => httpUrl(o, '--allow-origin', problems, true)).filter((o): o is string => o !== undefined);
-  const port = integer(values['emulator-port'], DEFAULT_EMULATOR_PORT, 0, 65_535, '--emulator-port', problems);
-  const answerBoundMs = integer(values['answer-bound-ms'], DEFAULT_ANSWER_BOUND_MS, 100, 600_000, '--answer-bound-ms', problems);
-  const waitSeconds = integer(values['wait-seconds'], DEFAULT_WAIT_SECONDS, 0, 3600, '--wait-seconds', problems);
-  const patterns = (values.only ?? []).flatMap((o) => o.split(',')).map((o) => o.trim()).filter(Boolean);
+  const redirectLoginUrl = httpUrl(
+    values['redirect-login-url'],
+    '--redirect-login-url',
+    problems,
+    true,
+  );
+  const sessionCheckUrl = httpUrl(
+    values['session-check-url'],
+    '--session-check-url',
+    problems,
+    false,
+  );
+  const allowOrigins = (values['allow-origin'] ?? [])
+    .map((o) => httpUrl(o, '--allow-origin', problems, true))
+    .filter((o): o is string => o !== undefined);
+  const port = integer(
+    values['emulator-port'],
+    DEFAULT_EMULATOR_PORT,
+    0,
+    65_535,
+    '--emulator-port',
+    problems,
+  );
+  const answerBoundMs = integer(
+    values['answer-bound-ms'],
+    DEFAULT_ANSWER_BOUND_MS,
+    100,
+    600_000,
+    '--answer-bound-ms',
+    problems,
+  );
+  const waitSeconds = integer(
+    values['wait-seconds'],
+    DEFAULT_WAIT_SECONDS,
+    0,
+    3600,
+    '--wait-seconds',
+    problems,
+  );
+  const patterns = (values.only ?? [])
+    .flatMap((o) => o.split(','))
+    .map((o) => o.trim())
+    .filter(Boolean);
   const { selected, unmatched } = selectScenarios(SCENARIOS, patterns);
-  if (unmatched.length > 0) problems.push(`--only: no scenario matches ${unmatched.join(', ')} (see --list)`);
+  if (unmatched.length > 0)
+    problems.push(`--only: no scenario matches ${unmatched.join(', ')} (see --list)`);
   const clientId = values['client-id'] ?? DEFAULT_CLIENT_ID;
-  const clientSecret = values['client-secret'] ?? env.CONFORMANCE_CLIENT_SECRET ?? DEFAULT_CLIENT_SECRET;
-  if (clientId === '' || clientSecret === '') problems.push('--client-id and --client-secret must not be empty');
+  const clientSecret =
+    values['client-secret'] ?? env.CONFORMANCE_CLIENT_SECRET ?? DEFAULT_CLIENT_SECRET;
+  if (clientId === '' || clientSecret === '')
+    problems.push('--client-id and --client-secret must not be empty');
   if (problems.length > 0 || !redirectLoginUrl) {
     io.stderr.write(`error: ${problems.join('; ')}\n\n${USAGE}`);
     return 2;
@@ -127,23 +167,47 @@ export async function runConformance(argv: string[], io: ConformanceIo): Promise
   let emulator;
   let server;
   try {
-    emulator = await createEmulator({ integration: { clientId, clientSecret, slug: 'conformance', name: 'Conformance kit', redirectLoginUrl } });
+    emulator = await createEmulator({
+      integration: {
+        clientId,
+        clientSecret,
+        slug: 'conformance',
+        name: 'Conformance kit',
+        redirectLoginUrl,
+      },
+    });
     server = await emulator.listen(port, values['emulator-host'] ?? '127.0.0.1');
   } catch (error) {
     io.stderr.write(`error: could not start the emulator: ${(error as Error).message}\n`);
     return 2;
   }
   try {
-    info.write(environmentText(server.url, clientId, values['client-secret'] === undefined && env.CONFORMANCE_CLIENT_SECRET === undefined));
+    info.write(
+      environmentText(
+        server.url,
+        clientId,
+        values['client-secret'] === undefined && env.CONFORMANCE_CLIENT_SECRET === undefined,
+      ),
+    );
     info.write(`\nWaiting for ${redirectLoginUrl} to answer (up to ${waitSeconds} s)…\n`);
     if (!(await waitForAnswer(redirectLoginUrl, waitSeconds * 1000))) {
       io.stderr.write(`error: ${redirectLoginUrl} did not answer within ${waitSeconds} s\n`);
       return 2;
     }
     info.write(`Playing ${selected.length} scenario(s)…\n`);
-    const kit = new ConformanceKit({ emulator, redirectLoginUrl, ...(sessionCheckUrl ? { sessionCheckUrl } : {}), allowOrigins, answerBoundMs });
-    const report = await runScenarios(kit, selected, (r) => io.stderr.write(`  ${r.verdict.padEnd(4)} ${r.id} (${r.durationMs} ms)\n`));
-    io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : `\n${formatTable(report)}\n`);
+    const kit = new ConformanceKit({
+      emulator,
+      redirectLoginUrl,
+      ...(sessionCheckUrl ? { sessionCheckUrl } : {}),
+      allowOrigins,
+      answerBoundMs,
+    });
+    const report = await runScenarios(kit, selected, (r) =>
+      io.stderr.write(`  ${r.verdict.padEnd(4)} ${r.id} (${r.durationMs} ms)\n`),
+    );
+    io.stdout.write(
+      values.json ? `${JSON.stringify(report, null, 2)}\n` : `\n${formatTable(report)}\n`,
+    );
     if (values.junit) {
       await writeFile(values.junit, formatJUnit(report));
       info.write(`JUnit report written to ${values.junit}\n`);
@@ -193,14 +257,20 @@ async function waitForAnswer(url: string, timeoutMs: number): Promise<boolean> {
   }
 }
 
-function httpUrl(raw: string | undefined, flag: string, problems: string[], required: boolean): string | undefined {
+function httpUrl(
+  raw: string | undefined,
+  flag: string,
+  problems: string[],
+  required: boolean,
+): string | undefined {
   if (raw === undefined) {
     if (required) problems.push(`${flag} is required`);
     return undefined;
   }
   try {
     const url = new URL(raw);
-    if (url.protocol === 'http:' || url.protocol === 'https:') return flag === '--allow-origin' ? url.origin : url.href;
+    if (url.protocol === 'http:' || url.protocol === 'https:')
+      return flag === '--allow-origin' ? url.origin : url.href;
   } catch {
     // reported below
   }
@@ -208,16 +278,28 @@ function httpUrl(raw: string | undefined, flag: string, problems: string[], requ
   return undefined;
 }
 
-function integer(raw: string | undefined, fallback: number, min: number, max: number, flag: string, problems: string[]): number {
+function integer(
+  raw: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+  flag: string,
+  problems: string[],
+): number {
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) problems.push(`${flag} must be an integer from ${min} to ${max}`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    problems.push(`${flag} must be an integer from ${min} to ${max}`);
   return value;
 }
 
 /* istanbul ignore next -- process entry point */
 if (require.main === module) {
-  void runConformance(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env }).then((code) => {
+  void runConformance(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+  }).then((code) => {
     process.exitCode = code;
   });
 }

@@ -40,7 +40,9 @@ export async function runMain(argv: readonly string[]): Promise<number | undefin
     }
     case 'emulator': {
       if (rest.includes('--help') || rest.includes('-h')) {
-        process.stdout.write('Usage: vercel-marketplace-sso emulator\n\nStarts the local Vercel emulator (development only). Environment: EMULATOR_PORT (4000), EMULATOR_HOST (127.0.0.1),\nEMULATOR_PUBLIC_URL, INTEGRATION_CLIENT_ID, INTEGRATION_CLIENT_SECRET, INTEGRATION_SLUG, INTEGRATION_NAME,\nEMULATOR_REDIRECT_LOGIN_URL, EMULATOR_PARTNER_API_URL, EMULATOR_WEBHOOK_URL, LOG_LEVEL.\n');
+        process.stdout.write(
+          'Usage: vercel-marketplace-sso emulator\n\nStarts the local Vercel emulator (development only). Environment: EMULATOR_PORT (4000), EMULATOR_HOST (127.0.0.1),\nEMULATOR_PUBLIC_URL, INTEGRATION_CLIENT_ID, INTEGRATION_CLIENT_SECRET, INTEGRATION_SLUG, INTEGRATION_NAME,\nEMULATOR_REDIRECT_LOGIN_URL, EMULATOR_PARTNER_API_URL, EMULATOR_WEBHOOK_URL, LOG_LEVEL.\n',
+        );
         return 0;
       }
       const { main } = await import('../emulator/main');
@@ -53,10 +55,18 @@ export async function runMain(argv: readonly string[]): Promise<number | undefin
       return undefined;
     }
     case 'tokens':
-      return runCli(['tokens', ...rest], { env: process.env, stdout: process.stdout, stderr: process.stderr });
+      return runCli(['tokens', ...rest], {
+        env: process.env,
+        stdout: process.stdout,
+        stderr: process.stderr,
+      });
     case 'conformance': {
       const { runConformance } = await import('./conformance');
-      return runConformance(rest, { env: process.env, stdout: process.stdout, stderr: process.stderr });
+      return runConformance(rest, {
+        env: process.env,
+        stdout: process.stdout,
+        stderr: process.stderr,
+      });
     }
     case undefined:
     case '-h':
@@ -65,7 +75,9 @@ export async function runMain(argv: readonly string[]): Promise<number | undefin
       process.stdout.write(MAIN_USAGE);
       return command === undefined ? 2 : 0;
     default:
-      process.stderr.write(`Unknown command: ${command.replace(/[^\x20-\x7e]/g, '?').slice(0, 40)}\n\n${MAIN_USAGE}`);
+      process.stderr.write(
+        `Unknown command: ${command.replace(/[^\x20-\x7e]/g, '?').slice(0, 40)}\n\n${MAIN_USAGE}`,
+      );
       return 2;
   }
 }
@@ -76,7 +88,9 @@ if (require.main === module) {
       if (code !== undefined) process.exitCode = code;
     },
     (error: unknown) => {
-      process.stderr.write(`vercel-marketplace-sso: ${(error as Error)?.message ?? String(error)}\n`);
+      process.stderr.write(
+        `vercel-marketplace-sso: ${(error as Error)?.message ?? String(error)}\n`,
+      );
       process.exitCode = 1;
     },
   );

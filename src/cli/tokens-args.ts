@@ -103,18 +103,24 @@ export function parseTokensArgs(argv: readonly string[]): TokensCommand {
   const { values, positionals } = parsed;
   if (values.help) return { kind: 'help' };
   const [group, command, ...rest] = positionals;
-  if (group !== 'tokens') throw new UsageError(group === undefined ? 'missing command' : `unknown command: ${group}`);
+  if (group !== 'tokens')
+    throw new UsageError(group === undefined ? 'missing command' : `unknown command: ${group}`);
   const teamId = nonEmpty('team-id', values['team-id']);
   const slug = nonEmpty('slug', values.slug);
-  const common = { json: values.json === true, team: { ...(teamId !== undefined ? { teamId } : {}), ...(slug !== undefined ? { slug } : {}) } };
+  const common = {
+    json: values.json === true,
+    team: { ...(teamId !== undefined ? { teamId } : {}), ...(slug !== undefined ? { slug } : {}) },
+  };
   const only = (allowed: readonly string[]): void => {
     for (const name of ['limit', 'until', 'since', 'expires-at', 'team-id', 'slug'] as const) {
-      if (values[name] !== undefined && !allowed.includes(name)) throw new UsageError(`--${name} does not apply to "tokens ${command}"`);
+      if (values[name] !== undefined && !allowed.includes(name))
+        throw new UsageError(`--${name} does not apply to "tokens ${command}"`);
     }
   };
   const oneArgument = (what: string): string => {
     const [value, ...extra] = rest;
-    if (value === undefined || value === '') throw new UsageError(`tokens ${command} needs ${what}`);
+    if (value === undefined || value === '')
+      throw new UsageError(`tokens ${command} needs ${what}`);
     if (extra.length > 0) throw new UsageError(`unexpected argument: ${extra[0]}`);
     return value;
   };
@@ -125,8 +131,15 @@ export function parseTokensArgs(argv: readonly string[]): TokensCommand {
       const limit = integer('limit', values.limit, 1);
       const until = cursor('until', values.until);
       const since = cursor('since', values.since);
-      if (until !== undefined && since !== undefined) throw new UsageError('give either --until or --since');
-      return { kind: 'list', ...common, ...(limit !== undefined ? { limit } : {}), ...(until !== undefined ? { until } : {}), ...(since !== undefined ? { since } : {}) };
+      if (until !== undefined && since !== undefined)
+        throw new UsageError('give either --until or --since');
+      return {
+        kind: 'list',
+        ...common,
+        ...(limit !== undefined ? { limit } : {}),
+        ...(until !== undefined ? { until } : {}),
+        ...(since !== undefined ? { since } : {}),
+      };
     }
     case 'get':
     case 'delete':
@@ -139,6 +152,10 @@ export function parseTokensArgs(argv: readonly string[]): TokensCommand {
       return { kind: 'create', ...common, name, ...(expiresAt !== undefined ? { expiresAt } : {}) };
     }
     default:
-      throw new UsageError(command === undefined ? 'missing tokens command (list, get, create, delete)' : `unknown tokens command: ${command}`);
+      throw new UsageError(
+        command === undefined
+          ? 'missing tokens command (list, get, create, delete)'
+          : `unknown tokens command: ${command}`,
+      );
   }
 }

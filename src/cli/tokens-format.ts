@@ -6,7 +6,12 @@
  * @module
  */
 import Table from 'cli-table3';
-import type { AuthToken, AuthTokenScope, CreateAuthTokenResponse, ListAuthTokensResponse } from '../vercel/auth-client';
+import type {
+  AuthToken,
+  AuthTokenScope,
+  CreateAuthTokenResponse,
+  ListAuthTokensResponse,
+} from '../vercel/auth-client';
 
 /**
  * Characters that are invisible or reorder text on a terminal: C1 controls (U+0080–U+009F, e.g. U+009B,
@@ -16,7 +21,8 @@ import type { AuthToken, AuthTokenScope, CreateAuthTokenResponse, ListAuthTokens
  * and the BOM / zero-width no-break space (U+FEFF). Both the table and `--json` show them as `\uXXXX`.
  */
 // eslint-disable-next-line no-control-regex
-const INVISIBLE = /[\u0080-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+const INVISIBLE =
+  /[\u0080-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 
 function escapeInvisible(value: string): string {
   return value.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
@@ -55,9 +61,11 @@ function formatScopes(scopes: AuthTokenScope[] | undefined): string {
  */
 export function formatStatus(token: AuthToken, nowMs: number = Date.now()): string {
   const parts: string[] = [];
-  if (token.leakedAt !== undefined || token.leakedUrl !== undefined) parts.push(`LEAKED${token.leakedAt !== undefined ? ` ${formatTime(token.leakedAt)}` : ''}`);
+  if (token.leakedAt !== undefined || token.leakedUrl !== undefined)
+    parts.push(`LEAKED${token.leakedAt !== undefined ? ` ${formatTime(token.leakedAt)}` : ''}`);
   if (token.revokedAt !== undefined) parts.push(`revoked ${formatTime(token.revokedAt)}`);
-  if (parts.length === 0) parts.push(token.expiresAt !== undefined && token.expiresAt <= nowMs ? 'expired' : 'active');
+  if (parts.length === 0)
+    parts.push(token.expiresAt !== undefined && token.expiresAt <= nowMs ? 'expired' : 'active');
   return parts.join(', ');
 }
 
@@ -75,11 +83,24 @@ function newTable(head?: string[]): Table.Table {
 export function formatTokenList(page: ListAuthTokensResponse): string {
   const table = newTable(['ID', 'Name', 'Status', 'Scopes', 'Created', 'Expires', 'Last active']);
   for (const t of page.tokens) {
-    table.push([printable(t.id), printable(t.name), formatStatus(t), formatScopes(t.scopes), formatTime(t.createdAt), t.expiresAt === undefined ? 'never' : formatTime(t.expiresAt), formatTime(t.activeAt)]);
+    table.push([
+      printable(t.id),
+      printable(t.name),
+      formatStatus(t),
+      formatScopes(t.scopes),
+      formatTime(t.createdAt),
+      t.expiresAt === undefined ? 'never' : formatTime(t.expiresAt),
+      formatTime(t.activeAt),
+    ]);
   }
-  const lines = [page.tokens.length === 0 ? 'No tokens.' : table.toString(), `${page.pagination.count} token(s) on this page.`];
-  if (page.pagination.next !== null) lines.push(`Older tokens: add --until ${shellWord(page.pagination.next)}`);
-  if (page.pagination.prev !== null) lines.push(`Newer tokens: add --since ${shellWord(page.pagination.prev)}`);
+  const lines = [
+    page.tokens.length === 0 ? 'No tokens.' : table.toString(),
+    `${page.pagination.count} token(s) on this page.`,
+  ];
+  if (page.pagination.next !== null)
+    lines.push(`Older tokens: add --until ${shellWord(page.pagination.next)}`);
+  if (page.pagination.prev !== null)
+    lines.push(`Newer tokens: add --since ${shellWord(page.pagination.prev)}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -92,7 +113,9 @@ export function formatToken(token: AuthToken): string {
     { Type: printable(token.type) },
     { Status: formatStatus(token) },
     ...(token.leakedUrl !== undefined ? [{ 'Leaked at URL': printable(token.leakedUrl) }] : []),
-    ...(token.prefix !== undefined || token.suffix !== undefined ? [{ Value: `${printable(token.prefix ?? '')}…${printable(token.suffix ?? '')}` }] : []),
+    ...(token.prefix !== undefined || token.suffix !== undefined
+      ? [{ Value: `${printable(token.prefix ?? '')}…${printable(token.suffix ?? '')}` }]
+      : []),
     { Origin: token.origin === undefined ? '-' : printable(token.origin) },
     { Scopes: formatScopes(token.scopes) },
     { Created: formatTime(token.createdAt) },

@@ -9,9 +9,20 @@
  *
  * @module
  */
-import { createVercelAuthClient, VercelApiError, type VercelAuthClient } from '../vercel/auth-client';
+import {
+  createVercelAuthClient,
+  VercelApiError,
+  type VercelAuthClient,
+} from '../vercel/auth-client';
 import { parseTokensArgs, UsageError, USAGE, type TokensCommand } from './tokens-args';
-import { formatCreated, formatDeleted, formatJson, formatToken, formatTokenList, printable } from './tokens-format';
+import {
+  formatCreated,
+  formatDeleted,
+  formatJson,
+  formatToken,
+  formatTokenList,
+  printable,
+} from './tokens-format';
 
 /** Default API origin. */
 export const DEFAULT_API_URL = 'https://api.vercel.com';
@@ -55,7 +66,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   }
   const token = io.env.VERCEL_TOKEN;
   if (token === undefined || token.trim() === '') {
-    io.stderr.write('error: VERCEL_TOKEN is not set (a Vercel access token; in the demo, one from the emulator dashboard)\n');
+    io.stderr.write(
+      'error: VERCEL_TOKEN is not set (a Vercel access token; in the demo, one from the emulator dashboard)\n',
+    );
     return 1;
   }
   const apiUrl = parseApiUrl(io.env.VERCEL_API_URL || DEFAULT_API_URL);
@@ -63,10 +76,18 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     io.stderr.write('error: VERCEL_API_URL must be an absolute http(s) URL\n');
     return 1;
   }
-  if (apiUrl.protocol === 'http:' && !['127.0.0.1', 'localhost', '[::1]'].includes(apiUrl.hostname)) {
+  if (
+    apiUrl.protocol === 'http:' &&
+    !['127.0.0.1', 'localhost', '[::1]'].includes(apiUrl.hostname)
+  ) {
     io.stderr.write(`warning: sending VERCEL_TOKEN over plain http to ${apiUrl.host}\n`);
   }
-  const client = createVercelAuthClient({ apiUrl, bearerToken: token.trim(), ...command.team, ...(io.fetch ? { fetch: io.fetch } : {}) });
+  const client = createVercelAuthClient({
+    apiUrl,
+    bearerToken: token.trim(),
+    ...command.team,
+    ...(io.fetch ? { fetch: io.fetch } : {}),
+  });
   try {
     io.stdout.write(await execute(client, command));
     return 0;
@@ -76,7 +97,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   }
 }
 
-async function execute(client: VercelAuthClient, command: Exclude<TokensCommand, { kind: 'help' }>): Promise<string> {
+async function execute(
+  client: VercelAuthClient,
+  command: Exclude<TokensCommand, { kind: 'help' }>,
+): Promise<string> {
   switch (command.kind) {
     case 'list': {
       const page = await client.listTokens({
@@ -91,7 +115,10 @@ async function execute(client: VercelAuthClient, command: Exclude<TokensCommand,
       return command.json ? formatJson({ token }) : formatToken(token);
     }
     case 'create': {
-      const created = await client.createToken({ name: command.name, ...(command.expiresAt !== undefined ? { expiresAt: command.expiresAt } : {}) });
+      const created = await client.createToken({
+        name: command.name,
+        ...(command.expiresAt !== undefined ? { expiresAt: command.expiresAt } : {}),
+      });
       return command.json ? formatJson(created) : formatCreated(created);
     }
     case 'delete': {
@@ -107,7 +134,9 @@ function describe(error: unknown): string {
     return `token expired or revoked (Vercel answered ${error.status}): create a new token and set VERCEL_TOKEN`;
   }
   if (error instanceof VercelApiError && error.status === 429) {
-    return printable(`${error.message}: rate limited${error.retryAfterSeconds !== undefined ? `, retry in ${error.retryAfterSeconds} s` : ''}`);
+    return printable(
+      `${error.message}: rate limited${error.retryAfterSeconds !== undefined ? `, retry in ${error.retryAfterSeconds} s` : ''}`,
+    );
   }
   if (error instanceof VercelApiError) {
     return printable(`${error.message}${error.apiMessage ? `: ${error.apiMessage}` : ''}`);
@@ -126,7 +155,11 @@ function parseApiUrl(raw: string): URL | undefined {
 
 /* istanbul ignore next -- process entry point */
 if (require.main === module) {
-  void runCli(process.argv.slice(2), { env: process.env, stdout: process.stdout, stderr: process.stderr }).then((code) => {
+  void runCli(process.argv.slice(2), {
+    env: process.env,
+    stdout: process.stdout,
+    stderr: process.stderr,
+  }).then((code) => {
     process.exitCode = code;
   });
 }

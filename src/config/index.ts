@@ -1,8 +1,21 @@
 import { environmentSchema, sidecarEnabled, type Environment } from './env';
-import { parseVercelSsoOptions, VercelSsoOptionsError, type SsoSettings, type VercelSsoOptions } from './options';
+import {
+  parseVercelSsoOptions,
+  VercelSsoOptionsError,
+  type SsoSettings,
+  type VercelSsoOptions,
+} from './options';
 
 export { parseVercelSsoOptions, VercelSsoOptionsError, vercelSsoOptionsSchema } from './options';
-export type { LoginContext, LoginDecision, PageContext, PageKind, RedisTopology, SsoSettings, VercelSsoOptions } from './options';
+export type {
+  LoginContext,
+  LoginDecision,
+  PageContext,
+  PageKind,
+  RedisTopology,
+  SsoSettings,
+  VercelSsoOptions,
+} from './options';
 
 /** Settings of the reference service that are not library options (listening, proxies, logging, shutdown). */
 export interface ServiceSettings {
@@ -98,17 +111,24 @@ export class ConfigError extends Error {
  * @throws {@link ConfigError} naming every missing or malformed variable, on one line; values are never echoed.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''),
+  );
   const parsed = environmentSchema.safeParse(present);
   if (!parsed.success) {
     const problems = new Map<string, string>();
     for (const issue of parsed.error.issues) {
       const variable = String(issue.path[0] ?? 'environment');
       if (problems.has(variable)) continue;
-      problems.set(variable, present[variable] === undefined ? 'is required' : `is malformed: ${issue.message}`);
+      problems.set(
+        variable,
+        present[variable] === undefined ? 'is required' : `is malformed: ${issue.message}`,
+      );
     }
     const text = [...problems].map(([variable, problem]) => `${variable} ${problem}`).join('; ');
-    throw new ConfigError([...problems.keys()], `Invalid configuration: ${text}`, { cause: parsed.error });
+    throw new ConfigError([...problems.keys()], `Invalid configuration: ${text}`, {
+      cause: parsed.error,
+    });
   }
   const e = parsed.data;
   const options: VercelSsoOptions = {
@@ -144,7 +164,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     deepLinkAllowedOrigins: e.DEEP_LINK_ALLOWED_ORIGINS,
     ...redisOptions(e),
-    rateLimit: { windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS, callbackMax: e.RATE_LIMIT_CALLBACK_MAX, signoutMax: e.RATE_LIMIT_SIGNOUT_MAX },
+    rateLimit: {
+      windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS,
+      callbackMax: e.RATE_LIMIT_CALLBACK_MAX,
+      signoutMax: e.RATE_LIMIT_SIGNOUT_MAX,
+    },
     ...(e.PRODUCT_NAME ? { productName: e.PRODUCT_NAME } : {}),
     ...(e.SUPPORT_URL ? { supportUrl: e.SUPPORT_URL } : {}),
     readinessCheckIntervalMs: e.READINESS_CHECK_INTERVAL_MS,
@@ -155,7 +179,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     settings = parseVercelSsoOptions(options);
   } catch (error) {
     // The environment schema checks every variable first; this is a safety net.
-    if (error instanceof VercelSsoOptionsError) throw new ConfigError(error.fields, `Invalid configuration: ${error.message}`, { cause: error });
+    if (error instanceof VercelSsoOptionsError)
+      throw new ConfigError(error.fields, `Invalid configuration: ${error.message}`, {
+        cause: error,
+      });
     throw error;
   }
   const { env: _libraryEnv, ...library } = settings;
@@ -178,7 +205,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     shutdownDrainDelayMs: e.SHUTDOWN_DRAIN_DELAY_MS,
     options,
-    ...(e.METRICS_PORT !== undefined ? { metricsListener: { port: e.METRICS_PORT, host: e.METRICS_HOST } } : {}),
+    ...(e.METRICS_PORT !== undefined
+      ? { metricsListener: { port: e.METRICS_PORT, host: e.METRICS_HOST } }
+      : {}),
     ...(sidecarEnabled(e)
       ? {
           sidecar: {
@@ -203,12 +232,15 @@ function redisOptions(e: Environment): Pick<VercelSsoOptions, 'redis'> {
         sentinel: {
           nodes: e.REDIS_SENTINEL_NODES,
           masterName: e.REDIS_SENTINEL_MASTER_NAME,
-          ...(e.REDIS_SENTINEL_MASTER_PASSWORD ? { masterPassword: e.REDIS_SENTINEL_MASTER_PASSWORD } : {}),
+          ...(e.REDIS_SENTINEL_MASTER_PASSWORD
+            ? { masterPassword: e.REDIS_SENTINEL_MASTER_PASSWORD }
+            : {}),
         },
         ...common,
       },
     };
   }
-  if (e.REDIS_CLUSTER_NODES) return { redis: { cluster: { nodes: e.REDIS_CLUSTER_NODES }, ...common } };
+  if (e.REDIS_CLUSTER_NODES)
+    return { redis: { cluster: { nodes: e.REDIS_CLUSTER_NODES }, ...common } };
   return {};
 }

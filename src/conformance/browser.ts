@@ -80,7 +80,8 @@ export class Browser {
       visit.hops.push(hop);
       if (hop.status >= 300 && hop.status < 400 && hop.location !== undefined) {
         const target = resolve(hop.location, current);
-        if (target && target.origin === this.options.vendorOrigin && isHttp(target)) next = target.href;
+        if (target && target.origin === this.options.vendorOrigin && isHttp(target))
+          next = target.href;
         else visit.leftTo = target?.href ?? hop.location;
       }
     }
@@ -109,12 +110,22 @@ export class Browser {
       'User-Agent': 'vercel-marketplace-sso-conformance',
     };
     if (cookies.length > 0) headers.Cookie = cookies.map((c) => c.cookieString()).join('; ');
-    const response = await fetch(url, { redirect: 'manual', headers, signal: AbortSignal.timeout(this.options.answerBoundMs) });
+    const response = await fetch(url, {
+      redirect: 'manual',
+      headers,
+      signal: AbortSignal.timeout(this.options.answerBoundMs),
+    });
     const setCookies = response.headers.getSetCookie();
     for (const line of setCookies) await this.jar.setCookie(line, url, { ignoreError: true });
     const body = await readBody(response);
     const location = response.headers.get('location') ?? undefined;
-    return { url, status: response.status, ...(location !== undefined ? { location } : {}), setCookies, body };
+    return {
+      url,
+      status: response.status,
+      ...(location !== undefined ? { location } : {}),
+      setCookies,
+      body,
+    };
   }
 }
 

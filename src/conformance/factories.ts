@@ -14,7 +14,9 @@ import { answerProblem, describeVisit, expectLanded, expectRefused, originOnly }
 const ORDER = ['FAIL', 'WARN', 'SKIP', 'PASS'] as const;
 
 /** Combine outcomes: the worst verdict, the lines joined with `; `. */
-export function combine(parts: Array<{ label: string; outcome: ScenarioOutcome }>): ScenarioOutcome {
+export function combine(
+  parts: Array<{ label: string; outcome: ScenarioOutcome }>,
+): ScenarioOutcome {
   const verdict = ORDER.find((v) => parts.some((p) => p.outcome.verdict === v)) ?? 'PASS';
   return { verdict, seen: parts.map((p) => `${p.label}: ${p.outcome.seen}`).join('; ') };
 }
@@ -33,8 +35,12 @@ export function happyPath(kind: LinkKind): Scenario {
     source: 'VERCEL-SSO.md §1.2, §1.4, §2 (user_role)',
     required: true,
     async run(kit) {
-      const installation = kit.emulator.seed.installations.find((i) => i.id === kit.users.admin.installationId)!;
-      const context = linkContexts(installation, kit.redirectLoginUrl).find((c) => c.kind === kind)?.context ?? {};
+      const installation = kit.emulator.seed.installations.find(
+        (i) => i.id === kit.users.admin.installationId,
+      )!;
+      const context =
+        linkContexts(installation, kit.redirectLoginUrl).find((c) => c.kind === kind)?.context ??
+        {};
       const parts = [];
       for (const who of [kit.users.admin, kit.users.user]) {
         const browser = kit.browser();
@@ -68,7 +74,9 @@ export function forgedIdToken(options: ForgedIdTokenOptions): Scenario {
     required: true,
     async run(kit) {
       const browser = kit.browser();
-      const { visit } = await kit.login(browser, kit.users.admin, { override: options.override(kit) });
+      const { visit } = await kit.login(browser, kit.users.admin, {
+        override: options.override(kit),
+      });
       return expectRefused(kit, browser, visit);
     },
   };
@@ -90,13 +98,16 @@ export function exchangeFault(options: ExchangeFaultOptions): Scenario {
     title: options.title,
     expected: 'no session, an answer (not 500) within the bound',
     why: options.why,
-    source: 'VERCEL-SSO.md §1.3 (treat any non-2xx, non-JSON body or missing id_token as a failed login); ASVS 5.0 V16.5.3',
+    source:
+      'VERCEL-SSO.md §1.3 (treat any non-2xx, non-JSON body or missing id_token as a failed login); ASVS 5.0 V16.5.3',
     required: true,
     async run(kit) {
       const browser = kit.browser();
       const { visit } = await kit.login(browser, kit.users.admin, { fault: options.fault });
       const outcome = await expectRefused(kit, browser, visit);
-      return outcome.verdict === 'PASS' ? { ...outcome, seen: `${outcome.seen}, in ${visit.elapsedMs} ms` } : outcome;
+      return outcome.verdict === 'PASS'
+        ? { ...outcome, seen: `${outcome.seen}, in ${visit.elapsedMs} ms` }
+        : outcome;
     },
   };
 }
@@ -129,14 +140,25 @@ export function openRedirect(options: OpenRedirectOptions): Scenario {
     required: true,
     async run(kit) {
       const browser = kit.browser();
-      const { visit } = await kit.login(browser, kit.users.admin, { context: { [options.param]: options.payload(kit) } });
+      const { visit } = await kit.login(browser, kit.users.admin, {
+        context: { [options.param]: options.payload(kit) },
+      });
       const problem = answerProblem(kit, visit);
       if (problem) return problem;
       if (visit.leftTo && !kit.isAllowedLanding(visit.leftTo)) {
         return { verdict: 'FAIL', seen: `redirected to ${originOnly(visit.leftTo)}` };
       }
-      const refresh = visit.hops.at(-1)?.body.match(/http-equiv=["']?refresh["']?[^>]*url=([^"'>]+)/i);
-      if (refresh && !kit.isAllowedLanding(URL.canParse(refresh[1]!, visit.hops.at(-1)!.url) ? new URL(refresh[1]!, visit.hops.at(-1)!.url).href : '')) {
+      const refresh = visit.hops
+        .at(-1)
+        ?.body.match(/http-equiv=["']?refresh["']?[^>]*url=([^"'>]+)/i);
+      if (
+        refresh &&
+        !kit.isAllowedLanding(
+          URL.canParse(refresh[1]!, visit.hops.at(-1)!.url)
+            ? new URL(refresh[1]!, visit.hops.at(-1)!.url).href
+            : '',
+        )
+      ) {
         return { verdict: 'FAIL', seen: 'a meta refresh points off the vendor origin' };
       }
       return { verdict: 'PASS', seen: `stayed on the vendor origin: ${describeVisit(kit, visit)}` };

@@ -67,14 +67,28 @@ export class ConformanceKit {
     this.allowOrigins = (options.allowOrigins ?? []).map((o) => new URL(o).origin);
     this.answerBoundMs = options.answerBoundMs;
     const [acme, globex] = this.emulator.seed.installations;
-    if (!acme || !globex) throw new Error('the emulator seed lacks the two installations the kit uses');
+    if (!acme || !globex)
+      throw new Error('the emulator seed lacks the two installations the kit uses');
     const user = (label: string, installation: typeof acme, index: number): SeedUser => {
       const member = installation.members[index];
       const person = member && this.emulator.seed.people.find((p) => p.id === member.personId);
-      if (!member || !person) throw new Error(`the emulator seed lacks member ${index} of ${installation.id}`);
-      return { label, installationId: installation.id, userId: member.userId, sub: `account:${installation.accountId}:user:${member.userId}`, email: person.email, name: person.name };
+      if (!member || !person)
+        throw new Error(`the emulator seed lacks member ${index} of ${installation.id}`);
+      return {
+        label,
+        installationId: installation.id,
+        userId: member.userId,
+        sub: `account:${installation.accountId}:user:${member.userId}`,
+        email: person.email,
+        name: person.name,
+      };
     };
-    this.users = { admin: user('ADMIN', acme, 0), user: user('USER', acme, 1), victim: user('Carol', globex, 0), attacker: user('Mallory', globex, 2) };
+    this.users = {
+      admin: user('ADMIN', acme, 0),
+      user: user('USER', acme, 1),
+      victim: user('Carol', globex, 0),
+      attacker: user('Mallory', globex, 2),
+    };
   }
 
   /** The issuer (= the emulator's base URL). */
@@ -94,7 +108,11 @@ export class ConformanceKit {
 
   /** Mint a code + state for `who` as an "Open in Provider" click does (VERCEL-SSO.md §1.2). */
   mint(who: SeedUser, context: Record<string, string> = {}): MintedLogin {
-    return this.emulator.controls.mintLogin({ installationId: who.installationId, userId: who.userId, context });
+    return this.emulator.controls.mintLogin({
+      installationId: who.installationId,
+      userId: who.userId,
+      context,
+    });
   }
 
   /**
@@ -107,7 +125,12 @@ export class ConformanceKit {
   async login(
     browser: Browser,
     who: SeedUser,
-    opts: { context?: Record<string, string>; override?: TokenOverride; fault?: Fault; edit?: (url: URL, minted: MintedLogin) => string | void } = {},
+    opts: {
+      context?: Record<string, string>;
+      override?: TokenOverride;
+      fault?: Fault;
+      edit?: (url: URL, minted: MintedLogin) => string | void;
+    } = {},
   ): Promise<{ visit: Visit; minted: MintedLogin }> {
     const minted = this.mint(who, opts.context);
     const url = new URL(minted.redirectUrl);
@@ -132,8 +155,14 @@ export class ConformanceKit {
     if (!this.sessionCheckUrl) {
       const cookies = visit.hops.reduce((n, h) => n + h.setCookies.length, 0);
       const last = visit.hops.at(-1);
-      const signedIn = last !== undefined && (last.status < 400 || visit.leftTo !== undefined) && cookies > 0;
-      return { signedIn, detail: signedIn ? 'cookies set and no error (judged from the callback answer)' : 'no cookie or an error answer (judged from the callback answer)' };
+      const signedIn =
+        last !== undefined && (last.status < 400 || visit.leftTo !== undefined) && cookies > 0;
+      return {
+        signedIn,
+        detail: signedIn
+          ? 'cookies set and no error (judged from the callback answer)'
+          : 'no cookie or an error answer (judged from the callback answer)',
+      };
     }
     let hop: Hop;
     try {
@@ -141,11 +170,15 @@ export class ConformanceKit {
     } catch (error) {
       return { signedIn: undefined, detail: `session check failed: ${(error as Error).name}` };
     }
-    if (hop.status >= 200 && hop.status < 300) return { signedIn: true, detail: `session check ${hop.status}`, body: hop.body };
+    if (hop.status >= 200 && hop.status < 300)
+      return { signedIn: true, detail: `session check ${hop.status}`, body: hop.body };
     if (hop.status === 401 || hop.status === 403 || (hop.status >= 300 && hop.status < 400)) {
       return { signedIn: false, detail: `session check ${hop.status}` };
     }
-    return { signedIn: undefined, detail: `session check answered ${hop.status} (expected 2xx, 401 or 403)` };
+    return {
+      signedIn: undefined,
+      detail: `session check answered ${hop.status} (expected 2xx, 401 or 403)`,
+    };
   }
 
   /** `true` when `url` is on the vendor's origin or an allow-listed one. */
@@ -175,9 +208,13 @@ export class ConformanceKit {
    */
   countIdTokens(text: string): number {
     let count = 0;
-    for (const match of text.matchAll(/eyJ[A-Za-z0-9_-]{4,}\.(eyJ[A-Za-z0-9_-]{4,})\.[A-Za-z0-9_-]*/g)) {
+    for (const match of text.matchAll(
+      /eyJ[A-Za-z0-9_-]{4,}\.(eyJ[A-Za-z0-9_-]{4,})\.[A-Za-z0-9_-]*/g,
+    )) {
       try {
-        const payload = JSON.parse(Buffer.from(match[1]!, 'base64url').toString('utf8')) as { iss?: unknown };
+        const payload = JSON.parse(Buffer.from(match[1]!, 'base64url').toString('utf8')) as {
+          iss?: unknown;
+        };
         if (payload.iss === this.issuer) count += 1;
       } catch {
         // not a JWT of ours

@@ -25,7 +25,8 @@ export function formatTable(report: ConformanceReport): string {
   const notPassed = report.results.filter((r) => r.verdict !== 'PASS');
   if (notPassed.length > 0) {
     lines.push('', 'Why these matter:');
-    for (const r of notPassed) lines.push(`  ${r.verdict} ${r.id}: ${r.why}`, `       rule: ${r.source}`);
+    for (const r of notPassed)
+      lines.push(`  ${r.verdict} ${r.id}: ${r.why}`, `       rule: ${r.source}`);
   }
   lines.push('', summaryLine(report));
   return lines.join('\n');
@@ -34,7 +35,10 @@ export function formatTable(report: ConformanceReport): string {
 /** One line: counts, how sessions were judged, and the overall result. */
 export function summaryLine(report: ConformanceReport): string {
   const { PASS, FAIL, WARN, SKIP } = report.summary;
-  const evidence = report.sessionEvidence === 'session-check-url' ? 'sessions checked with the session-check URL' : 'sessions judged from the callback answer (pass --session-check-url to check them exactly)';
+  const evidence =
+    report.sessionEvidence === 'session-check-url'
+      ? 'sessions checked with the session-check URL'
+      : 'sessions judged from the callback answer (pass --session-check-url to check them exactly)';
   return `${report.results.length} scenarios: ${PASS} PASS, ${FAIL} FAIL, ${WARN} WARN, ${SKIP} SKIP; ${evidence}. ${report.passed ? 'Conformant: every required scenario passed.' : 'NOT conformant: a required scenario failed.'}`;
 }
 
@@ -42,9 +46,15 @@ export function summaryLine(report: ConformanceReport): string {
 export function formatJUnit(report: ConformanceReport): string {
   const builder = junit.newBuilder();
   const suite = builder.testSuite().name('vercel-marketplace-sso conformance');
-  suite.property('redirect_login_url', report.redirectLoginUrl).property('session_evidence', report.sessionEvidence);
+  suite
+    .property('redirect_login_url', report.redirectLoginUrl)
+    .property('session_evidence', report.sessionEvidence);
   for (const r of report.results) {
-    const testCase = suite.testCase().className(`conformance.${r.group}`).name(`${r.id}: ${r.title}`).time(r.durationMs / 1000);
+    const testCase = suite
+      .testCase()
+      .className(`conformance.${r.group}`)
+      .name(`${r.id}: ${r.title}`)
+      .time(r.durationMs / 1000);
     const details = `expected: ${r.expected}\nseen: ${r.seen}\nwhy: ${r.why}\nrule: ${r.source}`;
     if (r.verdict === 'FAIL') testCase.failure(r.seen, 'conformance').standardOutput(details);
     else if (r.verdict === 'SKIP') testCase.skipped().standardOutput(details);

@@ -12,9 +12,13 @@ import type { ConformanceReport, Scenario, ScenarioResult, Verdict } from './typ
  * Select scenarios by `--only` patterns: exact ids, or a prefix ending in `*` (`id-token-*`).
  * @returns the selected scenarios (play order kept) and the patterns that matched nothing.
  */
-export function selectScenarios(all: readonly Scenario[], patterns: readonly string[] | undefined): { selected: Scenario[]; unmatched: string[] } {
+export function selectScenarios(
+  all: readonly Scenario[],
+  patterns: readonly string[] | undefined,
+): { selected: Scenario[]; unmatched: string[] } {
   if (!patterns || patterns.length === 0) return { selected: [...all], unmatched: [] };
-  const matches = (id: string, pattern: string): boolean => (pattern.endsWith('*') ? id.startsWith(pattern.slice(0, -1)) : id === pattern);
+  const matches = (id: string, pattern: string): boolean =>
+    pattern.endsWith('*') ? id.startsWith(pattern.slice(0, -1)) : id === pattern;
   return {
     selected: all.filter((s) => patterns.some((p) => matches(s.id, p))),
     unmatched: patterns.filter((p) => !all.some((s) => matches(s.id, p))),
@@ -26,7 +30,11 @@ export function selectScenarios(all: readonly Scenario[], patterns: readonly str
  * (`required: false`) scenario that fails is reported as `WARN`.
  * @param onResult - called after each scenario (progress output).
  */
-export async function runScenarios(kit: ConformanceKit, scenarios: readonly Scenario[], onResult?: (result: ScenarioResult) => void): Promise<ConformanceReport> {
+export async function runScenarios(
+  kit: ConformanceKit,
+  scenarios: readonly Scenario[],
+  onResult?: (result: ScenarioResult) => void,
+): Promise<ConformanceReport> {
   const results: ScenarioResult[] = [];
   for (const scenario of scenarios) {
     const started = Date.now();

@@ -15,7 +15,8 @@ import type { ConformanceKit } from './kit';
 export type Verdict = 'PASS' | 'FAIL' | 'WARN' | 'SKIP';
 
 /** Scenario groups, in report order. */
-export type ScenarioGroup = 'happy-path' | 'exchange' | 'id-token' | 'keys' | 'callback' | 'browser' | 'account';
+export type ScenarioGroup =
+  'happy-path' | 'exchange' | 'id-token' | 'keys' | 'callback' | 'browser' | 'account';
 
 /** What a scenario observed. */
 export interface ScenarioOutcome {

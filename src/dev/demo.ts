@@ -42,7 +42,10 @@ export function demoOnLogin({ identity }: LoginContext): LoginDecision {
 }
 
 /** The lines that tell the user where to click; printed last at start-up, and again on demand. */
-export function demoBanner(urls: { emulatorUrl: string; backendUrl: string; idleTimeoutSeconds: number }, pid: number = process.pid): string {
+export function demoBanner(
+  urls: { emulatorUrl: string; backendUrl: string; idleTimeoutSeconds: number },
+  pid: number = process.pid,
+): string {
   return [
     '',
     '  ┌ vercel-marketplace-sso demo ─────────────────────────────────────────',
@@ -66,7 +69,13 @@ export function prettyLogs(): DestinationStream | undefined {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const pretty = require('pino-pretty') as typeof import('pino-pretty');
-    return pretty({ colorize: Boolean(process.stdout.isTTY), translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,service', singleLine: true, sync: true });
+    return pretty({
+      colorize: Boolean(process.stdout.isTTY),
+      translateTime: 'SYS:HH:MM:ss',
+      ignore: 'pid,hostname,service',
+      singleLine: true,
+      sync: true,
+    });
   } catch {
     return undefined;
   }
@@ -75,7 +84,9 @@ export function prettyLogs(): DestinationStream | undefined {
 /** Starts the emulator and the reference service; runs until SIGINT/SIGTERM. */
 export async function runDemo(): Promise<void> {
   if (process.env.NODE_ENV === 'production') {
-    process.stderr.write('npm run demo is a development tool and refuses to run with NODE_ENV=production\n');
+    process.stderr.write(
+      'npm run demo is a development tool and refuses to run with NODE_ENV=production\n',
+    );
     process.exit(1);
   }
   const port = Number(process.env.PORT ?? 3000);
@@ -102,7 +113,14 @@ export async function runDemo(): Promise<void> {
   const emulatorServer = await emulator.listen(emulatorPort, '127.0.0.1');
 
   const config = loadConfig({
-    ...localBackendEnvironment({ port, emulatorUrl: emulatorServer.url, clientId: DEMO_CLIENT_ID, clientSecret, slug: DEMO_SLUG, logLevel }),
+    ...localBackendEnvironment({
+      port,
+      emulatorUrl: emulatorServer.url,
+      clientId: DEMO_CLIENT_ID,
+      clientSecret,
+      slug: DEMO_SLUG,
+      logLevel,
+    }),
     ...demoPassthrough(process.env),
   });
   const logger = createLogger(config.logLevel, destination);
@@ -111,7 +129,14 @@ export async function runDemo(): Promise<void> {
     demo: { trails: new LoginTrails(), emulatorUrl: emulatorServer.url },
   });
 
-  const banner = () => process.stdout.write(demoBanner({ emulatorUrl: emulatorServer.url, backendUrl: publicUrl, idleTimeoutSeconds: config.session.idleTimeoutSeconds }));
+  const banner = () =>
+    process.stdout.write(
+      demoBanner({
+        emulatorUrl: emulatorServer.url,
+        backendUrl: publicUrl,
+        idleTimeoutSeconds: config.session.idleTimeoutSeconds,
+      }),
+    );
   banner();
   process.on('SIGUSR2', banner);
   if (process.stdin.isTTY) {

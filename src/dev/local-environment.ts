@@ -5,7 +5,12 @@ import { randomBytes } from 'node:crypto';
  * the session lifetimes, so that provider-initiated SSO can be seen after a short idle timeout, and
  * the names shown on pages. Same meaning and defaults as in the README configuration table.
  */
-export const DEMO_PASSTHROUGH_VARIABLES = ['SESSION_IDLE_TIMEOUT_SECONDS', 'SESSION_ABSOLUTE_TIMEOUT_SECONDS', 'PRODUCT_NAME', 'SUPPORT_URL'] as const;
+export const DEMO_PASSTHROUGH_VARIABLES = [
+  'SESSION_IDLE_TIMEOUT_SECONDS',
+  'SESSION_ABSOLUTE_TIMEOUT_SECONDS',
+  'PRODUCT_NAME',
+  'SUPPORT_URL',
+] as const;
 
 /** The {@link DEMO_PASSTHROUGH_VARIABLES} that are set (non-empty) in `env`. */
 export function demoPassthrough(env: NodeJS.ProcessEnv): Record<string, string> {

@@ -31,7 +31,8 @@ export interface AuthorizationCode extends CodeGrant {
 }
 
 /** Why a redemption failed. */
-export type RedeemFailure = 'unknown_code' | 'code_used' | 'client_mismatch' | 'code_expired' | 'state_mismatch';
+export type RedeemFailure =
+  'unknown_code' | 'code_used' | 'client_mismatch' | 'code_expired' | 'state_mismatch';
 
 /** Outcome of {@link CodeStore.redeem}. */
 export type RedeemResult = { ok: true; grant: CodeGrant } | { ok: false; reason: RedeemFailure };
@@ -95,8 +96,16 @@ export class CodeStore {
     entry.used = true;
     if (this.now() > entry.expiresAtMs) return { ok: false, reason: 'code_expired' };
     // VERCEL-SSO.md §5: `state` is optional in the 2026 spec; when given it must match.
-    if (state !== undefined && !constantTimeEqual(entry.state, state)) return { ok: false, reason: 'state_mismatch' };
-    return { ok: true, grant: { clientId: entry.clientId, installationId: entry.installationId, userId: entry.userId } };
+    if (state !== undefined && !constantTimeEqual(entry.state, state))
+      return { ok: false, reason: 'state_mismatch' };
+    return {
+      ok: true,
+      grant: {
+        clientId: entry.clientId,
+        installationId: entry.installationId,
+        userId: entry.userId,
+      },
+    };
   }
 
   /** Number of codes currently remembered (for diagnostics). */

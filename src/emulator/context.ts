@@ -93,7 +93,9 @@ export interface EmulatorContext {
 export const TOKEN_REQUEST_LOG_SIZE = 500;
 
 /** The id_token lifetime in effect, seconds: the configured one, else the shape's default. */
-export function idTokenTtl(ctx: Pick<EmulatorContext, 'idTokenTtlSeconds' | 'idTokenShape'>): number {
+export function idTokenTtl(
+  ctx: Pick<EmulatorContext, 'idTokenTtlSeconds' | 'idTokenShape'>,
+): number {
   return ctx.idTokenTtlSeconds ?? DEFAULT_ID_TOKEN_TTL_SECONDS[ctx.idTokenShape];
 }
 

@@ -22,11 +22,24 @@
 import express, { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { createHash } from 'node:crypto';
-import { zeroStats, type EmulatorContext, type EmulatorStats, type TokenRequestRecord } from './context';
+import {
+  zeroStats,
+  type EmulatorContext,
+  type EmulatorStats,
+  type TokenRequestRecord,
+} from './context';
 import { sendVercelError } from './errors';
 import { faultSchema, faultTargetSchema, type Fault, type FaultTarget } from './faults';
 import { LoginError, mintLogin, type MintedLogin, type MintLoginInput } from './login';
-import { mintPartnerToken, partnerTokenInputSchema, PartnerTokenError, uninstall, type PartnerToken, type PartnerTokenInput, type UninstallResult } from './partner';
+import {
+  mintPartnerToken,
+  partnerTokenInputSchema,
+  PartnerTokenError,
+  uninstall,
+  type PartnerToken,
+  type PartnerTokenInput,
+  type UninstallResult,
+} from './partner';
 import { tokenOverrideSchema, type IdTokenShape, type TokenOverride } from './tokens';
 
 /** The programmatic controls (see `Emulator.controls`). */
@@ -93,7 +106,10 @@ export function createControls(ctx: EmulatorContext): EmulatorControls {
   return {
     rotateKey: async (opts) => {
       const kid = await ctx.keys.rotate(opts?.keepPrevious ?? true, opts?.decoySharingKid ?? false);
-      ctx.logger.info({ kid, keepPrevious: opts?.keepPrevious ?? true }, 'emulator: signing key rotated');
+      ctx.logger.info(
+        { kid, keepPrevious: opts?.keepPrevious ?? true },
+        'emulator: signing key rotated',
+      );
       return kid;
     },
     tokenRequest: (code) => {
@@ -108,7 +124,8 @@ export function createControls(ctx: EmulatorContext): EmulatorControls {
         return;
       }
       const parsed = tokenOverrideSchema.safeParse(override);
-      if (!parsed.success) throw new TypeError(`invalid token override: ${z.prettifyError(parsed.error)}`);
+      if (!parsed.success)
+        throw new TypeError(`invalid token override: ${z.prettifyError(parsed.error)}`);
       ctx.nextTokenOverride = parsed.data;
     },
     mintLogin: (input) => mintLogin(ctx, input),
@@ -119,7 +136,10 @@ export function createControls(ctx: EmulatorContext): EmulatorControls {
     },
     mintPartnerToken: (input) => {
       const parsed = partnerTokenInputSchema.safeParse(input);
-      if (!parsed.success) return Promise.reject(new TypeError(`invalid partner token input: ${z.prettifyError(parsed.error)}`));
+      if (!parsed.success)
+        return Promise.reject(
+          new TypeError(`invalid partner token input: ${z.prettifyError(parsed.error)}`),
+        );
       return mintPartnerToken(ctx, parsed.data);
     },
     uninstall: (installationId) => uninstall(ctx, installationId),
@@ -133,7 +153,11 @@ export function createControls(ctx: EmulatorContext): EmulatorControls {
 const shapeSchema = z.object({ shape: z.enum(['current', 'legacy']) }).strict();
 const rotateSchema = z.object({ keepPrevious: z.boolean().optional() }).strict();
 const faultBodySchema = z
-  .object({ target: faultTargetSchema, fault: faultSchema.nullable(), times: z.number().int().min(1).max(1_000_000).optional() })
+  .object({
+    target: faultTargetSchema,
+    fault: faultSchema.nullable(),
+    times: z.number().int().min(1).max(1_000_000).optional(),
+  })
   .strict();
 const mintSchema = z
   .object({
@@ -146,7 +170,12 @@ const mintSchema = z
 const uninstallSchema = z.object({ installationId: z.string().min(1).max(200) }).strict();
 
 function badRequest(res: Response, error: z.ZodError | string): void {
-  sendVercelError(res, 400, 'invalid_request', typeof error === 'string' ? error : z.prettifyError(error));
+  sendVercelError(
+    res,
+    400,
+    'invalid_request',
+    typeof error === 'string' ? error : z.prettifyError(error),
+  );
 }
 
 /** Router serving `/_emulator/*`. Bodies: JSON, at most 16 KiB; an absent body counts as `{}`. */
@@ -190,7 +219,13 @@ export function controlsRouter(controls: EmulatorControls): Router {
     try {
       res.json(controls.mintLogin(parsed.data));
     } catch (err) {
-      if (err instanceof LoginError) return sendVercelError(res, err.status, err.status === 404 ? 'not_found' : 'invalid_request', err.message);
+      if (err instanceof LoginError)
+        return sendVercelError(
+          res,
+          err.status,
+          err.status === 404 ? 'not_found' : 'invalid_request',
+          err.message,
+        );
       throw err;
     }
   });
@@ -206,7 +241,13 @@ export function controlsRouter(controls: EmulatorControls): Router {
     try {
       res.set('Cache-Control', 'no-store').json(await controls.mintPartnerToken(parsed.data));
     } catch (err) {
-      if (err instanceof PartnerTokenError) return sendVercelError(res, err.status, err.status === 404 ? 'not_found' : 'invalid_request', err.message);
+      if (err instanceof PartnerTokenError)
+        return sendVercelError(
+          res,
+          err.status,
+          err.status === 404 ? 'not_found' : 'invalid_request',
+          err.message,
+        );
       throw err;
     }
   });
@@ -216,7 +257,8 @@ export function controlsRouter(controls: EmulatorControls): Router {
     try {
       res.json(await controls.uninstall(parsed.data.installationId));
     } catch (err) {
-      if (err instanceof PartnerTokenError) return sendVercelError(res, err.status, 'not_found', err.message);
+      if (err instanceof PartnerTokenError)
+        return sendVercelError(res, err.status, 'not_found', err.message);
       throw err;
     }
   });
@@ -230,8 +272,18 @@ export function controlsRouter(controls: EmulatorControls): Router {
 
   const bodyErrors: ErrorRequestHandler = (err: unknown, _req, res, next) => {
     const e = err as { type?: unknown; status?: unknown };
-    if (typeof e.type === 'string' && typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
-      return sendVercelError(res, e.status === 413 ? 413 : 400, 'invalid_request', 'Malformed request body');
+    if (
+      typeof e.type === 'string' &&
+      typeof e.status === 'number' &&
+      e.status >= 400 &&
+      e.status < 500
+    ) {
+      return sendVercelError(
+        res,
+        e.status === 413 ? 413 : 400,
+        'invalid_request',
+        'Malformed request body',
+      );
     }
     next(err);
   };

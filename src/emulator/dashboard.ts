@@ -122,7 +122,10 @@ const HTML_METACHARACTERS = /[<>"'&]/;
  * object is missing is omitted. `url` is an absolute URL on the Redirect Login URL's origin
  * (`<origin>/resources/<resourceId>`); omitted when that URL is not a valid http(s) URL.
  */
-export function linkContexts(installation: SeedInstallation, redirectLoginUrl: string): Array<{ kind: LinkKind; label: string; context: Record<string, string> }> {
+export function linkContexts(
+  installation: SeedInstallation,
+  redirectLoginUrl: string,
+): Array<{ kind: LinkKind; label: string; context: Record<string, string> }> {
   const resource = installation.resources[0];
   const project = installation.projects[0];
   const check = project?.checks[0];
@@ -139,25 +142,65 @@ export function linkContexts(installation: SeedInstallation, redirectLoginUrl: s
   // VERCEL-SSO.md §5: experimentation_item_id, project_id and check_id arrive with the resource_id they belong to.
   const withResource: Record<string, string> = resource ? { resource_id: resource.id } : {};
   out.push({ kind: 'plain', label: 'Open in Provider', context: {} });
-  if (resource) out.push({ kind: 'resource', label: `Resource ${resource.name}`, context: { resource_id: resource.id, product_id: resource.productId } });
-  if (project) out.push({ kind: 'project', label: `Project ${project.name}`, context: { project_id: project.id, ...withResource } });
-  if (project && check) out.push({ kind: 'check', label: `Check ${check.name}`, context: { check_id: check.id, project_id: project.id, ...withResource } });
-  if (invoice) out.push({ kind: 'invoice', label: `Invoice ${invoice.description}`, context: { invoice_id: invoice.id } });
+  if (resource)
+    out.push({
+      kind: 'resource',
+      label: `Resource ${resource.name}`,
+      context: { resource_id: resource.id, product_id: resource.productId },
+    });
+  if (project)
+    out.push({
+      kind: 'project',
+      label: `Project ${project.name}`,
+      context: { project_id: project.id, ...withResource },
+    });
+  if (project && check)
+    out.push({
+      kind: 'check',
+      label: `Check ${check.name}`,
+      context: { check_id: check.id, project_id: project.id, ...withResource },
+    });
+  if (invoice)
+    out.push({
+      kind: 'invoice',
+      label: `Invoice ${invoice.description}`,
+      context: { invoice_id: invoice.id },
+    });
   if (resource) {
-    out.push({ kind: 'support', label: 'Support', context: { support: 'true', resource_id: resource.id } });
+    out.push({
+      kind: 'support',
+      label: 'Support',
+      context: { support: 'true', resource_id: resource.id },
+    });
     for (const p of ['billing', 'usage', 'onboarding', 'secrets', 'support'] as const) {
-      out.push({ kind: `path-${p}`, label: `path=${p}`, context: { path: p, resource_id: resource.id } });
+      out.push({
+        kind: `path-${p}`,
+        label: `path=${p}`,
+        context: { path: p, resource_id: resource.id },
+      });
     }
   }
-  if (item) out.push({ kind: 'experimentation', label: `Flag ${item.name}`, context: { experimentation_item_id: item.id, ...withResource } });
+  if (item)
+    out.push({
+      kind: 'experimentation',
+      label: `Flag ${item.name}`,
+      context: { experimentation_item_id: item.id, ...withResource },
+    });
   if (origin && resource) {
-    out.push({ kind: 'url', label: 'url= (provider page)', context: { url: `${origin}/resources/${encodeURIComponent(resource.id)}` } });
+    out.push({
+      kind: 'url',
+      label: 'url= (provider page)',
+      context: { url: `${origin}/resources/${encodeURIComponent(resource.id)}` },
+    });
   }
   return out;
 }
 
 /** Build the dashboard view model from the current state (and the seeded development tokens, if any). */
-export function buildDashboardView(ctx: EmulatorContext, devTokens: readonly DevToken[] = []): DashboardView {
+export function buildDashboardView(
+  ctx: EmulatorContext,
+  devTokens: readonly DevToken[] = [],
+): DashboardView {
   return {
     title: 'Vercel emulator: dashboard',
     integrationName: ctx.integration.name,
@@ -184,17 +227,37 @@ export function buildDashboardView(ctx: EmulatorContext, devTokens: readonly Dev
             email: person?.email ?? '',
             role: member.role,
             avatarPath: `/avatars/${encodeURIComponent(member.userId)}.svg`,
-            ...(HTML_METACHARACTERS.test(person?.name ?? '') ? { note: 'Escaping test: this name contains HTML on purpose; every page must show it as text.' } : {}),
+            ...(HTML_METACHARACTERS.test(person?.name ?? '')
+              ? {
+                  note: 'Escaping test: this name contains HTML on purpose; every page must show it as text.',
+                }
+              : {}),
             links: contexts.map(({ kind, label, context }) => {
-              const params = new URLSearchParams({ installation: installation.id, user: member.userId, ...context });
-              return { kind, label, href: `/open?${params.toString()}`, testId: `open-${installation.id}-${member.userId}-${kind}`, lands: LINK_LANDINGS[kind] };
+              const params = new URLSearchParams({
+                installation: installation.id,
+                user: member.userId,
+                ...context,
+              });
+              return {
+                kind,
+                label,
+                href: `/open?${params.toString()}`,
+                testId: `open-${installation.id}-${member.userId}-${kind}`,
+                lands: LINK_LANDINGS[kind],
+              };
             }),
           };
         }),
       };
     }),
-    devTokens: devTokens.map(({ personName, tokenId, bearerToken }) => ({ personName, tokenId, bearerToken })),
-    ...(ctx.integration.expireProviderSessionUrl ? { expireProviderSessionUrl: ctx.integration.expireProviderSessionUrl } : {}),
+    devTokens: devTokens.map(({ personName, tokenId, bearerToken }) => ({
+      personName,
+      tokenId,
+      bearerToken,
+    })),
+    ...(ctx.integration.expireProviderSessionUrl
+      ? { expireProviderSessionUrl: ctx.integration.expireProviderSessionUrl }
+      : {}),
   };
 }
 
@@ -207,17 +270,28 @@ export function dashboardRouter(ctx: EmulatorContext, devTokens: readonly DevTok
   router.post('/installations/:installationId/uninstall', async (req: Request, res: Response) => {
     // The form is the dashboard's own: refuse cross-site posts (Fetch Metadata).
     const site = req.get('sec-fetch-site');
-    if (site !== undefined && site !== 'same-origin') return renderMessage(res, 403, 'Refused', 'Uninstall is only possible from the dashboard.');
+    if (site !== undefined && site !== 'same-origin')
+      return renderMessage(res, 403, 'Refused', 'Uninstall is only possible from the dashboard.');
     const installationId = String(req.params.installationId);
     try {
       const result = await uninstall(ctx, installationId);
       const parts = [
-        result.partnerApi ? `DELETE ${result.partnerApi.url} answered ${result.partnerApi.status ?? result.partnerApi.error}` : 'no Partner API URL configured',
-        result.webhook ? `the webhook ${result.webhook.url} answered ${result.webhook.status ?? result.webhook.error}` : 'no webhook URL configured',
+        result.partnerApi
+          ? `DELETE ${result.partnerApi.url} answered ${result.partnerApi.status ?? result.partnerApi.error}`
+          : 'no Partner API URL configured',
+        result.webhook
+          ? `the webhook ${result.webhook.url} answered ${result.webhook.status ?? result.webhook.error}`
+          : 'no webhook URL configured',
       ];
-      renderMessage(res, 200, 'Installation removed', `Uninstalled ${installationId}: ${parts.join('; ')}.`);
+      renderMessage(
+        res,
+        200,
+        'Installation removed',
+        `Uninstalled ${installationId}: ${parts.join('; ')}.`,
+      );
     } catch (error) {
-      if (error instanceof PartnerTokenError) return renderMessage(res, 404, 'Not found', error.message);
+      if (error instanceof PartnerTokenError)
+        return renderMessage(res, 404, 'Not found', error.message);
       throw error;
     }
   });

@@ -24,7 +24,12 @@ export interface DevToken {
 
 /** Lower-case alphanumeric short name of a person id (`person_alice` → `alice`). */
 function shortName(personId: string): string {
-  return personId.replace(/^person_/, '').replace(/[^A-Za-z0-9]/g, '').toLowerCase() || 'user';
+  return (
+    personId
+      .replace(/^person_/, '')
+      .replace(/[^A-Za-z0-9]/g, '')
+      .toLowerCase() || 'user'
+  );
 }
 
 function digest(label: string, personId: string): string {
@@ -40,7 +45,12 @@ export function devTokenValue(personId: string): string {
 export function seedDevTokens(store: UserTokenStore, seed: EmulatorSeed): DevToken[] {
   return seed.people.map((person) => {
     const bearerToken = devTokenValue(person.id);
-    const { token } = store.create({ personId: person.id, name: 'Development token', value: bearerToken, id: digest('dev-token-id', person.id) });
+    const { token } = store.create({
+      personId: person.id,
+      name: 'Development token',
+      value: bearerToken,
+      id: digest('dev-token-id', person.id),
+    });
     return { personId: person.id, personName: person.name, tokenId: token.id, bearerToken };
   });
 }

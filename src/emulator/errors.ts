@@ -14,14 +14,25 @@ export interface VercelErrorBody {
 }
 
 /** Send `{"error":{"code","message",…extra}}` with `status`. */
-export function sendVercelError(res: Response, status: number, code: string, message: string, extra: Record<string, unknown> = {}): void {
+export function sendVercelError(
+  res: Response,
+  status: number,
+  code: string,
+  message: string,
+  extra: Record<string, unknown> = {},
+): void {
   const body: VercelErrorBody = { error: { ...extra, code, message } };
   res.status(status).set('Cache-Control', 'no-store').json(body);
 }
 
 /** `true` for paths that are machine APIs (JSON errors) rather than browser pages. */
 export function isApiPath(p: string): boolean {
-  return p.startsWith('/v1/') || p.startsWith('/.well-known/') || p.startsWith('/_emulator/') || p === '/_emulator';
+  return (
+    p.startsWith('/v1/') ||
+    p.startsWith('/.well-known/') ||
+    p.startsWith('/_emulator/') ||
+    p === '/_emulator'
+  );
 }
 
 /** Terminal 404 handler. */
@@ -37,18 +48,35 @@ export const notFound: RequestHandler = (req: Request, res: Response) => {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     const e = err as { status?: unknown; statusCode?: unknown; type?: unknown; message?: unknown };
-    const status = typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : 500;
+    const status =
+      typeof e.status === 'number'
+        ? e.status
+        : typeof e.statusCode === 'number'
+          ? e.statusCode
+          : 500;
     const clientError = status >= 400 && status < 500;
     if (!clientError) logger.error({ err, path: req.path }, 'emulator: unhandled error');
     if (res.headersSent) {
       res.destroy();
       return;
     }
-    const code = clientError ? (status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'bad_request') : 'internal_server_error';
+    const code = clientError
+      ? status === 413
+        ? 'payload_too_large'
+        : status === 415
+          ? 'unsupported_media_type'
+          : 'bad_request'
+      : 'internal_server_error';
     const message = clientError ? 'The request could not be processed' : 'Internal emulator error';
     try {
       if (isApiPath(req.path)) sendVercelError(res, clientError ? status : 500, code, message);
-      else renderMessage(res, clientError ? status : 500, clientError ? 'Bad request' : 'Emulator error', message);
+      else
+        renderMessage(
+          res,
+          clientError ? status : 500,
+          clientError ? 'Bad request' : 'Emulator error',
+          message,
+        );
     } catch {
       res.status(500).type('text/plain').send('Internal emulator error');
     }

@@ -47,19 +47,32 @@ export const faultSchema = z.discriminatedUnion('kind', [
       kind: z.literal('status'),
       status: z.number().int().min(200).max(599),
       body: z.string().max(65_536).optional(),
-      contentType: z.string().min(1).max(200).regex(/^[\x20-\x7e]+$/).optional(),
+      contentType: z
+        .string()
+        .min(1)
+        .max(200)
+        .regex(/^[\x20-\x7e]+$/)
+        .optional(),
     })
     .strict(),
   z.object({ kind: z.literal('non_json') }).strict(),
   z.object({ kind: z.literal('missing_id_token') }).strict(),
   z.object({ kind: z.literal('null_access_token') }).strict(),
   z.object({ kind: z.literal('unavailable') }).strict(),
-  z.object({ kind: z.literal('rate_limited'), retryAfterSeconds: z.number().int().min(0).max(86_400).optional() }).strict(),
+  z
+    .object({
+      kind: z.literal('rate_limited'),
+      retryAfterSeconds: z.number().int().min(0).max(86_400).optional(),
+    })
+    .strict(),
   z.object({ kind: z.literal('hang') }).strict(),
 ]);
 
 /** Kinds that only make sense on the token endpoint. */
-const TOKEN_ONLY_KINDS: ReadonlySet<Fault['kind']> = new Set(['missing_id_token', 'null_access_token']);
+const TOKEN_ONLY_KINDS: ReadonlySet<Fault['kind']> = new Set([
+  'missing_id_token',
+  'null_access_token',
+]);
 
 interface ActiveFault {
   fault: Fault;
@@ -125,7 +138,11 @@ export function sleep(ms: number): Promise<void> {
  *   after waiting, or the token-only post-processing kinds), `'handled'` when a response has
  *   been sent (or, for `hang`, deliberately never will be).
  */
-export async function applyFault(fault: Fault | null, req: Request, res: Response): Promise<'continue' | 'handled'> {
+export async function applyFault(
+  fault: Fault | null,
+  req: Request,
+  res: Response,
+): Promise<'continue' | 'handled'> {
   if (!fault) return 'continue';
   switch (fault.kind) {
     case 'delay':
@@ -143,10 +160,15 @@ export async function applyFault(fault: Fault | null, req: Request, res: Respons
       res
         .status(200)
         .type('text/html; charset=utf-8')
-        .send('<!doctype html><html><head><title>Vercel</title></head><body><h1>Something went wrong</h1></body></html>');
+        .send(
+          '<!doctype html><html><head><title>Vercel</title></head><body><h1>Something went wrong</h1></body></html>',
+        );
       return 'handled';
     case 'unavailable':
-      res.status(503).set('Retry-After', '1').json({ error: { code: 'service_unavailable', message: 'Service unavailable' } });
+      res
+        .status(503)
+        .set('Retry-After', '1')
+        .json({ error: { code: 'service_unavailable', message: 'Service unavailable' } });
       return 'handled';
     case 'rate_limited': {
       const retryAfterSeconds = fault.retryAfterSeconds ?? 30;

@@ -42,7 +42,13 @@ export { DEFAULT_ID_TOKEN_TTL_SECONDS } from './tokens';
 export type { MintLoginInput, MintedLogin, ContextKey } from './login';
 export { CONTEXT_KEYS, LoginError } from './login';
 export { LINK_KINDS, linkContexts, type LinkKind } from './dashboard';
-export { webhookSignature, type PartnerToken, type PartnerTokenInput, type PartnerTokenKind, type UninstallResult } from './partner';
+export {
+  webhookSignature,
+  type PartnerToken,
+  type PartnerTokenInput,
+  type PartnerTokenKind,
+  type UninstallResult,
+} from './partner';
 export type { DevToken } from './dev-tokens';
 export type { UserTokenStore, StoredUserToken } from './user-tokens';
 export type {
@@ -124,7 +130,9 @@ export interface Emulator {
  */
 export async function createEmulator(options: EmulatorOptions): Promise<Emulator> {
   if (process.env.NODE_ENV === 'production') {
-    throw new Error('The Vercel emulator is a development tool and refuses to run with NODE_ENV=production');
+    throw new Error(
+      'The Vercel emulator is a development tool and refuses to run with NODE_ENV=production',
+    );
   }
   const { integration } = options;
   for (const key of ['clientId', 'clientSecret', 'slug'] as const) {
@@ -133,10 +141,17 @@ export async function createEmulator(options: EmulatorOptions): Promise<Emulator
     }
   }
   const idTokenTtlSeconds = options.idTokenTtlSeconds;
-  if (idTokenTtlSeconds !== undefined && (!Number.isInteger(idTokenTtlSeconds) || idTokenTtlSeconds <= 0)) {
+  if (
+    idTokenTtlSeconds !== undefined &&
+    (!Number.isInteger(idTokenTtlSeconds) || idTokenTtlSeconds <= 0)
+  ) {
     throw new TypeError('idTokenTtlSeconds must be a positive integer number of seconds');
   }
-  if (options.idTokenShape !== undefined && options.idTokenShape !== 'current' && options.idTokenShape !== 'legacy') {
+  if (
+    options.idTokenShape !== undefined &&
+    options.idTokenShape !== 'current' &&
+    options.idTokenShape !== 'legacy'
+  ) {
     throw new TypeError('idTokenShape must be "current" or "legacy"');
   }
   const logger = options.logger ?? pino({ level: 'silent' });
@@ -145,7 +160,8 @@ export async function createEmulator(options: EmulatorOptions): Promise<Emulator
   let listeningUrl: string | undefined;
   const resolveBaseUrl = (): string => {
     const url = explicitBaseUrl ?? listeningUrl;
-    if (!url) throw new Error('The emulator base URL is unknown: call listen() or setBaseUrl() first');
+    if (!url)
+      throw new Error('The emulator base URL is unknown: call listen() or setBaseUrl() first');
     return url;
   };
 
@@ -184,7 +200,9 @@ export async function createEmulator(options: EmulatorOptions): Promise<Emulator
     res
       .type('image/svg+xml')
       .set('Cache-Control', 'public, max-age=86400')
-      .send('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#000"/><path d="M16 7l10 17H6z" fill="#fff"/></svg>');
+      .send(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#000"/><path d="M16 7l10 17H6z" fill="#fff"/></svg>',
+      );
   });
   app.use(notFound);
   app.use(errorHandler(logger));
@@ -215,7 +233,14 @@ export async function createEmulator(options: EmulatorOptions): Promise<Emulator
         });
         s.once('listening', () => {
           const address = s.address() as AddressInfo;
-          const hostPart = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : host.includes(':') ? `[${host}]` : host;
+          const hostPart =
+            host === '0.0.0.0'
+              ? '127.0.0.1'
+              : host === '::'
+                ? '[::1]'
+                : host.includes(':')
+                  ? `[${host}]`
+                  : host;
           listeningUrl = `http://${hostPart}:${address.port}`;
           const url = resolveBaseUrl();
           logger.info({ url }, 'emulator: listening');
@@ -249,7 +274,13 @@ export function normalizeBaseUrl(raw: string): string {
   } catch {
     throw new TypeError(`invalid base URL: ${raw}`);
   }
-  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash || url.username || url.password) {
+  if (
+    (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+    url.search ||
+    url.hash ||
+    url.username ||
+    url.password
+  ) {
     throw new TypeError(`invalid base URL: ${raw}`);
   }
   return url.href.replace(/\/+$/, '');

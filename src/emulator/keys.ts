@@ -42,7 +42,10 @@ export interface SigningKey {
  * Takes roughly 50-300 ms of CPU.
  */
 export async function generateSigningKey(): Promise<SigningKey> {
-  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true, modulusLength: 2048 });
+  const { privateKey, publicKey } = await generateKeyPair('RS256', {
+    extractable: true,
+    modulusLength: 2048,
+  });
   const jwk = await exportJWK(publicKey);
   if (jwk.kty !== 'RSA' || typeof jwk.n !== 'string' || typeof jwk.e !== 'string') {
     throw new Error('unexpected public JWK shape from jose');
@@ -95,7 +98,9 @@ export class KeyRing {
    */
   jwks(): { keys: PublicSigningJwk[] } {
     const decoy = this.decoy ? [{ ...this.decoy.publicJwk, kid: this.activeKey.kid }] : [];
-    return { keys: [...decoy, ...[this.activeKey, ...this.previous].map((k) => ({ ...k.publicJwk }))] };
+    return {
+      keys: [...decoy, ...[this.activeKey, ...this.previous].map((k) => ({ ...k.publicJwk }))],
+    };
   }
 
   /**
@@ -109,7 +114,10 @@ export class KeyRing {
    * @returns the new key's `kid`.
    */
   async rotate(keepPrevious = true, decoySharingKid = false): Promise<string> {
-    const [next, decoy] = await Promise.all([generateSigningKey(), decoySharingKid ? generateSigningKey() : undefined]);
+    const [next, decoy] = await Promise.all([
+      generateSigningKey(),
+      decoySharingKid ? generateSigningKey() : undefined,
+    ]);
     this.previous = keepPrevious ? [this.activeKey, ...this.previous] : [];
     this.activeKey = next;
     this.decoy = decoy;

@@ -99,13 +99,20 @@ export function mintLogin(ctx: EmulatorContext, input: MintLoginInput): MintedLo
     if (RESERVED_KEYS.has(key)) throw new LoginError(`context may not contain "${key}"`, 400);
   }
   const url = parseRedirectLoginUrl(ctx.integration.redirectLoginUrl);
-  const minted = ctx.codes.mint({ clientId: ctx.integration.clientId, installationId: installation.id, userId: member.userId });
+  const minted = ctx.codes.mint({
+    clientId: ctx.integration.clientId,
+    installationId: installation.id,
+    userId: member.userId,
+  });
   ctx.stats.codesIssued += 1;
   url.searchParams.set('mode', 'sso');
   url.searchParams.set('code', minted.code);
   url.searchParams.set('state', minted.state);
   for (const [key, value] of Object.entries(context)) url.searchParams.append(key, String(value));
-  ctx.logger.debug({ installationId: installation.id, userId: member.userId }, 'emulator: code minted');
+  ctx.logger.debug(
+    { installationId: installation.id, userId: member.userId },
+    'emulator: code minted',
+  );
   return { code: minted.code, state: minted.state, redirectUrl: url.toString() };
 }
 

@@ -25,7 +25,9 @@ import { createEmulator } from './index';
 export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const logger = pino({ level: env.LOG_LEVEL ?? 'info', name: 'vercel-emulator' });
   if (env.NODE_ENV === 'production') {
-    logger.fatal('The Vercel emulator is a development tool and refuses to run with NODE_ENV=production');
+    logger.fatal(
+      'The Vercel emulator is a development tool and refuses to run with NODE_ENV=production',
+    );
     process.exitCode = 1;
     return;
   }
@@ -49,7 +51,10 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   });
   if (env.EMULATOR_PUBLIC_URL) emulator.setBaseUrl(env.EMULATOR_PUBLIC_URL);
   const { url, close } = await emulator.listen(port, env.EMULATOR_HOST || '127.0.0.1');
-  logger.info({ dashboard: `${url}/`, issuer: url, redirectLoginUrl: emulator.integration.redirectLoginUrl }, `Vercel emulator dashboard: ${url}/`);
+  logger.info(
+    { dashboard: `${url}/`, issuer: url, redirectLoginUrl: emulator.integration.redirectLoginUrl },
+    `Vercel emulator dashboard: ${url}/`,
+  );
   const stop = (): void => {
     void close().finally(() => process.exit(0));
   };

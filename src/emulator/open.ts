@@ -28,7 +28,12 @@ export function openRouter(ctx: EmulatorContext): Router {
       return;
     }
     if (ctx.removedInstallations.has(installationId)) {
-      renderMessage(res, 404, 'Not installed', 'The integration is no longer installed for this team.');
+      renderMessage(
+        res,
+        404,
+        'Not installed',
+        'The integration is no longer installed for this team.',
+      );
       return;
     }
     try {
@@ -39,7 +44,12 @@ export function openRouter(ctx: EmulatorContext): Router {
       res.set('Cache-Control', 'no-store').redirect(302, minted.redirectUrl);
     } catch (err) {
       if (err instanceof LoginError) {
-        renderMessage(res, err.status, err.status === 404 ? 'Not found' : 'Cannot open', err.message);
+        renderMessage(
+          res,
+          err.status,
+          err.status === 404 ? 'Not found' : 'Cannot open',
+          err.message,
+        );
         return;
       }
       throw err;

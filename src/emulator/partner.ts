@@ -10,7 +10,13 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { idTokenTtl, type EmulatorContext } from './context';
 import { findInstallation, findMember, findPerson } from './seed';
-import { buildIdTokenClaims, mergeWithDeletes, signIdToken, tokenOverrideSchema, type TokenOverride } from './tokens';
+import {
+  buildIdTokenClaims,
+  mergeWithDeletes,
+  signIdToken,
+  tokenOverrideSchema,
+  type TokenOverride,
+} from './tokens';
 
 /** Partner API token kinds, as the `X-Vercel-Auth` header spells them. */
 export type PartnerTokenKind = 'user' | 'system';
@@ -59,17 +65,36 @@ export class PartnerTokenError extends Error {
  * Both: issuer = the emulator, `aud` = the client id, lifetime = the id_token lifetime.
  * @throws {@link PartnerTokenError} unknown installation (404), missing or unknown user (400/404).
  */
-export async function mintPartnerToken(ctx: EmulatorContext, input: PartnerTokenInput): Promise<PartnerToken> {
+export async function mintPartnerToken(
+  ctx: EmulatorContext,
+  input: PartnerTokenInput,
+): Promise<PartnerToken> {
   const installation = findInstallation(ctx.seed, input.installationId);
-  if (!installation) throw new PartnerTokenError(`unknown installation ${input.installationId}`, 404);
+  if (!installation)
+    throw new PartnerTokenError(`unknown installation ${input.installationId}`, 404);
   const nowSeconds = Math.floor(Date.now() / 1000);
   let claims: Record<string, unknown>;
   if (input.kind === 'user') {
     if (!input.userId) throw new PartnerTokenError('userId is required for a user token', 400);
     const member = findMember(installation, input.userId);
     const person = member && findPerson(ctx.seed, member.personId);
-    if (!member || !person) throw new PartnerTokenError(`user ${input.userId} is not a member of ${installation.id}`, 404);
-    claims = { ...buildIdTokenClaims({ issuer: ctx.baseUrl(), clientId: ctx.integration.clientId, installation, member, person, nowSeconds, ttlSeconds: idTokenTtl(ctx) }), type: 'access_token' };
+    if (!member || !person)
+      throw new PartnerTokenError(
+        `user ${input.userId} is not a member of ${installation.id}`,
+        404,
+      );
+    claims = {
+      ...buildIdTokenClaims({
+        issuer: ctx.baseUrl(),
+        clientId: ctx.integration.clientId,
+        installation,
+        member,
+        person,
+        nowSeconds,
+        ttlSeconds: idTokenTtl(ctx),
+      }),
+      type: 'access_token',
+    };
   } else {
     claims = {
       iss: ctx.baseUrl(),
@@ -81,7 +106,11 @@ export async function mintPartnerToken(ctx: EmulatorContext, input: PartnerToken
       exp: nowSeconds + idTokenTtl(ctx),
     };
   }
-  const token = await signIdToken(mergeWithDeletes(claims, input.override?.claims), ctx.keys, input.override);
+  const token = await signIdToken(
+    mergeWithDeletes(claims, input.override?.claims),
+    ctx.keys,
+    input.override,
+  );
   return { token, headers: { authorization: `Bearer ${token}`, 'x-vercel-auth': input.kind } };
 }
 
@@ -108,7 +137,10 @@ const PROVIDER_TIMEOUT_MS = 5000;
  * http(s) URL) and sends the signed webhook (when `integration.webhookUrl` is set).
  * @throws {@link PartnerTokenError} for an unknown installation.
  */
-export async function uninstall(ctx: EmulatorContext, installationId: string): Promise<UninstallResult> {
+export async function uninstall(
+  ctx: EmulatorContext,
+  installationId: string,
+): Promise<UninstallResult> {
   const installation = findInstallation(ctx.seed, installationId);
   if (!installation) throw new PartnerTokenError(`unknown installation ${installationId}`, 404);
   const result: UninstallResult = { installationId, partnerApi: null, webhook: null };
@@ -118,7 +150,11 @@ export async function uninstall(ctx: EmulatorContext, installationId: string): P
   if (base) {
     const url = `${base}/v1/installations/${encodeURIComponent(installationId)}`;
     const { headers } = await mintPartnerToken(ctx, { installationId, kind: 'system' });
-    result.partnerApi = await call(url, { method: 'DELETE', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ cascadeResourceDeletion: true }) });
+    result.partnerApi = await call(url, {
+      method: 'DELETE',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ cascadeResourceDeletion: true }),
+    });
   }
   const webhookUrl = ctx.integration.webhookUrl;
   if (webhookUrl) {
@@ -127,12 +163,30 @@ export async function uninstall(ctx: EmulatorContext, installationId: string): P
       id: eventId,
       type: 'integration-configuration.removed',
       createdAt: Date.now(),
-      payload: { configuration: { id: installationId, projectSelection: 'all' }, team: { id: installation.accountId }, user: { id: installation.members[0]?.userId ?? null } },
+      payload: {
+        configuration: { id: installationId, projectSelection: 'all' },
+        team: { id: installation.accountId },
+        user: { id: installation.members[0]?.userId ?? null },
+      },
     });
-    const answer = await call(webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-vercel-signature': webhookSignature(body, ctx.integration.clientSecret) }, body });
+    const answer = await call(webhookUrl, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-vercel-signature': webhookSignature(body, ctx.integration.clientSecret),
+      },
+      body,
+    });
     result.webhook = { ...answer, eventId };
   }
-  ctx.logger.info({ installationId, partnerApi: result.partnerApi?.status ?? null, webhook: result.webhook?.status ?? null }, 'emulator: installation uninstalled');
+  ctx.logger.info(
+    {
+      installationId,
+      partnerApi: result.partnerApi?.status ?? null,
+      webhook: result.webhook?.status ?? null,
+    },
+    'emulator: installation uninstalled',
+  );
   return result;
 }
 
@@ -147,9 +201,16 @@ function partnerApiBase(ctx: EmulatorContext): string | undefined {
   }
 }
 
-async function call(url: string, init: RequestInit): Promise<{ url: string; status: number | null; error?: string }> {
+async function call(
+  url: string,
+  init: RequestInit,
+): Promise<{ url: string; status: number | null; error?: string }> {
   try {
-    const response = await fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS) });
+    const response = await fetch(url, {
+      ...init,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS),
+    });
     await response.arrayBuffer().catch(() => undefined);
     return { url, status: response.status };
   } catch (error) {

@@ -137,8 +137,16 @@ export interface EmulatorSeed {
 export function createSeed(): EmulatorSeed {
   return {
     teams: [
-      { accountId: 'ac3e00000000000000000000000000000000000000000000000000000000a001', slug: 'acme-labs', name: 'Acme Labs' },
-      { accountId: '610be00000000000000000000000000000000000000000000000000000000b02', slug: 'globex', name: 'Globex Corporation' },
+      {
+        accountId: 'ac3e00000000000000000000000000000000000000000000000000000000a001',
+        slug: 'acme-labs',
+        name: 'Acme Labs',
+      },
+      {
+        accountId: '610be00000000000000000000000000000000000000000000000000000000b02',
+        slug: 'globex',
+        name: 'Globex Corporation',
+      },
     ],
     people: [
       { id: 'person_alice', name: 'Alice Anders', email: 'alice@example.com' },
@@ -155,8 +163,16 @@ export function createSeed(): EmulatorSeed {
         id: 'icfg_acme0000000000000001',
         accountId: 'ac3e00000000000000000000000000000000000000000000000000000000a001',
         members: [
-          { userId: 'a11ce000000000000000000000000000000000000000000000000000000000a1', personId: 'person_alice', role: 'ADMIN' },
-          { userId: 'b0b00000000000000000000000000000000000000000000000000000000000a2', personId: 'person_bob', role: 'USER' },
+          {
+            userId: 'a11ce000000000000000000000000000000000000000000000000000000000a1',
+            personId: 'person_alice',
+            role: 'ADMIN',
+          },
+          {
+            userId: 'b0b00000000000000000000000000000000000000000000000000000000000a2',
+            personId: 'person_bob',
+            role: 'USER',
+          },
         ],
         resources: [
           { id: 'store_acmePostgres0001', name: 'acme-db', productId: 'iap_postgres' },
@@ -176,9 +192,21 @@ export function createSeed(): EmulatorSeed {
         id: 'icfg_globex00000000000001',
         accountId: '610be00000000000000000000000000000000000000000000000000000000b02',
         members: [
-          { userId: 'ca4010000000000000000000000000000000000000000000000000000000b001', personId: 'person_carol', role: 'ADMIN' },
-          { userId: 'a11ce000000000000000000000000000000000000000000000000000000000b2', personId: 'person_alice', role: 'USER' },
-          { userId: '3a11030000000000000000000000000000000000000000000000000000000b03', personId: 'person_mallory', role: 'USER' },
+          {
+            userId: 'ca4010000000000000000000000000000000000000000000000000000000b001',
+            personId: 'person_carol',
+            role: 'ADMIN',
+          },
+          {
+            userId: 'a11ce000000000000000000000000000000000000000000000000000000000b2',
+            personId: 'person_alice',
+            role: 'USER',
+          },
+          {
+            userId: '3a11030000000000000000000000000000000000000000000000000000000b03',
+            personId: 'person_mallory',
+            role: 'USER',
+          },
         ],
         resources: [{ id: 'store_globexPg00000001', name: 'globex-db', productId: 'iap_postgres' }],
         projects: [
@@ -196,7 +224,10 @@ export function createSeed(): EmulatorSeed {
 }
 
 /** Find an installation by `icfg_…` id; `undefined` when unknown. */
-export function findInstallation(seed: EmulatorSeed, installationId: string): SeedInstallation | undefined {
+export function findInstallation(
+  seed: EmulatorSeed,
+  installationId: string,
+): SeedInstallation | undefined {
   return seed.installations.find((i) => i.id === installationId);
 }
 
@@ -206,7 +237,10 @@ export function findMember(installation: SeedInstallation, userId: string): Seed
 }
 
 /** Find a person's membership in an installation; `undefined` when the person is not a member. */
-export function findMemberByPerson(installation: SeedInstallation, personId: string): SeedMember | undefined {
+export function findMemberByPerson(
+  installation: SeedInstallation,
+  personId: string,
+): SeedMember | undefined {
   return installation.members.find((m) => m.personId === personId);
 }
 

@@ -16,7 +16,15 @@
 import { Router, type Request, type Response } from 'express';
 import type { EmulatorContext } from './context';
 import { LoginError, mintLogin, pickContext } from './login';
-import { findInstallation, findMember, findMemberByPerson, findPerson, findTeam, type SeedInstallation, type SeedMember } from './seed';
+import {
+  findInstallation,
+  findMember,
+  findMemberByPerson,
+  findPerson,
+  findTeam,
+  type SeedInstallation,
+  type SeedMember,
+} from './seed';
 import { readEmulatorUser, setEmulatorUser } from './session';
 import { renderMessage, renderPage } from './views';
 
@@ -31,7 +39,12 @@ export function ssoStartRouter(ctx: EmulatorContext): Router {
       return;
     }
     if (ctx.removedInstallations.has(installation.id)) {
-      renderMessage(res, 404, 'Not installed', 'The integration is no longer installed for this team.');
+      renderMessage(
+        res,
+        404,
+        'Not installed',
+        'The integration is no longer installed for this team.',
+      );
       return;
     }
     const query = req.query as Record<string, unknown>;
@@ -39,7 +52,14 @@ export function ssoStartRouter(ctx: EmulatorContext): Router {
     if (query.as !== undefined) {
       member = typeof query.as === 'string' ? findMember(installation, query.as) : undefined;
       if (!member) {
-        renderChooser(ctx, req, res, installation, 400, 'That user is not a member of this installation.');
+        renderChooser(
+          ctx,
+          req,
+          res,
+          installation,
+          400,
+          'That user is not a member of this installation.',
+        );
         return;
       }
       setEmulatorUser(res, member.personId);
@@ -52,7 +72,11 @@ export function ssoStartRouter(ctx: EmulatorContext): Router {
       }
     }
     try {
-      const minted = mintLogin(ctx, { installationId: installation.id, userId: member.userId, context: pickContext(query) });
+      const minted = mintLogin(ctx, {
+        installationId: installation.id,
+        userId: member.userId,
+        context: pickContext(query),
+      });
       res.set('Cache-Control', 'no-store').redirect(302, minted.redirectUrl);
     } catch (err) {
       if (err instanceof LoginError) {
@@ -65,7 +89,14 @@ export function ssoStartRouter(ctx: EmulatorContext): Router {
   return router;
 }
 
-function renderChooser(ctx: EmulatorContext, req: Request, res: Response, installation: SeedInstallation, status: number, error: string | undefined): void {
+function renderChooser(
+  ctx: EmulatorContext,
+  req: Request,
+  res: Response,
+  installation: SeedInstallation,
+  status: number,
+  error: string | undefined,
+): void {
   const original = new URL(req.originalUrl, 'http://emulator.invalid');
   const team = findTeam(ctx.seed, installation.accountId);
   const users = installation.members.map((member) => {

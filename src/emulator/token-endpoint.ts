@@ -36,10 +36,21 @@
  * @module
  */
 import { createHash, randomBytes } from 'node:crypto';
-import express, { Router, type ErrorRequestHandler, type NextFunction, type Request, type Response } from 'express';
+import express, {
+  Router,
+  type ErrorRequestHandler,
+  type NextFunction,
+  type Request,
+  type Response,
+} from 'express';
 import { z } from 'zod';
 import { constantTimeEqual, type RedeemFailure } from './codes';
-import { idTokenTtl, TOKEN_REQUEST_LOG_SIZE, type EmulatorContext, type TokenRequestRecord } from './context';
+import {
+  idTokenTtl,
+  TOKEN_REQUEST_LOG_SIZE,
+  type EmulatorContext,
+  type TokenRequestRecord,
+} from './context';
 import { sendVercelError } from './errors';
 import { applyFault, type Fault } from './faults';
 import { findInstallation, findMember, findPerson } from './seed';
@@ -95,8 +106,18 @@ export function tokenRouter(ctx: EmulatorContext, presigned?: PresignedTokens): 
   const router = Router();
   const bodyErrors: ErrorRequestHandler = (err: unknown, _req, res, next) => {
     const e = err as { type?: unknown; status?: unknown };
-    if (typeof e.type === 'string' && typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
-      sendVercelError(res, e.status === 413 ? 413 : 400, 'invalid_request', e.status === 413 ? 'Request body too large' : 'Malformed request body');
+    if (
+      typeof e.type === 'string' &&
+      typeof e.status === 'number' &&
+      e.status >= 400 &&
+      e.status < 500
+    ) {
+      sendVercelError(
+        res,
+        e.status === 413 ? 413 : 400,
+        'invalid_request',
+        e.status === 413 ? 'Request body too large' : 'Malformed request body',
+      );
       return;
     }
     next(err);
@@ -124,9 +145,15 @@ export function tokenRouter(ctx: EmulatorContext, presigned?: PresignedTokens): 
 /** Remember what this request carried (never a value but `grant_type`; the code only hashed). */
 function recordTokenRequest(ctx: EmulatorContext, req: Request, status: number): void {
   const body: unknown = req.body;
-  const fields = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+  const fields =
+    typeof body === 'object' && body !== null && !Array.isArray(body)
+      ? (body as Record<string, unknown>)
+      : {};
   const record: TokenRequestRecord = {
-    codeSha256: typeof fields.code === 'string' ? createHash('sha256').update(fields.code).digest('base64url') : undefined,
+    codeSha256:
+      typeof fields.code === 'string'
+        ? createHash('sha256').update(fields.code).digest('base64url')
+        : undefined,
     contentType: req.get('content-type'),
     json: req.is('application/json') === 'application/json',
     fields: Object.keys(fields).sort(),
@@ -137,20 +164,40 @@ function recordTokenRequest(ctx: EmulatorContext, req: Request, status: number):
   if (ctx.tokenRequests.length > TOKEN_REQUEST_LOG_SIZE) ctx.tokenRequests.shift();
 }
 
-async function exchange(ctx: EmulatorContext, req: Request, res: Response, fault: Fault | null, presigned?: PresignedTokens): Promise<void> {
+async function exchange(
+  ctx: EmulatorContext,
+  req: Request,
+  res: Response,
+  fault: Fault | null,
+  presigned?: PresignedTokens,
+): Promise<void> {
   const body: unknown = req.body;
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     sendVercelError(res, 400, 'invalid_request', 'Expected a JSON or form-encoded object body');
     return;
   }
   const grantType = (body as Record<string, unknown>).grant_type;
-  if (grantType !== undefined && grantType !== 'authorization_code' && grantType !== 'refresh_token') {
-    sendVercelError(res, 400, 'unsupported_grant_type', 'grant_type must be authorization_code or refresh_token');
+  if (
+    grantType !== undefined &&
+    grantType !== 'authorization_code' &&
+    grantType !== 'refresh_token'
+  ) {
+    sendVercelError(
+      res,
+      400,
+      'unsupported_grant_type',
+      'grant_type must be authorization_code or refresh_token',
+    );
     return;
   }
-  const parsed = grantType === 'refresh_token' ? refreshGrantSchema.safeParse(body) : codeGrantSchema.safeParse(body);
+  const parsed =
+    grantType === 'refresh_token'
+      ? refreshGrantSchema.safeParse(body)
+      : codeGrantSchema.safeParse(body);
   if (!parsed.success) {
-    const fields = [...new Set(parsed.error.issues.map((i) => String(i.path[0] ?? 'body')))].join(', ');
+    const fields = [...new Set(parsed.error.issues.map((i) => String(i.path[0] ?? 'body')))].join(
+      ', ',
+    );
     sendVercelError(res, 400, 'invalid_request', `Missing or invalid parameter(s): ${fields}`);
     return;
   }
@@ -167,7 +214,12 @@ async function exchange(ctx: EmulatorContext, req: Request, res: Response, fault
     const refreshed = ctx.refreshTokens.redeem(input.refresh_token, input.client_id);
     if (!refreshed) {
       ctx.logger.info('emulator: refresh token refused');
-      sendVercelError(res, 400, 'invalid_grant', 'The refresh token is invalid, expired or already used');
+      sendVercelError(
+        res,
+        400,
+        'invalid_grant',
+        'The refresh token is invalid, expired or already used',
+      );
       return;
     }
     grant = refreshed;
@@ -185,7 +237,12 @@ async function exchange(ctx: EmulatorContext, req: Request, res: Response, fault
   const member = installation && findMember(installation, userId);
   const person = member && findPerson(ctx.seed, member.personId);
   if (!installation || !member || !person) {
-    sendVercelError(res, 400, 'invalid_grant', 'The user no longer has access to this installation');
+    sendVercelError(
+      res,
+      400,
+      'invalid_grant',
+      'The user no longer has access to this installation',
+    );
     return;
   }
   const override = ctx.nextTokenOverride;
@@ -204,12 +261,24 @@ async function exchange(ctx: EmulatorContext, req: Request, res: Response, fault
       ttlSeconds,
       shape,
     });
-    return signIdToken(mergeWithDeletes({ ...claims }, override?.claims), ctx.keys, override ?? undefined);
+    return signIdToken(
+      mergeWithDeletes({ ...claims }, override?.claims),
+      ctx.keys,
+      override ?? undefined,
+    );
   };
   const idToken =
     presigned && override === null
       ? await presigned.get(
-          { installationId, userId, issuer, clientId: ctx.integration.clientId, kid: ctx.keys.active.kid, ttlSeconds, shape },
+          {
+            installationId,
+            userId,
+            issuer,
+            clientId: ctx.integration.clientId,
+            kid: ctx.keys.active.kid,
+            ttlSeconds,
+            shape,
+          },
           sign,
         )
       : await sign();
@@ -218,13 +287,20 @@ async function exchange(ctx: EmulatorContext, req: Request, res: Response, fault
     access_token: randomBytes(32).toString('base64url'),
     token_type: 'Bearer',
     expires_in: ttlSeconds,
-    refresh_token: ctx.refreshTokens.issue({ clientId: ctx.integration.clientId, installationId, userId }),
+    refresh_token: ctx.refreshTokens.issue({
+      clientId: ctx.integration.clientId,
+      installationId,
+      userId,
+    }),
   };
   if (fault?.kind === 'missing_id_token') delete response.id_token;
   if (fault?.kind === 'null_access_token') {
     response.access_token = null;
     response.token_type = null;
   }
-  ctx.logger.info({ installationId, userId, override: override !== null }, 'emulator: token issued');
+  ctx.logger.info(
+    { installationId, userId, override: override !== null },
+    'emulator: token issued',
+  );
   res.status(200).set('Cache-Control', 'no-store').set('Pragma', 'no-cache').json(response);
 }

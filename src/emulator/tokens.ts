@@ -24,7 +24,10 @@ import type { SeedInstallation, SeedMember, SeedPerson, UserRole } from './seed'
 export type IdTokenShape = 'current' | 'legacy';
 
 /** Default id_token lifetime of each {@link IdTokenShape}, seconds. */
-export const DEFAULT_ID_TOKEN_TTL_SECONDS: Readonly<Record<IdTokenShape, number>> = { current: 3600, legacy: 300 };
+export const DEFAULT_ID_TOKEN_TTL_SECONDS: Readonly<Record<IdTokenShape, number>> = {
+  current: 3600,
+  legacy: 300,
+};
 
 /** The id_token payload as VERCEL-SSO.md §2 lists it. All times are seconds since epoch. */
 export interface IdTokenClaims {
@@ -114,7 +117,10 @@ export function buildIdTokenClaims(input: ClaimsInput): IdTokenClaims {
 }
 
 /** Merge `patch` over `base`; a `null` value in the patch deletes the key. Returns a new object. */
-export function mergeWithDeletes(base: Record<string, unknown>, patch: Record<string, unknown> | undefined): Record<string, unknown> {
+export function mergeWithDeletes(
+  base: Record<string, unknown>,
+  patch: Record<string, unknown> | undefined,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(patch ?? {})) {
     if (value === null) delete out[key];
@@ -156,11 +162,17 @@ export async function signIdToken(
       signature = '';
       break;
     case 'hs256-public-key':
-      signature = createHmac('sha256', Buffer.from(active.publicPem, 'utf8')).update(signingInput).digest('base64url');
+      signature = createHmac('sha256', Buffer.from(active.publicPem, 'utf8'))
+        .update(signingInput)
+        .digest('base64url');
       break;
     case 'active':
     case 'unknown-key':
-      signature = cryptoSign('sha256', Buffer.from(signingInput, 'utf8'), signingKey.privateKey).toString('base64url');
+      signature = cryptoSign(
+        'sha256',
+        Buffer.from(signingInput, 'utf8'),
+        signingKey.privateKey,
+      ).toString('base64url');
       break;
   }
   return `${signingInput}.${signature}`;
@@ -187,7 +199,10 @@ export interface PresignKey {
  * Never used for exchanges carrying a {@link TokenOverride}.
  */
 export class PresignedTokens {
-  private readonly entries = new Map<string, { fingerprint: string; signedAtMs: number; token: Promise<string> }>();
+  private readonly entries = new Map<
+    string,
+    { fingerprint: string; signedAtMs: number; token: Promise<string> }
+  >();
 
   /**
    * @param maxAgeMs - how long a signed token is reused, ms (default 30 s, well inside the
@@ -208,7 +223,8 @@ export class PresignedTokens {
     const fingerprint = `${key.issuer}\u0000${key.clientId}\u0000${key.kid}\u0000${key.ttlSeconds}\u0000${key.shape ?? 'current'}`;
     const at = this.now();
     const cached = this.entries.get(id);
-    if (cached && cached.fingerprint === fingerprint && at - cached.signedAtMs < this.maxAgeMs) return cached.token;
+    if (cached && cached.fingerprint === fingerprint && at - cached.signedAtMs < this.maxAgeMs)
+      return cached.token;
     const token = sign();
     const entry = { fingerprint, signedAtMs: at, token };
     this.entries.set(id, entry);

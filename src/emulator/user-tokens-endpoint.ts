@@ -33,15 +33,31 @@
  *
  * @module
  */
-import express, { Router, type ErrorRequestHandler, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import express, {
+  Router,
+  type ErrorRequestHandler,
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from 'express';
 import { z } from 'zod';
 import type { EmulatorContext } from './context';
 import { sendVercelError } from './errors';
 import type { SeedTeam } from './seed';
-import { TokenLimitError, toAuthToken, type StoredUserToken, type UserTokenStore } from './user-tokens';
+import {
+  TokenLimitError,
+  toAuthToken,
+  type StoredUserToken,
+  type UserTokenStore,
+} from './user-tokens';
 
 /** The path prefixes this router answers under. */
-export const USER_TOKEN_PREFIXES = ['/v3/user/tokens', '/v5/user/tokens', '/v6/user/tokens'] as const;
+export const USER_TOKEN_PREFIXES = [
+  '/v3/user/tokens',
+  '/v5/user/tokens',
+  '/v6/user/tokens',
+] as const;
 
 /** Page size bounds and default of the list endpoints. */
 export const LIST_LIMIT = { min: 1, max: 100, default: 20 } as const;
@@ -49,7 +65,10 @@ export const LIST_LIMIT = { min: 1, max: 100, default: 20 } as const;
 const TOKEN_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 const createBodySchema = z.strictObject({
-  name: z.string().max(256).refine((s) => s.trim().length > 0, 'must not be empty'),
+  name: z
+    .string()
+    .max(256)
+    .refine((s) => s.trim().length > 0, 'must not be empty'),
   expiresAt: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
   projectId: z.string().regex(TOKEN_ID).optional(),
 });
@@ -82,8 +101,11 @@ export function encodeCursor(ms: number): string {
 /** A cursor or ms query value: `undefined` when absent, `null` when invalid. */
 function cursorQuery(req: Request, name: string): number | undefined | null {
   const raw = queryValue(req, name);
-  if (raw === undefined || raw === null || !raw.startsWith(CURSOR_PREFIX)) return integerQuery(req, name);
-  const match = /^t:(\d{1,16})$/.exec(Buffer.from(raw.slice(CURSOR_PREFIX.length), 'base64url').toString('utf8'));
+  if (raw === undefined || raw === null || !raw.startsWith(CURSOR_PREFIX))
+    return integerQuery(req, name);
+  const match = /^t:(\d{1,16})$/.exec(
+    Buffer.from(raw.slice(CURSOR_PREFIX.length), 'base64url').toString('utf8'),
+  );
   const n = match ? Number(match[1]) : NaN;
   return Number.isSafeInteger(n) ? n : null;
 }
@@ -98,7 +120,9 @@ function integerQuery(req: Request, name: string): number | undefined | null {
 }
 
 function isMember(ctx: EmulatorContext, personId: string, team: SeedTeam): boolean {
-  return ctx.seed.installations.some((i) => i.accountId === team.accountId && i.members.some((m) => m.personId === personId));
+  return ctx.seed.installations.some(
+    (i) => i.accountId === team.accountId && i.members.some((m) => m.personId === personId),
+  );
 }
 
 /** Bearer authentication, then `teamId`/`slug` resolution and membership (401 / 400 / 403). */
@@ -106,7 +130,12 @@ function authenticate(ctx: EmulatorContext, store: UserTokenStore): RequestHandl
   return (req, res, next) => {
     const header = req.get('authorization');
     if (header === undefined || header.trim() === '') {
-      sendVercelError(res, 401, 'not_authenticated', 'Missing bearer token in the Authorization header');
+      sendVercelError(
+        res,
+        401,
+        'not_authenticated',
+        'Missing bearer token in the Authorization header',
+      );
       return;
     }
     const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(header);
@@ -119,10 +148,16 @@ function authenticate(ctx: EmulatorContext, store: UserTokenStore): RequestHandl
     const teamId = queryValue(req, 'teamId');
     const slug = queryValue(req, 'slug');
     if (teamId === null || slug === null || teamId === '' || slug === '') {
-      sendVercelError(res, 400, 'invalid_request', 'teamId and slug must each be given at most once and not be empty');
+      sendVercelError(
+        res,
+        400,
+        'invalid_request',
+        'teamId and slug must each be given at most once and not be empty',
+      );
       return;
     }
-    const byId = teamId === undefined ? undefined : ctx.seed.teams.find((t) => t.accountId === teamId);
+    const byId =
+      teamId === undefined ? undefined : ctx.seed.teams.find((t) => t.accountId === teamId);
     const bySlug = slug === undefined ? undefined : ctx.seed.teams.find((t) => t.slug === slug);
     if (byId && bySlug && byId !== bySlug) {
       sendVercelError(res, 400, 'invalid_request', 'teamId and slug name different teams');
@@ -130,7 +165,13 @@ function authenticate(ctx: EmulatorContext, store: UserTokenStore): RequestHandl
     }
     const team = byId ?? bySlug;
     const asked = teamId !== undefined || slug !== undefined;
-    if (asked && (!team || (teamId !== undefined && !byId) || (slug !== undefined && !bySlug) || !isMember(ctx, token.personId, team))) {
+    if (
+      asked &&
+      (!team ||
+        (teamId !== undefined && !byId) ||
+        (slug !== undefined && !bySlug) ||
+        !isMember(ctx, token.personId, team))
+    ) {
       sendVercelError(res, 403, 'forbidden', 'You do not have permission to access this resource');
       return;
     }
@@ -158,13 +199,31 @@ function createToken(ctx: EmulatorContext, store: UserTokenStore): RequestHandle
     }
     const parsed = createBodySchema.safeParse(body);
     if (!parsed.success) {
-      const fields = [...new Set(parsed.error.issues.flatMap((i) => (i.code === 'unrecognized_keys' ? i.keys.map((k) => `${k} (unknown field)`) : [String(i.path[0] ?? 'body')])))];
-      sendVercelError(res, 400, 'invalid_request', `Invalid request body: ${fields.join(', ').slice(0, 300)}`);
+      const fields = [
+        ...new Set(
+          parsed.error.issues.flatMap((i) =>
+            i.code === 'unrecognized_keys'
+              ? i.keys.map((k) => `${k} (unknown field)`)
+              : [String(i.path[0] ?? 'body')],
+          ),
+        ),
+      ];
+      sendVercelError(
+        res,
+        400,
+        'invalid_request',
+        `Invalid request body: ${fields.join(', ').slice(0, 300)}`,
+      );
       return;
     }
     const { name, expiresAt, projectId } = parsed.data;
     if (expiresAt !== undefined && expiresAt <= store.now()) {
-      sendVercelError(res, 400, 'invalid_request', 'expiresAt must be in the future (milliseconds since the epoch)');
+      sendVercelError(
+        res,
+        400,
+        'invalid_request',
+        'expiresAt must be in the future (milliseconds since the epoch)',
+      );
       return;
     }
     const { token: callerToken, team } = caller(res);
@@ -176,8 +235,14 @@ function createToken(ctx: EmulatorContext, store: UserTokenStore): RequestHandle
         ...(projectId !== undefined ? { projectId } : {}),
         ...(team ? { teamId: team.accountId } : {}),
       });
-      ctx.logger.info({ tokenId: token.id, personId: token.personId }, 'emulator: user token created');
-      res.status(200).set('Cache-Control', 'no-store').json({ token: toAuthToken(token), bearerToken });
+      ctx.logger.info(
+        { tokenId: token.id, personId: token.personId },
+        'emulator: user token created',
+      );
+      res
+        .status(200)
+        .set('Cache-Control', 'no-store')
+        .json({ token: toAuthToken(token), bearerToken });
     } catch (error) {
       if (!(error instanceof TokenLimitError)) throw error;
       sendVercelError(res, 400, 'token_limit_reached', error.message);
@@ -207,7 +272,10 @@ function getToken(store: UserTokenStore): RequestHandler {
       sendVercelError(res, 404, 'not_found', 'Token not found with the requested tokenId');
       return;
     }
-    res.status(200).set('Cache-Control', 'no-store').json({ token: toAuthToken(token) });
+    res
+      .status(200)
+      .set('Cache-Control', 'no-store')
+      .json({ token: toAuthToken(token) });
   };
 }
 
@@ -216,12 +284,25 @@ function listTokens(store: UserTokenStore, cursors: 'ms' | 'opaque'): RequestHan
     const limit = integerQuery(req, 'limit');
     const until = cursorQuery(req, 'until');
     const since = cursorQuery(req, 'since');
-    if (limit === null || (limit !== undefined && (limit < LIST_LIMIT.min || limit > LIST_LIMIT.max))) {
-      sendVercelError(res, 400, 'invalid_request', `limit must be an integer from ${LIST_LIMIT.min} to ${LIST_LIMIT.max}`);
+    if (
+      limit === null ||
+      (limit !== undefined && (limit < LIST_LIMIT.min || limit > LIST_LIMIT.max))
+    ) {
+      sendVercelError(
+        res,
+        400,
+        'invalid_request',
+        `limit must be an integer from ${LIST_LIMIT.min} to ${LIST_LIMIT.max}`,
+      );
       return;
     }
     if (until === null || since === null) {
-      sendVercelError(res, 400, 'invalid_request', 'until and since must be timestamps in milliseconds');
+      sendVercelError(
+        res,
+        400,
+        'invalid_request',
+        'until and since must be timestamps in milliseconds',
+      );
       return;
     }
     if (until !== undefined && since !== undefined) {
@@ -233,9 +314,17 @@ function listTokens(store: UserTokenStore, cursors: 'ms' | 'opaque'): RequestHan
       ...(until !== undefined ? { until } : {}),
       ...(since !== undefined ? { since } : {}),
     });
-    const cursor = (ms: number | null): number | string | null => (ms === null || cursors === 'ms' ? ms : encodeCursor(ms));
-    const pagination = { count: page.pagination.count, next: cursor(page.pagination.next), prev: cursor(page.pagination.prev) };
-    res.status(200).set('Cache-Control', 'no-store').json({ tokens: page.tokens.map(toAuthToken), pagination });
+    const cursor = (ms: number | null): number | string | null =>
+      ms === null || cursors === 'ms' ? ms : encodeCursor(ms);
+    const pagination = {
+      count: page.pagination.count,
+      next: cursor(page.pagination.next),
+      prev: cursor(page.pagination.prev),
+    };
+    res
+      .status(200)
+      .set('Cache-Control', 'no-store')
+      .json({ tokens: page.tokens.map(toAuthToken), pagination });
   };
 }
 
@@ -263,10 +352,17 @@ export function userTokensRouter(ctx: EmulatorContext, store: UserTokenStore): R
   router.use([...USER_TOKEN_PREFIXES], (_req: Request, res: Response) => {
     sendVercelError(res, 404, 'not_found', 'Not found');
   });
-  const errors: ErrorRequestHandler = (err: unknown, req: Request, res: Response, _next: NextFunction) => {
+  const errors: ErrorRequestHandler = (
+    err: unknown,
+    req: Request,
+    res: Response,
+    _next: NextFunction,
+  ) => {
     const e = err as { status?: unknown; type?: unknown };
-    const status = typeof e.status === 'number' && e.status >= 400 && e.status < 500 ? e.status : 500;
-    if (status === 500) ctx.logger.error({ err, path: req.path }, 'emulator: user-token endpoint failed');
+    const status =
+      typeof e.status === 'number' && e.status >= 400 && e.status < 500 ? e.status : 500;
+    if (status === 500)
+      ctx.logger.error({ err, path: req.path }, 'emulator: user-token endpoint failed');
     if (res.headersSent) {
       res.destroy();
       return;

@@ -214,7 +214,9 @@ export class UserTokenStore {
    * token's `createdAt` when newer ones exist; otherwise null (also for an empty page).
    */
   list(personId: string, query: { limit: number; until?: number; since?: number }): UserTokenPage {
-    const all = [...this.byId.values()].filter((t) => t.personId === personId).sort((a, b) => b.createdAt - a.createdAt);
+    const all = [...this.byId.values()]
+      .filter((t) => t.personId === personId)
+      .sort((a, b) => b.createdAt - a.createdAt);
     let page: StoredUserToken[];
     if (query.since !== undefined) {
       const since = query.since;
@@ -222,7 +224,10 @@ export class UserTokenStore {
       page = newer.slice(Math.max(0, newer.length - query.limit));
     } else {
       const until = query.until;
-      page = (until === undefined ? all : all.filter((t) => t.createdAt < until)).slice(0, query.limit);
+      page = (until === undefined ? all : all.filter((t) => t.createdAt < until)).slice(
+        0,
+        query.limit,
+      );
     }
     const first = page[0];
     const last = page[page.length - 1];

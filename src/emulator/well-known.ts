@@ -46,10 +46,13 @@ export function wellKnownRouter(ctx: EmulatorContext): Router {
     if ((await applyFault(ctx.faults.take('discovery'), req, res)) === 'handled') return;
     res.set('Cache-Control', 'public, max-age=300').json(discoveryDocument(ctx.baseUrl()));
   });
-  router.get(['/.well-known/jwks', '/.well-known/jwks.json'], async (req: Request, res: Response) => {
-    ctx.stats.jwksRequests += 1;
-    if ((await applyFault(ctx.faults.take('jwks'), req, res)) === 'handled') return;
-    res.set('Cache-Control', 'public, max-age=60').json(ctx.keys.jwks());
-  });
+  router.get(
+    ['/.well-known/jwks', '/.well-known/jwks.json'],
+    async (req: Request, res: Response) => {
+      ctx.stats.jwksRequests += 1;
+      if ((await applyFault(ctx.faults.take('jwks'), req, res)) === 'handled') return;
+      res.set('Cache-Control', 'public, max-age=60').json(ctx.keys.jwks());
+    },
+  );
   return router;
 }

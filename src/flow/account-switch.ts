@@ -69,7 +69,11 @@ export class AccountSwitch {
    * prompt can be shown by `GET …/switch-account` and survives a reload (POST-redirect-GET).
    */
   remember(res: Response, offer: SwitchOffer): void {
-    res.cookie(this.cookies.switchOffer, offer.switchId, this.cookies.options(ACCOUNT_SWITCH_TTL_MS));
+    res.cookie(
+      this.cookies.switchOffer,
+      offer.switchId,
+      this.cookies.options(ACCOUNT_SWITCH_TTL_MS),
+    );
   }
 
   /**
@@ -98,7 +102,18 @@ export class AccountSwitch {
     }
     const { sessionId: _ignored, ...login } = record;
     res.clearCookie(this.cookies.switchOffer, this.cookies.options());
-    await completeLogin({ oneTimeStore: this.store, cookies: this.cookies, prepareSession: this.prepareSession, observer: this.observer }, req, res, login, 303);
+    await completeLogin(
+      {
+        oneTimeStore: this.store,
+        cookies: this.cookies,
+        prepareSession: this.prepareSession,
+        observer: this.observer,
+      },
+      req,
+      res,
+      login,
+      303,
+    );
   }
 
   /** `POST …/switch-account/cancel` (after CSRF protection): drops the offer, keeps the current session. */

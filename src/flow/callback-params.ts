@@ -50,7 +50,15 @@ export interface CallbackQueryOptions {
  * parameter is ignored whatever its count, repetition or length (VERCEL-SSO.md §1.2: "unknown extra
  * parameters must not break anything"; issue 13 item 8).
  */
-export const READ_PARAMS: readonly string[] = ['mode', 'code', 'state', 'iss', 'error', 'error_description', ...DEEP_LINK_PARAMS];
+export const READ_PARAMS: readonly string[] = [
+  'mode',
+  'code',
+  'state',
+  'iss',
+  'error',
+  'error_description',
+  ...DEEP_LINK_PARAMS,
+];
 
 /**
  * The query of a request URL, every parameter kept: node:querystring with no key limit (express's
@@ -62,7 +70,9 @@ export function readCallbackQuery(url: string): Record<string, unknown> {
   const at = url.indexOf('?');
   if (at < 0) return {};
   const hash = url.indexOf('#', at);
-  return { ...parseQueryString(url.slice(at + 1, hash < 0 ? undefined : hash), '&', '=', { maxKeys: 0 }) };
+  return {
+    ...parseQueryString(url.slice(at + 1, hash < 0 ? undefined : hash), '&', '=', { maxKeys: 0 }),
+  };
 }
 
 /**
@@ -73,25 +83,36 @@ export function readCallbackQuery(url: string): Record<string, unknown> {
  *   simple parser).
  * @throws {@link InvalidCallbackError} with a loggable reason.
  */
-export function parseCallbackQuery(query: Record<string, unknown>, options: CallbackQueryOptions = {}): SsoCallback | ErrorCallback {
+export function parseCallbackQuery(
+  query: Record<string, unknown>,
+  options: CallbackQueryOptions = {},
+): SsoCallback | ErrorCallback {
   for (const name of READ_PARAMS) {
     if (!Object.prototype.hasOwnProperty.call(query, name)) continue;
     const value = query[name];
-    if (typeof value !== 'string') throw new InvalidCallbackError(`parameter ${name} is repeated or not a string`);
-    if (value.length > MAX_PARAM_LENGTH) throw new InvalidCallbackError(`parameter ${name} is too long`);
+    if (typeof value !== 'string')
+      throw new InvalidCallbackError(`parameter ${name} is repeated or not a string`);
+    if (value.length > MAX_PARAM_LENGTH)
+      throw new InvalidCallbackError(`parameter ${name} is too long`);
   }
-  const get = (name: string): string | undefined => (Object.prototype.hasOwnProperty.call(query, name) ? (query[name] as string) : undefined);
+  const get = (name: string): string | undefined =>
+    Object.prototype.hasOwnProperty.call(query, name) ? (query[name] as string) : undefined;
 
   // RFC 9207 §2.4: checked on success and error responses alike, before anything else is used.
   const iss = get('iss');
-  if (iss !== undefined && options.issuer !== undefined && iss !== options.issuer) throw new InvalidCallbackError('iss does not match the issuer');
+  if (iss !== undefined && options.issuer !== undefined && iss !== options.issuer)
+    throw new InvalidCallbackError('iss does not match the issuer');
 
   const error = get('error');
   if (error !== undefined) {
     const description = get('error_description');
     // RFC 6749 §4.1.2.1 error codes are ASCII words; anything else is shown as a generic code.
     const code = /^[a-z_]{1,64}$/.test(error) ? error : 'unknown_error';
-    return { kind: 'error', error: code, ...(description !== undefined ? { description: description.slice(0, 300) } : {}) };
+    return {
+      kind: 'error',
+      error: code,
+      ...(description !== undefined ? { description: description.slice(0, 300) } : {}),
+    };
   }
 
   if (get('mode') !== 'sso') throw new InvalidCallbackError('mode is not sso');
@@ -101,8 +122,10 @@ export function parseCallbackQuery(query: Record<string, unknown>, options: Call
   if (!state) throw new InvalidCallbackError('state is missing or empty');
   if (code.length > MAX_CODE_LENGTH) throw new InvalidCallbackError('code is too long');
   if (state.length > MAX_STATE_LENGTH) throw new InvalidCallbackError('state is too long');
-  if (CONTROL_CHARACTERS.test(code) || /\s/.test(code)) throw new InvalidCallbackError('code holds control or space characters');
-  if (CONTROL_CHARACTERS.test(state) || /\s/.test(state)) throw new InvalidCallbackError('state holds control or space characters');
+  if (CONTROL_CHARACTERS.test(code) || /\s/.test(code))
+    throw new InvalidCallbackError('code holds control or space characters');
+  if (CONTROL_CHARACTERS.test(state) || /\s/.test(state))
+    throw new InvalidCallbackError('state holds control or space characters');
 
   const deepLink: DeepLinkParams = {};
   for (const name of DEEP_LINK_PARAMS) {

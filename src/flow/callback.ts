@@ -7,7 +7,13 @@ import type { AccountSwitch, SwitchOffer } from './account-switch';
 import { InvalidCallbackError, parseCallbackQuery, readCallbackQuery } from './callback-params';
 import { completeLogin, type PendingLogin } from './complete-login';
 import type { AuxiliaryCookies } from './cookies';
-import { allowedUrl, resolveDeepLink, safeLocalPath, type DeepLinkParams, type DeepLinkTarget } from './deep-links';
+import {
+  allowedUrl,
+  resolveDeepLink,
+  safeLocalPath,
+  type DeepLinkParams,
+  type DeepLinkTarget,
+} from './deep-links';
 import { LoginFailure, type LoginFailureCode } from './errors';
 import { InvalidIdTokenError, KeysUnavailableError } from './id-token';
 import { identityKey, type SessionIdentity, type VercelIdentity } from './identity';
@@ -18,7 +24,10 @@ import type { ReturnToRecords } from './return-to';
 import { currentIdentity } from './session';
 
 /** The settings the callback reads. */
-export type CallbackSettings = Pick<SsoSettings, 'integration' | 'vercel' | 'http' | 'publicUrl' | 'deepLinks' | 'session' | 'onLogin' | 'landing'>;
+export type CallbackSettings = Pick<
+  SsoSettings,
+  'integration' | 'vercel' | 'http' | 'publicUrl' | 'deepLinks' | 'session' | 'onLogin' | 'landing'
+>;
 
 /** Dependencies of {@link createCallbackFlow}. */
 export interface CallbackDependencies {
@@ -65,12 +74,19 @@ export const MAX_REFUSAL_REASON_LENGTH = 300;
  * host app's own request (what `onLogin` receives; the same object unless the adapter separates them).
  * @throws {@link LoginFailure} for every failure (the adapter renders its page).
  */
-export function createCallbackFlow(deps: CallbackDependencies): (req: Request, res: Response, hostReq?: Request) => Promise<CallbackOutcome> {
+export function createCallbackFlow(
+  deps: CallbackDependencies,
+): (req: Request, res: Response, hostReq?: Request) => Promise<CallbackOutcome> {
   const { config } = deps;
   const now = deps.now ?? Date.now;
   const observer = deps.observer ?? NO_OBSERVER;
   /** The failure line and the failure count, in one call. */
-  const failed = (req: Request, reason: LoginFailureCode, fields: Record<string, unknown> = {}, options: Omit<LoginFailureLogOptions, 'observer'> = {}) => logLoginFailure(req, reason, fields, { ...options, observer });
+  const failed = (
+    req: Request,
+    reason: LoginFailureCode,
+    fields: Record<string, unknown> = {},
+    options: Omit<LoginFailureLogOptions, 'observer'> = {},
+  ) => logLoginFailure(req, reason, fields, { ...options, observer });
   const exchange =
     deps.exchange ??
     ((code: string, state: string) =>
@@ -83,19 +99,33 @@ export function createCallbackFlow(deps: CallbackDependencies): (req: Request, r
         timeoutMs: config.http.tokenExchangeTimeoutMs,
         ...(deps.fetch ? { fetch: deps.fetch } : {}),
       }));
-  const deepLinkOptions = { publicOrigin: config.publicUrl.origin, allowedOrigins: config.deepLinks.allowedOrigins };
+  const deepLinkOptions = {
+    publicOrigin: config.publicUrl.origin,
+    allowedOrigins: config.deepLinks.allowedOrigins,
+  };
 
   return async (req, res, hostReq = req) => {
     if (config.session.secureCookies && !req.secure) {
       // The browser would never get the Secure session cookie: a silent failed login. Usually a
       // proxy terminating TLS without `trust proxy`, or one that does not send X-Forwarded-Proto.
-      failed(req, 'insecure_request', { trust_proxy: Boolean(req.app?.get('trust proxy')) }, { level: 'error', message: 'login refused: request not seen as https; check trust proxy (TRUST_PROXY) and X-Forwarded-Proto' });
+      failed(
+        req,
+        'insecure_request',
+        { trust_proxy: Boolean(req.app?.get('trust proxy')) },
+        {
+          level: 'error',
+          message:
+            'login refused: request not seen as https; check trust proxy (TRUST_PROXY) and X-Forwarded-Proto',
+        },
+      );
       throw new LoginFailure('insecure_request');
     }
 
     let callback: ReturnType<typeof parseCallbackQuery>;
     try {
-      callback = parseCallbackQuery(readCallbackQuery(req.originalUrl ?? req.url ?? ''), { issuer: config.vercel.issuer });
+      callback = parseCallbackQuery(readCallbackQuery(req.originalUrl ?? req.url ?? ''), {
+        issuer: config.vercel.issuer,
+      });
     } catch (error) {
       if (!(error instanceof InvalidCallbackError)) throw error;
       failed(req, 'invalid_callback', { detail: error.reason });
@@ -103,13 +133,23 @@ export function createCallbackFlow(deps: CallbackDependencies): (req: Request, r
     }
 
     if (callback.kind === 'error') {
-      req.log.info({ event: 'login', outcome: 'cancelled', error: callback.error }, 'login cancelled by Vercel');
+      req.log.info(
+        { event: 'login', outcome: 'cancelled', error: callback.error },
+        'login cancelled by Vercel',
+      );
       observer.loginOutcome('cancelled', 'login_cancelled');
-      throw new LoginFailure('login_cancelled', { userMessage: callback.error, ...(callback.description !== undefined ? { description: callback.description } : {}) });
+      throw new LoginFailure('login_cancelled', {
+        userMessage: callback.error,
+        ...(callback.description !== undefined ? { description: callback.description } : {}),
+      });
     }
 
     const target = landingFor(callback.deepLink);
-    if (target.warnings.length > 0) req.log.warn({ event: 'deep_link', warnings: target.warnings }, 'deep link parameters ignored; landing on a fallback page');
+    if (target.warnings.length > 0)
+      req.log.warn(
+        { event: 'deep_link', warnings: target.warnings },
+        'deep link parameters ignored; landing on a fallback page',
+      );
 
     const code = new RedeemedCode(deps.oneTimeStore, callback.code);
     let won: boolean;
@@ -122,7 +162,16 @@ export function createCallbackFlow(deps: CallbackDependencies): (req: Request, r
     if (!won) {
       const signedIn = currentIdentity(req);
       if (signedIn && (await code.wasRedeemedBy(signedIn))) {
-        req.log.info({ event: 'login', outcome: 'replay_same_session', installation_id: signedIn.installationId, user_id: signedIn.userId, deep_link: target.kind }, 'code already redeemed by this session; continuing');
+        req.log.info(
+          {
+            event: 'login',
+            outcome: 'replay_same_session',
+            installation_id: signedIn.installationId,
+            user_id: signedIn.userId,
+            deep_link: target.kind,
+          },
+          'code already redeemed by this session; continuing',
+        );
         observer.loginOutcome('replayed', 'none');
         res.redirect(302, target.location);
         return { kind: 'redirected' };
@@ -152,7 +201,11 @@ export function createCallbackFlow(deps: CallbackDependencies): (req: Request, r
       if (error instanceof KeysUnavailableError) {
         failed(req, 'issuer_keys_unavailable', { detail: error.reason });
         await code.release();
-        throw new LoginFailure('issuer_keys_unavailable', { retryAfterSeconds: 5 }, { cause: error });
+        throw new LoginFailure(
+          'issuer_keys_unavailable',
+          { retryAfterSeconds: 5 },
+          { cause: error },
+        );
       }
       throw error;
     }
@@ -165,11 +218,16 @@ export function createCallbackFlow(deps: CallbackDependencies): (req: Request, r
       loginAt: now(),
     };
     const returnTo = await deps.returnTo.consume(req, res).catch(() => undefined);
-    const useReturnTo = target.kind === 'home' && decision.redirectTo === undefined && returnTo !== undefined;
+    const useReturnTo =
+      target.kind === 'home' && decision.redirectTo === undefined && returnTo !== undefined;
     const login: PendingLogin = {
       identity,
       location: useReturnTo ? returnTo : location,
-      deepLinkKind: useReturnTo ? 'return_to' : decision.redirectTo !== undefined ? 'on_login' : target.kind,
+      deepLinkKind: useReturnTo
+        ? 'return_to'
+        : decision.redirectTo !== undefined
+          ? 'on_login'
+          : target.kind,
       codeKey: code.key,
     };
     const signedIn = currentIdentity(req);
@@ -191,35 +249,77 @@ export function createCallbackFlow(deps: CallbackDependencies): (req: Request, r
       return { ...target, warnings: [...target.warnings, 'ignored landing(): it threw'] };
     }
     if (custom === undefined) return target;
-    const location = typeof custom === 'string' ? (safeLocalPath(custom) ?? allowedUrl(custom, deepLinkOptions)) : undefined;
-    if (location === undefined) return { ...target, warnings: [...target.warnings, 'ignored landing(): not a local path or allow-listed URL'] };
+    const location =
+      typeof custom === 'string'
+        ? (safeLocalPath(custom) ?? allowedUrl(custom, deepLinkOptions))
+        : undefined;
+    if (location === undefined)
+      return {
+        ...target,
+        warnings: [...target.warnings, 'ignored landing(): not a local path or allow-listed URL'],
+      };
     return { kind: target.kind, location, warnings: target.warnings };
   }
 
   /** Runs `onLogin`; maps a refusal to `account_refused` and a throw or a malformed answer to `account_hook_failed`. */
-  async function decide(req: Request, hostReq: Request, res: Response, identity: VercelIdentity, deepLink: DeepLinkParams, landing: DeepLinkTarget): Promise<{ accountRef?: string; redirectTo?: string }> {
+  async function decide(
+    req: Request,
+    hostReq: Request,
+    res: Response,
+    identity: VercelIdentity,
+    deepLink: DeepLinkParams,
+    landing: DeepLinkTarget,
+  ): Promise<{ accountRef?: string; redirectTo?: string }> {
     if (!config.onLogin) return {};
     const ids = { installation_id: identity.installationId, user_id: identity.userId };
     let decision: LoginDecision;
     try {
-      const context: LoginContext = { identity, deepLink: { ...deepLink }, landing, req: hostReq, res, requestId: String(req.id) };
+      const context: LoginContext = {
+        identity,
+        deepLink: { ...deepLink },
+        landing,
+        req: hostReq,
+        res,
+        requestId: String(req.id),
+      };
       decision = await config.onLogin(context);
-      if (typeof decision !== 'object' || decision === null || typeof decision.allow !== 'boolean') throw new TypeError('onLogin must return { allow: true | false, … }');
+      if (typeof decision !== 'object' || decision === null || typeof decision.allow !== 'boolean')
+        throw new TypeError('onLogin must return { allow: true | false, … }');
     } catch (error) {
-      failed(req, 'account_hook_failed', { ...ids, err: { name: (error as Error)?.name, message: String((error as Error)?.message ?? '').slice(0, 200) } });
+      failed(req, 'account_hook_failed', {
+        ...ids,
+        err: {
+          name: (error as Error)?.name,
+          message: String((error as Error)?.message ?? '').slice(0, 200),
+        },
+      });
       throw new LoginFailure('account_hook_failed', { retryAfterSeconds: 5 }, { cause: error });
     }
     if (!decision.allow) {
-      const reason = typeof decision.reason === 'string' && decision.reason.trim() ? decision.reason.trim().slice(0, MAX_REFUSAL_REASON_LENGTH) : 'Your account cannot use this integration.';
+      const reason =
+        typeof decision.reason === 'string' && decision.reason.trim()
+          ? decision.reason.trim().slice(0, MAX_REFUSAL_REASON_LENGTH)
+          : 'Your account cannot use this integration.';
       failed(req, 'account_refused', { ...ids, detail: reason.slice(0, 200) });
       throw new LoginFailure('account_refused', { userMessage: reason });
     }
     const out: { accountRef?: string; redirectTo?: string } = {};
-    if (typeof decision.accountRef === 'string' && decision.accountRef.length > 0) out.accountRef = decision.accountRef.slice(0, MAX_ACCOUNT_REF_LENGTH);
+    if (typeof decision.accountRef === 'string' && decision.accountRef.length > 0)
+      out.accountRef = decision.accountRef.slice(0, MAX_ACCOUNT_REF_LENGTH);
     if (decision.redirectTo !== undefined) {
-      const location = typeof decision.redirectTo === 'string' ? (safeLocalPath(decision.redirectTo) ?? allowedUrl(decision.redirectTo, deepLinkOptions)) : undefined;
+      const location =
+        typeof decision.redirectTo === 'string'
+          ? (safeLocalPath(decision.redirectTo) ?? allowedUrl(decision.redirectTo, deepLinkOptions))
+          : undefined;
       if (location !== undefined) out.redirectTo = location;
-      else req.log.warn({ event: 'deep_link', warnings: ['ignored onLogin redirectTo: not a local path or allow-listed URL'] }, 'onLogin redirectTo ignored');
+      else
+        req.log.warn(
+          {
+            event: 'deep_link',
+            warnings: ['ignored onLogin redirectTo: not a local path or allow-listed URL'],
+          },
+          'onLogin redirectTo ignored',
+        );
     }
     return out;
   }
@@ -230,20 +330,39 @@ export function createCallbackFlow(deps: CallbackDependencies): (req: Request, r
    * released); a 401/403 means our client credentials are wrong (502, error log naming the variables);
    * other 4xx mean the code is bad, expired or reused.
    */
-  async function exchangeFailure(req: Request, error: unknown, code: RedeemedCode): Promise<LoginFailure> {
+  async function exchangeFailure(
+    req: Request,
+    error: unknown,
+    code: RedeemedCode,
+  ): Promise<LoginFailure> {
     if (error instanceof VercelApiError && (error.status === 401 || error.status === 403)) {
       await code.release();
-      failed(req, 'client_misconfigured', { upstream_status: error.status, upstream_code: error.code }, { level: 'error', message: 'login failed: Vercel refused our client credentials; check INTEGRATION_CLIENT_ID and INTEGRATION_CLIENT_SECRET (clientId/clientSecret)' });
+      failed(
+        req,
+        'client_misconfigured',
+        { upstream_status: error.status, upstream_code: error.code },
+        {
+          level: 'error',
+          message:
+            'login failed: Vercel refused our client credentials; check INTEGRATION_CLIENT_ID and INTEGRATION_CLIENT_SECRET (clientId/clientSecret)',
+        },
+      );
       return new LoginFailure('client_misconfigured', {}, { cause: error });
     }
     if (error instanceof VercelApiError && error.status === 429) {
       await code.release();
       const retryAfterSeconds = Math.min(300, Math.max(1, error.retryAfterSeconds ?? 5));
-      failed(req, 'exchange_rate_limited', { upstream_status: 429, retry_after_seconds: retryAfterSeconds });
+      failed(req, 'exchange_rate_limited', {
+        upstream_status: 429,
+        retry_after_seconds: retryAfterSeconds,
+      });
       return new LoginFailure('exchange_rate_limited', { retryAfterSeconds }, { cause: error });
     }
     if (error instanceof VercelApiError && error.status >= 400 && error.status < 500) {
-      failed(req, 'exchange_rejected', { upstream_status: error.status, upstream_code: error.code });
+      failed(req, 'exchange_rejected', {
+        upstream_status: error.status,
+        upstream_code: error.code,
+      });
       return new LoginFailure('exchange_rejected', {}, { cause: error });
     }
     await code.release();
@@ -251,7 +370,12 @@ export function createCallbackFlow(deps: CallbackDependencies): (req: Request, r
       failed(req, 'exchange_timeout', { timeout_ms: config.http.tokenExchangeTimeoutMs });
       return new LoginFailure('exchange_timeout', {}, { cause: error });
     }
-    const detail = error instanceof VercelApiError ? { upstream_status: error.status } : error instanceof VercelUnavailableError ? { detail: error.reason, ...(error.limitBytes ? { limit_bytes: error.limitBytes } : {}) } : { err: { name: (error as Error)?.name } };
+    const detail =
+      error instanceof VercelApiError
+        ? { upstream_status: error.status }
+        : error instanceof VercelUnavailableError
+          ? { detail: error.reason, ...(error.limitBytes ? { limit_bytes: error.limitBytes } : {}) }
+          : { err: { name: (error as Error)?.name } };
     failed(req, 'exchange_failed', detail);
     return new LoginFailure('exchange_failed', {}, { cause: error });
   }

@@ -36,17 +36,32 @@ export interface CompleteLoginDependencies {
  * hint cookie, one success log line, and the redirect.
  * @throws {@link LoginFailure} `session_store_unavailable` (503) when the session store fails; nothing else is written then.
  */
-export async function completeLogin(deps: CompleteLoginDependencies, req: Request, res: Response, login: PendingLogin, status: 302 | 303 = 302): Promise<void> {
+export async function completeLogin(
+  deps: CompleteLoginDependencies,
+  req: Request,
+  res: Response,
+  login: PendingLogin,
+  status: 302 | 303 = 302,
+): Promise<void> {
   const { identity } = login;
   const observer = deps.observer ?? NO_OBSERVER;
   try {
     await establishSession(req, identity, deps.prepareSession);
   } catch (error) {
-    logLoginFailure(req, 'session_store_unavailable', { installation_id: identity.installationId, user_id: identity.userId }, { observer });
+    logLoginFailure(
+      req,
+      'session_store_unavailable',
+      { installation_id: identity.installationId, user_id: identity.userId },
+      { observer },
+    );
     throw error;
   }
   await RedeemedCode.fromKey(deps.oneTimeStore, login.codeKey).markDone(identity);
-  res.cookie(deps.cookies.installationHint, identity.installationId, deps.cookies.options(INSTALLATION_HINT_MAX_AGE_MS));
+  res.cookie(
+    deps.cookies.installationHint,
+    identity.installationId,
+    deps.cookies.options(INSTALLATION_HINT_MAX_AGE_MS),
+  );
   req.log.info(
     {
       event: 'login',

@@ -162,7 +162,8 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * ```
  */
 export function isProviderId(value: string | undefined): value is string {
-  if (value === undefined || value.length === 0 || value.length > MAX_PROVIDER_ID_LENGTH) return false;
+  if (value === undefined || value.length === 0 || value.length > MAX_PROVIDER_ID_LENGTH)
+    return false;
   if (CONTROL.test(value) || LONE_SURROGATE.test(value)) return false;
   return value !== '.' && value !== '..';
 }
@@ -184,7 +185,8 @@ export function allowedUrl(raw: string, options: DeepLinkOptions): string | unde
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
   if (url.username || url.password) return undefined;
   if (!options.allowedOrigins.includes(url.origin)) return undefined;
-  if (url.origin === options.publicOrigin) return safeLocalPath(`${url.pathname}${url.search}${url.hash}`);
+  if (url.origin === options.publicOrigin)
+    return safeLocalPath(`${url.pathname}${url.search}${url.hash}`);
   return url.href;
 }
 
@@ -217,7 +219,10 @@ const segment = encodeURIComponent;
  */
 export function resolveDeepLink(params: DeepLinkParams, options: DeepLinkOptions): DeepLinkTarget {
   const warnings: string[] = [];
-  const read = (name: keyof DeepLinkParams, valid: (value: string) => boolean): string | undefined => {
+  const read = (
+    name: keyof DeepLinkParams,
+    valid: (value: string) => boolean,
+  ): string | undefined => {
     const value = params[name];
     if (value === undefined || value === '') return undefined;
     if (valid(value)) return value;
@@ -225,7 +230,8 @@ export function resolveDeepLink(params: DeepLinkParams, options: DeepLinkOptions
     return undefined;
   };
   const vercelId = (name: 'project_id' | 'check_id') => read(name, isValidId);
-  const providerId = (name: 'resource_id' | 'invoice_id' | 'experimentation_item_id') => read(name, isProviderId);
+  const providerId = (name: 'resource_id' | 'invoice_id' | 'experimentation_item_id') =>
+    read(name, isProviderId);
 
   if (params.url !== undefined && params.url !== '') {
     const location = allowedUrl(params.url, options);
@@ -236,10 +242,13 @@ export function resolveDeepLink(params: DeepLinkParams, options: DeepLinkOptions
   const resourceId = providerId('resource_id');
   /** `?resource_id=…` (or `&…` after an existing query) when a resource came along. */
   const withResource = (location: string): string =>
-    resourceId ? `${location}${location.includes('?') ? '&' : '?'}resource_id=${segment(resourceId)}` : location;
+    resourceId
+      ? `${location}${location.includes('?') ? '&' : '?'}resource_id=${segment(resourceId)}`
+      : location;
 
   const invoiceId = providerId('invoice_id');
-  if (invoiceId) return { kind: 'invoice', location: withResource(`/invoices/${segment(invoiceId)}`), warnings };
+  if (invoiceId)
+    return { kind: 'invoice', location: withResource(`/invoices/${segment(invoiceId)}`), warnings };
 
   if (params.support === 'true' || params.path === 'support') {
     return { kind: 'support', location: withResource('/support'), warnings };
@@ -249,13 +258,22 @@ export function resolveDeepLink(params: DeepLinkParams, options: DeepLinkOptions
   const checkId = vercelId('check_id');
   if (checkId) {
     const query = projectId ? `?project_id=${segment(projectId)}` : '';
-    return { kind: 'check', location: withResource(`/checks/${segment(checkId)}${query}`), warnings };
+    return {
+      kind: 'check',
+      location: withResource(`/checks/${segment(checkId)}${query}`),
+      warnings,
+    };
   }
-  if (projectId) return { kind: 'project', location: withResource(`/projects/${segment(projectId)}`), warnings };
+  if (projectId)
+    return { kind: 'project', location: withResource(`/projects/${segment(projectId)}`), warnings };
 
   const experimentationItemId = providerId('experimentation_item_id');
   if (experimentationItemId) {
-    return { kind: 'experimentation', location: withResource(`/experimentation/${segment(experimentationItemId)}`), warnings };
+    return {
+      kind: 'experimentation',
+      location: withResource(`/experimentation/${segment(experimentationItemId)}`),
+      warnings,
+    };
   }
 
   if (params.path !== undefined && params.path !== '') {
@@ -267,6 +285,7 @@ export function resolveDeepLink(params: DeepLinkParams, options: DeepLinkOptions
     warnings.push('ignored unknown path');
   }
 
-  if (resourceId) return { kind: 'resource', location: `/resources/${segment(resourceId)}`, warnings };
+  if (resourceId)
+    return { kind: 'resource', location: `/resources/${segment(resourceId)}`, warnings };
   return { kind: 'home', location: '/', warnings };
 }

@@ -1,11 +1,30 @@
-import { createLocalJWKSet, createRemoteJWKSet, customFetch, errors as joseErrors, jwtVerify } from 'jose';
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  customFetch,
+  errors as joseErrors,
+  jwtVerify,
+} from 'jose';
 // Type-only, with resolution-mode: the emitted .d.ts stays valid for CommonJS consumers under node16 (jose is ESM-only).
-import type { JWK, JWTPayload, JWTVerifyGetKey, JWTVerifyOptions, RemoteJWKSet } from 'jose' with { 'resolution-mode': 'import' };
+import type { JWK, JWTPayload, JWTVerifyGetKey, JWTVerifyOptions, RemoteJWKSet } from 'jose' with {
+  'resolution-mode': 'import',
+};
 import * as oidc from 'openid-client';
-import { BodyTooLargeError, boundedFetch, DISCOVERY_MAX_BODY_BYTES, JWKS_MAX_BODY_BYTES, UnparsableJsonError } from '../vercel/bounded-body';
+import {
+  BodyTooLargeError,
+  boundedFetch,
+  DISCOVERY_MAX_BODY_BYTES,
+  JWKS_MAX_BODY_BYTES,
+  UnparsableJsonError,
+} from '../vercel/bounded-body';
 import { identityFromClaims, userClaimsSchema, type VercelIdentity } from './identity';
 import type { JwksFetchResult } from './observer';
-import { callerFromClaims, partnerClaimsSchemas, type PartnerTokenKind, type VercelCaller } from './partner-caller';
+import {
+  callerFromClaims,
+  partnerClaimsSchemas,
+  type PartnerTokenKind,
+  type VercelCaller,
+} from './partner-caller';
 
 /** The id_token failed a check: the login is refused with 401. `check` names it (safe to log). */
 export class InvalidIdTokenError extends Error {
@@ -92,7 +111,10 @@ export class IdTokenVerifier {
    * The bounded fetch of discovery and JWKS answers (limits in `bounded-body.ts`); records each
    * request's outcome for {@link keysStatus} and, for JWKS requests, `onResult` (metrics).
    */
-  private recordingFetch(maxBytes: number, onResult?: (result: JwksFetchResult) => void): typeof fetch {
+  private recordingFetch(
+    maxBytes: number,
+    onResult?: (result: JwksFetchResult) => void,
+  ): typeof fetch {
     const bounded = boundedFetch(maxBytes, this.options.fetch ?? fetch);
     return (async (input: string | URL | Request, init?: RequestInit) => {
       try {
@@ -138,7 +160,8 @@ export class IdTokenVerifier {
   async verifyPartnerToken(token: string, kind: PartnerTokenKind): Promise<VercelCaller> {
     const payload = await this.verifyJws(token, undefined);
     const iat = payload.iat as number;
-    if (iat > Date.now() / 1000 + this.options.clockToleranceSeconds) throw new InvalidIdTokenError('iat');
+    if (iat > Date.now() / 1000 + this.options.clockToleranceSeconds)
+      throw new InvalidIdTokenError('iat');
     const claims = partnerClaimsSchemas[kind].safeParse(payload);
     if (!claims.success) {
       const claim = String(claims.error.issues[0]?.path[0] ?? 'claims');
@@ -148,7 +171,10 @@ export class IdTokenVerifier {
   }
 
   /** Signature (pinned algorithms, key by `kid`), `iss`, `aud` (a string), `exp`, `iat` and, when given, the age limit. */
-  private async verifyJws(idToken: string, maxAgeSeconds: number | undefined): Promise<Record<string, unknown>> {
+  private async verifyJws(
+    idToken: string,
+    maxAgeSeconds: number | undefined,
+  ): Promise<Record<string, unknown>> {
     const jwks = await this.keySet();
     const payload = await verifyWithKeySet(idToken, jwks, {
       issuer: this.options.issuer,
@@ -211,11 +237,17 @@ export class IdTokenVerifier {
   private async discoverJwksUrl(): Promise<URL> {
     const issuer = new URL(this.options.issuer);
     try {
-      const configuration = await oidc.discovery(issuer, this.options.audience, undefined, oidc.None(), {
-        timeout: Math.max(1, Math.ceil(this.options.timeoutMs / 1000)),
-        [oidc.customFetch]: this.recordingFetch(DISCOVERY_MAX_BODY_BYTES),
-        ...(issuer.protocol === 'http:' ? { execute: [oidc.allowInsecureRequests] } : {}),
-      });
+      const configuration = await oidc.discovery(
+        issuer,
+        this.options.audience,
+        undefined,
+        oidc.None(),
+        {
+          timeout: Math.max(1, Math.ceil(this.options.timeoutMs / 1000)),
+          [oidc.customFetch]: this.recordingFetch(DISCOVERY_MAX_BODY_BYTES),
+          ...(issuer.protocol === 'http:' ? { execute: [oidc.allowInsecureRequests] } : {}),
+        },
+      );
       const jwksUri = configuration.serverMetadata().jwks_uri;
       if (!jwksUri) throw new KeysUnavailableError('discovery document has no jwks_uri');
       return new URL(jwksUri);
@@ -240,18 +272,24 @@ export class IdTokenVerifier {
  * @throws {@link InvalidIdTokenError} when no candidate verifies or a claim check fails (401).
  * @throws {@link KeysUnavailableError} when the key set cannot be fetched (503).
  */
-export async function verifyWithKeySet(idToken: string, jwks: RemoteJwks, options: JWTVerifyOptions): Promise<JWTPayload> {
+export async function verifyWithKeySet(
+  idToken: string,
+  jwks: RemoteJwks,
+  options: JWTVerifyOptions,
+): Promise<JWTPayload> {
   try {
     return (await jwtVerify(idToken, jwks as JWTVerifyGetKey, options)).payload;
   } catch (error) {
-    if (error instanceof joseErrors.JWKSMultipleMatchingKeys) return verifyWithCandidates(idToken, error, options);
+    if (error instanceof joseErrors.JWKSMultipleMatchingKeys)
+      return verifyWithCandidates(idToken, error, options);
     if (error instanceof joseErrors.JWKSNoMatchingKey) {
       const kidless = kidlessKeys(jwks);
       if (kidless) {
         try {
           return (await jwtVerify(idToken, kidless, options)).payload;
         } catch (inner) {
-          if (inner instanceof joseErrors.JWKSMultipleMatchingKeys) return verifyWithCandidates(idToken, inner, options);
+          if (inner instanceof joseErrors.JWKSMultipleMatchingKeys)
+            return verifyWithCandidates(idToken, inner, options);
           throw classify(inner instanceof joseErrors.JWKSNoMatchingKey ? error : inner);
         }
       }
@@ -261,7 +299,11 @@ export async function verifyWithKeySet(idToken: string, jwks: RemoteJwks, option
 }
 
 /** Tries each candidate key jose found; the first that verifies wins (jose docs: `JWKSMultipleMatchingKeys`). */
-async function verifyWithCandidates(idToken: string, candidates: joseErrors.JWKSMultipleMatchingKeys, options: JWTVerifyOptions): Promise<JWTPayload> {
+async function verifyWithCandidates(
+  idToken: string,
+  candidates: joseErrors.JWKSMultipleMatchingKeys,
+  options: JWTVerifyOptions,
+): Promise<JWTPayload> {
   for await (const key of candidates) {
     try {
       return (await jwtVerify(idToken, key, options)).payload;
@@ -298,19 +340,25 @@ function classify(error: unknown): Error {
   const bounded = boundedCause(error);
   if (bounded) return new KeysUnavailableError(`JWKS ${bounded}`);
   if (error instanceof joseErrors.JWTExpired) return new InvalidIdTokenError('exp');
-  if (error instanceof joseErrors.JWTClaimValidationFailed) return new InvalidIdTokenError(error.claim || 'claims');
+  if (error instanceof joseErrors.JWTClaimValidationFailed)
+    return new InvalidIdTokenError(error.claim || 'claims');
   if (error instanceof joseErrors.JOSEAlgNotAllowed) return new InvalidIdTokenError('alg');
-  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return new InvalidIdTokenError('signature');
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed)
+    return new InvalidIdTokenError('signature');
   if (error instanceof joseErrors.JWKSNoMatchingKey) return new InvalidIdTokenError('kid');
   if (error instanceof joseErrors.JWKSMultipleMatchingKeys) return new InvalidIdTokenError('kid');
-  if (error instanceof joseErrors.JWSInvalid || error instanceof joseErrors.JWTInvalid) return new InvalidIdTokenError('malformed');
+  if (error instanceof joseErrors.JWSInvalid || error instanceof joseErrors.JWTInvalid)
+    return new InvalidIdTokenError('malformed');
   if (error instanceof joseErrors.JOSENotSupported) return new InvalidIdTokenError('alg');
   if (error instanceof joseErrors.JWKSTimeout) return new KeysUnavailableError('JWKS timeout');
   if (error instanceof joseErrors.JWKSInvalid) return new KeysUnavailableError('JWKS malformed');
   if (error instanceof joseErrors.JOSEError) {
     // Remaining jose errors come from fetching the JWKS (non-200 answer, non-JSON body).
-    return error.code === 'ERR_JOSE_GENERIC' ? new KeysUnavailableError('JWKS fetch failed') : new InvalidIdTokenError(error.code);
+    return error.code === 'ERR_JOSE_GENERIC'
+      ? new KeysUnavailableError('JWKS fetch failed')
+      : new InvalidIdTokenError(error.code);
   }
-  if (error instanceof TypeError || (error as Error)?.name === 'AbortError') return new KeysUnavailableError('JWKS unreachable');
+  if (error instanceof TypeError || (error as Error)?.name === 'AbortError')
+    return new KeysUnavailableError('JWKS unreachable');
   return new InvalidIdTokenError('malformed');
 }

@@ -64,7 +64,9 @@ const id = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'malformed');
  * A system token (`sub` without `:user:`) fails `sub` (VERCEL-SSO.md §2, §4).
  */
 export const userClaimsSchema = z.object({
-  sub: z.string().regex(/^account:[A-Za-z0-9_-]{1,128}:user:[A-Za-z0-9_-]{1,128}$/, 'not a user subject'),
+  sub: z
+    .string()
+    .regex(/^account:[A-Za-z0-9_-]{1,128}:user:[A-Za-z0-9_-]{1,128}$/, 'not a user subject'),
   aud: z.string(),
   account_id: id,
   installation_id: id,
@@ -79,8 +81,12 @@ export const userClaimsSchema = z.object({
 /** Maps validated claims to an identity, dropping unusable display-only values. */
 export function identityFromClaims(claims: z.infer<typeof userClaimsSchema>): VercelIdentity {
   const name = claims.user_name?.trim().slice(0, 256);
-  const email = claims.user_email && claims.user_email.length <= 320 ? claims.user_email : undefined;
-  const avatarUrl = claims.user_avatar_url && isHttpUrl(claims.user_avatar_url) ? claims.user_avatar_url : undefined;
+  const email =
+    claims.user_email && claims.user_email.length <= 320 ? claims.user_email : undefined;
+  const avatarUrl =
+    claims.user_avatar_url && isHttpUrl(claims.user_avatar_url)
+      ? claims.user_avatar_url
+      : undefined;
   return {
     subject: claims.sub,
     accountId: claims.account_id,
@@ -97,7 +103,9 @@ function isHttpUrl(value: string): boolean {
   if (value.length > 2048) return false;
   try {
     const url = new URL(value);
-    return (url.protocol === 'https:' || url.protocol === 'http:') && !url.username && !url.password;
+    return (
+      (url.protocol === 'https:' || url.protocol === 'http:') && !url.username && !url.password
+    );
   } catch {
     return false;
   }

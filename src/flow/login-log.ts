@@ -18,8 +18,21 @@ export interface LoginFailureLogOptions {
  * failure to the observer (the single place failures are counted). `fields` never hold a secret;
  * their string values are cut at the shared `LOG_FIELD_MAX_CHARS`.
  */
-export function logLoginFailure(req: Request, reason: LoginFailureCode, fields: Record<string, unknown> = {}, options: LoginFailureLogOptions = {}): void {
-  const bounded = Object.fromEntries(Object.entries(fields).map(([key, value]) => [key, typeof value === 'string' ? truncateForLog(value) : value]));
-  req.log[options.level ?? 'warn']({ event: 'login', outcome: 'failure', reason, ...bounded }, options.message ?? `login failed: ${reason}`);
+export function logLoginFailure(
+  req: Request,
+  reason: LoginFailureCode,
+  fields: Record<string, unknown> = {},
+  options: LoginFailureLogOptions = {},
+): void {
+  const bounded = Object.fromEntries(
+    Object.entries(fields).map(([key, value]) => [
+      key,
+      typeof value === 'string' ? truncateForLog(value) : value,
+    ]),
+  );
+  req.log[options.level ?? 'warn'](
+    { event: 'login', outcome: 'failure', reason, ...bounded },
+    options.message ?? `login failed: ${reason}`,
+  );
   (options.observer ?? NO_OBSERVER).loginOutcome('failure', reason);
 }

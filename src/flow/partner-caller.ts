@@ -74,7 +74,9 @@ const tokenType = z.enum(['id_token', 'access_token']).optional();
 /** The claims each kind requires beyond those jose checks (iss, aud, exp, iat). */
 export const partnerClaimsSchemas = {
   user: z.object({
-    sub: z.string().regex(/^account:[A-Za-z0-9_-]{1,128}:user:[A-Za-z0-9_-]{1,128}$/, 'not a user subject'),
+    sub: z
+      .string()
+      .regex(/^account:[A-Za-z0-9_-]{1,128}:user:[A-Za-z0-9_-]{1,128}$/, 'not a user subject'),
     account_id: id,
     installation_id: id,
     user_id: id,
@@ -93,11 +95,28 @@ type UserClaims = z.infer<(typeof partnerClaimsSchemas)['user']>;
 type SystemClaims = z.infer<(typeof partnerClaimsSchemas)['system']>;
 
 /** Maps validated claims of `kind` to a caller. */
-export function callerFromClaims(kind: PartnerTokenKind, claims: UserClaims | SystemClaims): VercelCaller {
+export function callerFromClaims(
+  kind: PartnerTokenKind,
+  claims: UserClaims | SystemClaims,
+): VercelCaller {
   if (kind === 'user') {
     const c = claims as UserClaims;
-    return { kind, subject: c.sub, accountId: c.account_id, installationId: c.installation_id, userId: c.user_id, role: c.user_role, ...(c.type ? { tokenType: c.type } : {}) };
+    return {
+      kind,
+      subject: c.sub,
+      accountId: c.account_id,
+      installationId: c.installation_id,
+      userId: c.user_id,
+      role: c.user_role,
+      ...(c.type ? { tokenType: c.type } : {}),
+    };
   }
   const c = claims as SystemClaims;
-  return { kind, subject: c.sub, accountId: c.account_id ?? c.sub.slice('account:'.length), installationId: c.installation_id ?? null, ...(c.type ? { tokenType: c.type } : {}) };
+  return {
+    kind,
+    subject: c.sub,
+    accountId: c.account_id ?? c.sub.slice('account:'.length),
+    installationId: c.installation_id ?? null,
+    ...(c.type ? { tokenType: c.type } : {}),
+  };
 }

@@ -58,7 +58,10 @@ export class Readiness {
     const state = this.state ?? { sessionStore: false, issuerKeys: false, atMs: now };
     return {
       ready: state.sessionStore && state.issuerKeys,
-      checks: { session_store: state.sessionStore ? 'ok' : 'unavailable', issuer_keys: state.issuerKeys ? 'ok' : 'unavailable' },
+      checks: {
+        session_store: state.sessionStore ? 'ok' : 'unavailable',
+        issuer_keys: state.issuerKeys ? 'ok' : 'unavailable',
+      },
       checkedAgoMs: Math.max(0, now - state.atMs),
     };
   }
@@ -89,7 +92,9 @@ export class Readiness {
       const keys = verifier.keysStatus();
       const [sessionStore, issuerKeys] = await Promise.all([
         this.options.ping().catch(() => false),
-        keys.cached && keys.fresh ? Promise.resolve(true) : verifier.keysAvailable().catch(() => false),
+        keys.cached && keys.fresh
+          ? Promise.resolve(true)
+          : verifier.keysAvailable().catch(() => false),
       ]);
       this.state = { sessionStore, issuerKeys, atMs: (this.options.now ?? Date.now)() };
     })().finally(() => {

@@ -33,7 +33,11 @@ export class RedeemedCode {
   }
 
   /** Rebuilds the record handle from its {@link key} (account switch keeps only the key). */
-  static fromKey(store: OneTimeStore, key: string, ttlMs: number = REDEEMED_CODE_TTL_MS): RedeemedCode {
+  static fromKey(
+    store: OneTimeStore,
+    key: string,
+    ttlMs: number = REDEEMED_CODE_TTL_MS,
+  ): RedeemedCode {
     const record = Object.create(RedeemedCode.prototype) as RedeemedCode;
     Object.assign(record, { store, ttlMs, key });
     return record;
@@ -61,11 +65,15 @@ export class RedeemedCode {
 
   /** Records that the code signed in `identity`. Never throws (the login already succeeded). */
   async markDone(identity: Pick<VercelIdentity, 'installationId' | 'userId'>): Promise<void> {
-    await this.store.set(this.key, `done:${identityKey(identity)}`, this.ttlMs).catch(() => undefined);
+    await this.store
+      .set(this.key, `done:${identityKey(identity)}`, this.ttlMs)
+      .catch(() => undefined);
   }
 
   /** True when the code was redeemed by a login of `identity` (a replay in the same browser). Never throws. */
-  async wasRedeemedBy(identity: Pick<VercelIdentity, 'installationId' | 'userId'>): Promise<boolean> {
+  async wasRedeemedBy(
+    identity: Pick<VercelIdentity, 'installationId' | 'userId'>,
+  ): Promise<boolean> {
     const record = await this.store.get(this.key).catch(() => undefined);
     return record === `done:${identityKey(identity)}`;
   }

@@ -52,7 +52,8 @@ export class ReturnToRecords {
   /** Consumes the record named by the cookie (once) and clears the cookie. */
   async consume(req: Request, res: Response): Promise<string | undefined> {
     const id = this.cookies.readReturnTo(req);
-    if (this.cookies.hasReturnTo(req)) res.clearCookie(this.cookies.returnTo, this.cookies.options());
+    if (this.cookies.hasReturnTo(req))
+      res.clearCookie(this.cookies.returnTo, this.cookies.options());
     if (!id) return undefined;
     const path = await this.store.take(KEY_PREFIX + id);
     return path === undefined ? undefined : this.target(path);

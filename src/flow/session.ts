@@ -28,7 +28,10 @@ type SessionSettings = Pick<SsoSettings, 'session'>;
  * session, and both lifetimes are enforced on the server (the store's TTL for idle, the login time
  * for absolute), so responses need not re-send it. A store failure becomes a 503 (never a 500).
  */
-export function createSessionMiddleware(config: SessionSettings, store: session.Store): RequestHandler {
+export function createSessionMiddleware(
+  config: SessionSettings,
+  store: session.Store,
+): RequestHandler {
   const middleware = session({
     name: config.session.cookieName,
     secret: config.session.secrets,
@@ -52,7 +55,10 @@ export function createSessionMiddleware(config: SessionSettings, store: session.
       if (called) return;
       called = true;
       if (error) {
-        req.log?.warn({ event: 'session_store_error', err: { name: (error as Error)?.name } }, 'session store read failed');
+        req.log?.warn(
+          { event: 'session_store_error', err: { name: (error as Error)?.name } },
+          'session store read failed',
+        );
         next(sessionStoreUnavailable(error));
         return;
       }
@@ -76,16 +82,29 @@ export function createSessionMiddleware(config: SessionSettings, store: session.
  * `touch`, throttled, which never recreates a deleted record). Requests do not write the session: a write racing a
  * sign-out on another request or instance would bring the session back.
  */
-export function enforceSessionLifetimes(config: SessionSettings, now: () => number = Date.now): RequestHandler {
+export function enforceSessionLifetimes(
+  config: SessionSettings,
+  now: () => number = Date.now,
+): RequestHandler {
   const absoluteMs = config.session.absoluteTimeoutSeconds * 1000;
   return async (req, res, next) => {
     const identity = req.session?.identity;
     if (!identity || now() - identity.loginAt <= absoluteMs) return next();
-    req.log?.info({ event: 'session_expired', lifetime: 'absolute', installation_id: identity.installationId, user_id: identity.userId }, 'session expired');
+    req.log?.info(
+      {
+        event: 'session_expired',
+        lifetime: 'absolute',
+        installation_id: identity.installationId,
+        user_id: identity.userId,
+      },
+      'session expired',
+    );
     res.locals.sessionExpired = true;
     try {
       // regenerate, not destroy: the old record is deleted and the request continues with an empty session.
-      await new Promise<void>((resolve, reject) => req.session.regenerate((error) => (error ? reject(error) : resolve())));
+      await new Promise<void>((resolve, reject) =>
+        req.session.regenerate((error) => (error ? reject(error) : resolve())),
+      );
     } catch (error) {
       return next(sessionStoreUnavailable(error));
     }
@@ -105,12 +124,20 @@ export function currentIdentity(req: Request): SessionIdentity | undefined {
  * need to write the session) and saves it before the caller redirects.
  * @throws {@link LoginFailure} `session_store_unavailable` (503) when the store fails; no session is created.
  */
-export async function establishSession(req: Request, identity: SessionIdentity, prepare?: (req: Request) => void): Promise<void> {
+export async function establishSession(
+  req: Request,
+  identity: SessionIdentity,
+  prepare?: (req: Request) => void,
+): Promise<void> {
   try {
-    await new Promise<void>((resolve, reject) => req.session.regenerate((error) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      req.session.regenerate((error) => (error ? reject(error) : resolve())),
+    );
     req.session.identity = identity;
     prepare?.(req);
-    await new Promise<void>((resolve, reject) => req.session.save((error) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      req.session.save((error) => (error ? reject(error) : resolve())),
+    );
   } catch (error) {
     throw sessionStoreUnavailable(error);
   }
@@ -118,5 +145,7 @@ export async function establishSession(req: Request, identity: SessionIdentity, 
 
 /** Destroys the session on the server. @throws the store's error. */
 export function destroySession(req: Request): Promise<void> {
-  return new Promise<void>((resolve, reject) => req.session.destroy((error) => (error ? reject(error) : resolve())));
+  return new Promise<void>((resolve, reject) =>
+    req.session.destroy((error) => (error ? reject(error) : resolve())),
+  );
 }

@@ -2,7 +2,14 @@ import { createServer, type Server } from 'node:http';
 import type { RequestHandler } from 'express';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import { LOGIN_FAILURE_CODES } from '../flow/errors';
-import type { JwksFetchResult, LoginOutcome, LoginOutcomeReason, StoreErrorKind, StoreName, SsoObserver } from '../flow/observer';
+import type {
+  JwksFetchResult,
+  LoginOutcome,
+  LoginOutcomeReason,
+  StoreErrorKind,
+  StoreName,
+  SsoObserver,
+} from '../flow/observer';
 
 /** The `route` label of a request no route template matched (static files, the proxy, 404s). */
 export const UNMATCHED_ROUTE = '(unmatched)';
@@ -41,13 +48,48 @@ export class SsoMetrics {
 
   constructor() {
     const registers = [this.registry];
-    this.logins = new Counter({ name: 'vercel_sso_logins_total', help: 'Sign-ins that reached the callback, by outcome (success, replayed, cancelled, failure) and failure code (reason; none for a success).', labelNames: ['outcome', 'reason'], registers });
-    this.exchange = new Histogram({ name: 'vercel_sso_exchange_duration_seconds', help: 'Duration of the code exchange (POST /v1/integrations/sso/token), successful or not, in seconds.', buckets: EXCHANGE_BUCKETS_SECONDS, registers });
-    this.jwks = new Counter({ name: 'vercel_sso_jwks_fetches_total', help: "Requests for the issuer's JWKS, by result (ok, http_error, failed).", labelNames: ['result'], registers });
-    this.storeErrors = new Counter({ name: 'vercel_sso_store_errors_total', help: 'Failed Redis operations, by store (session, one_time, session_index, rate_limit) and kind (timeout, error).', labelNames: ['store', 'kind'], registers });
-    this.revoked = new Counter({ name: 'vercel_sso_sessions_revoked_total', help: 'Sessions ended by a revocation (uninstall webhook, revokeInstallation, revokeUser).', registers });
-    this.rateLimited = new Counter({ name: 'vercel_sso_rate_limited_total', help: 'Requests refused by a rate limit, by route template.', labelNames: ['route'], registers });
-    this.http = new Histogram({ name: 'vercel_sso_http_request_duration_seconds', help: `HTTP requests by method, route template (${UNMATCHED_ROUTE} when none matched) and status code, in seconds.`, labelNames: ['method', 'route', 'status_code'], buckets: HTTP_BUCKETS_SECONDS, registers });
+    this.logins = new Counter({
+      name: 'vercel_sso_logins_total',
+      help: 'Sign-ins that reached the callback, by outcome (success, replayed, cancelled, failure) and failure code (reason; none for a success).',
+      labelNames: ['outcome', 'reason'],
+      registers,
+    });
+    this.exchange = new Histogram({
+      name: 'vercel_sso_exchange_duration_seconds',
+      help: 'Duration of the code exchange (POST /v1/integrations/sso/token), successful or not, in seconds.',
+      buckets: EXCHANGE_BUCKETS_SECONDS,
+      registers,
+    });
+    this.jwks = new Counter({
+      name: 'vercel_sso_jwks_fetches_total',
+      help: "Requests for the issuer's JWKS, by result (ok, http_error, failed).",
+      labelNames: ['result'],
+      registers,
+    });
+    this.storeErrors = new Counter({
+      name: 'vercel_sso_store_errors_total',
+      help: 'Failed Redis operations, by store (session, one_time, session_index, rate_limit) and kind (timeout, error).',
+      labelNames: ['store', 'kind'],
+      registers,
+    });
+    this.revoked = new Counter({
+      name: 'vercel_sso_sessions_revoked_total',
+      help: 'Sessions ended by a revocation (uninstall webhook, revokeInstallation, revokeUser).',
+      registers,
+    });
+    this.rateLimited = new Counter({
+      name: 'vercel_sso_rate_limited_total',
+      help: 'Requests refused by a rate limit, by route template.',
+      labelNames: ['route'],
+      registers,
+    });
+    this.http = new Histogram({
+      name: 'vercel_sso_http_request_duration_seconds',
+      help: `HTTP requests by method, route template (${UNMATCHED_ROUTE} when none matched) and status code, in seconds.`,
+      labelNames: ['method', 'route', 'status_code'],
+      buckets: HTTP_BUCKETS_SECONDS,
+      registers,
+    });
     collectDefaultMetrics({ register: this.registry });
     // Every failure code shows up at 0 from the start, so ratios and alerts work before the first failure.
     this.logins.inc({ outcome: 'success', reason: 'none' }, 0);
@@ -56,7 +98,8 @@ export class SsoMetrics {
 
   /** The observer to pass as `createVercelSso({ metrics })`. */
   readonly observer: Required<SsoObserver> = {
-    loginOutcome: (outcome: LoginOutcome, reason: LoginOutcomeReason) => this.logins.inc({ outcome, reason }),
+    loginOutcome: (outcome: LoginOutcome, reason: LoginOutcomeReason) =>
+      this.logins.inc({ outcome, reason }),
     exchangeDuration: (seconds: number) => this.exchange.observe(seconds),
     jwksFetch: (result: JwksFetchResult) => this.jwks.inc({ result }),
     storeError: (store: StoreName, kind: StoreErrorKind) => this.storeErrors.inc({ store, kind }),
@@ -77,8 +120,15 @@ export class SsoMetrics {
       const end = this.http.startTimer();
       res.once('finish', () => {
         const template: unknown = req.route?.path;
-        const route = typeof template === 'string' && known.has(req.baseUrl) ? `${req.baseUrl}${template}` : UNMATCHED_ROUTE;
-        end({ method: METHODS.has(req.method) ? req.method : 'OTHER', route, status_code: String(res.statusCode) });
+        const route =
+          typeof template === 'string' && known.has(req.baseUrl)
+            ? `${req.baseUrl}${template}`
+            : UNMATCHED_ROUTE;
+        end({
+          method: METHODS.has(req.method) ? req.method : 'OTHER',
+          route,
+          status_code: String(res.statusCode),
+        });
       });
       next();
     };
@@ -100,12 +150,20 @@ export function listenMetrics(metrics: SsoMetrics, port: number, host: string): 
   const server = createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0];
     if ((req.method !== 'GET' && req.method !== 'HEAD') || path !== '/metrics') {
-      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found. Metrics are at GET /metrics.\n');
+      res
+        .writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' })
+        .end('Not found. Metrics are at GET /metrics.\n');
       return;
     }
     metrics.scrape().then(
-      ({ contentType, body }) => res.writeHead(200, { 'Content-Type': contentType, 'Cache-Control': 'no-store' }).end(req.method === 'HEAD' ? undefined : body),
-      () => res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end('metrics collection failed\n'),
+      ({ contentType, body }) =>
+        res
+          .writeHead(200, { 'Content-Type': contentType, 'Cache-Control': 'no-store' })
+          .end(req.method === 'HEAD' ? undefined : body),
+      () =>
+        res
+          .writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' })
+          .end('metrics collection failed\n'),
     );
   });
   server.requestTimeout = 10_000;

@@ -3,7 +3,13 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
-import { createVercelSso, helmetOptions, type SessionIdentity, type VercelSso, type VercelSsoOptions } from '../index';
+import {
+  createVercelSso,
+  helmetOptions,
+  type SessionIdentity,
+  type VercelSso,
+  type VercelSsoOptions,
+} from '../index';
 import type { SsoMetrics } from '../metrics';
 import { createSidecar, type Sidecar } from '../sidecar';
 import { createHttpLogger } from '../web/logger';
@@ -63,7 +69,8 @@ export const FORM_BODY_LIMIT = '4kb';
  */
 export function createApp(deps: AppDependencies): ReferenceApp {
   const { config, demo } = deps;
-  if (demo && config.env === 'production') throw new Error('Demo mode is a development tool and refuses to run with NODE_ENV=production');
+  if (demo && config.env === 'production')
+    throw new Error('Demo mode is a development tool and refuses to run with NODE_ENV=production');
   const options: Partial<VercelSsoOptions> = { ...deps.options };
   if (demo) options.onLogin = demo.trails.wrap(deps.options?.onLogin);
   if (deps.metrics) options.metrics ??= deps.metrics.observer;
@@ -78,7 +85,12 @@ export function createApp(deps: AppDependencies): ReferenceApp {
           allowedOrigins: config.deepLinks.allowedOrigins,
           trustRequestId: config.trustRequestId,
           trustProxy: config.trustProxy !== false,
-          privateCookies: [config.session.cookieName, ...SIDECAR_PRIVATE_COOKIES.map((name) => (config.session.secureCookies ? `__Host-${name}` : name))],
+          privateCookies: [
+            config.session.cookieName,
+            ...SIDECAR_PRIVATE_COOKIES.map((name) =>
+              config.session.secureCookies ? `__Host-${name}` : name,
+            ),
+          ],
         },
         deps.logger,
       )
@@ -91,11 +103,18 @@ export function createApp(deps: AppDependencies): ReferenceApp {
   useEtaViews(app, config.env === 'production');
   app.locals.productName = config.productName;
   app.locals.ssoBase = '';
-  if (deps.metrics) app.use(deps.metrics.httpDuration(['', ...(config.sidecar ? [config.sidecar.prefix] : [])]));
+  if (deps.metrics)
+    app.use(deps.metrics.httpDuration(['', ...(config.sidecar ? [config.sidecar.prefix] : [])]));
   app.locals.assetBase = '/static';
   // Where "open it from your Vercel dashboard" links to (the emulator's dashboard in the demo).
-  app.locals.vercelDashboardUrl = demo ? `${demo.emulatorUrl}/` : new URL('/dashboard', config.vercel.ssoUrl).href;
-  if (demo) app.locals.demo = { emulatorUrl: demo.emulatorUrl, trailFor: (identity: SessionIdentity) => demo.trails.forIdentity(identity) };
+  app.locals.vercelDashboardUrl = demo
+    ? `${demo.emulatorUrl}/`
+    : new URL('/dashboard', config.vercel.ssoUrl).href;
+  if (demo)
+    app.locals.demo = {
+      emulatorUrl: demo.emulatorUrl,
+      trailFor: (identity: SessionIdentity) => demo.trails.forIdentity(identity),
+    };
 
   // Sidecar (issue 11): the forward-auth check and the upstream proxy come first, before request
   // logging and helmet: they keep their own request id and log only failures (the check runs on
@@ -115,7 +134,14 @@ export function createApp(deps: AppDependencies): ReferenceApp {
       next();
     });
   }
-  app.use('/static', express.static(path.resolve(__dirname, '..', '..', 'public'), { index: false, fallthrough: false, maxAge: '1h' }));
+  app.use(
+    '/static',
+    express.static(path.resolve(__dirname, '..', '..', 'public'), {
+      index: false,
+      fallthrough: false,
+      maxAge: '1h',
+    }),
+  );
   app.get('/favicon.ico', (_req, res) => {
     res.redirect(301, '/static/favicon.svg');
   });
@@ -123,12 +149,20 @@ export function createApp(deps: AppDependencies): ReferenceApp {
     res.set('Cache-Control', 'no-store').json({ status: 'ok' });
   });
   app.get('/readyz', async (req, res) => {
-    if (deps.drain?.draining) return void res.status(503).set('Cache-Control', 'no-store').json({ status: 'draining' });
+    if (deps.drain?.draining)
+      return void res.status(503).set('Cache-Control', 'no-store').json({ status: 'draining' });
     const { sessionStore, issuerKeys, checkedAgoMs } = await sso.ready();
     const ready = sessionStore && issuerKeys;
-    const checks = { session_store: sessionStore ? 'ok' : 'unavailable', issuer_keys: issuerKeys ? 'ok' : 'unavailable' };
-    if (!ready) req.log.warn({ event: 'not_ready', ...checks, checked_ago_ms: checkedAgoMs }, 'not ready');
-    res.status(ready ? 200 : 503).set('Cache-Control', 'no-store').json({ status: ready ? 'ready' : 'not_ready', checks });
+    const checks = {
+      session_store: sessionStore ? 'ok' : 'unavailable',
+      issuer_keys: issuerKeys ? 'ok' : 'unavailable',
+    };
+    if (!ready)
+      req.log.warn({ event: 'not_ready', ...checks, checked_ago_ms: checkedAgoMs }, 'not ready');
+    res
+      .status(ready ? 200 : 503)
+      .set('Cache-Control', 'no-store')
+      .json({ status: ready ? 'ready' : 'not_ready', checks });
   });
 
   if (sidecar) {
@@ -148,7 +182,12 @@ export function createApp(deps: AppDependencies): ReferenceApp {
     res.set('Cache-Control', 'no-store');
     const identity = sso.identity(req);
     if (!identity) {
-      res.status(401).json({ error: { code: 'no_session', message: 'Not signed in.' }, request_id: String(req.id) });
+      res
+        .status(401)
+        .json({
+          error: { code: 'no_session', message: 'Not signed in.' },
+          request_id: String(req.id),
+        });
       return;
     }
     res.json({
@@ -165,7 +204,11 @@ export function createApp(deps: AppDependencies): ReferenceApp {
     });
   });
 
-  const formBody = express.urlencoded({ extended: false, limit: FORM_BODY_LIMIT, parameterLimit: 20 });
+  const formBody = express.urlencoded({
+    extended: false,
+    limit: FORM_BODY_LIMIT,
+    parameterLimit: 20,
+  });
   app.use(dashboardRouter(sso, formBody));
   if (demo) app.use(demoRouter(sso, formBody, config));
 

@@ -32,43 +32,99 @@ export function dashboardRouter(sso: VercelSso, formBody: RequestHandler): Route
   router.get('/resources/:resourceId', ...signedIn, (req, res) => {
     const resourceId = idParam(req, 'resourceId', isProviderId);
     const notice = takeNotice(req, res, `/resources/${encodeURIComponent(resourceId)}`);
-    res.render('page', { title: `Resource ${resourceId}`, kind: 'resource', id: resourceId, resourceId, sections: DASHBOARD_SECTIONS, ...(notice ? { notice } : {}) });
+    res.render('page', {
+      title: `Resource ${resourceId}`,
+      kind: 'resource',
+      id: resourceId,
+      resourceId,
+      sections: DASHBOARD_SECTIONS,
+      ...(notice ? { notice } : {}),
+    });
   });
 
   router.get('/resources/:resourceId/:section', ...signedIn, (req, res) => {
     const resourceId = idParam(req, 'resourceId', isProviderId);
     const section = sectionParam(req);
-    res.render('page', { title: `${label(section)} · ${resourceId}`, kind: section, id: resourceId, resourceId });
+    res.render('page', {
+      title: `${label(section)} · ${resourceId}`,
+      kind: section,
+      id: resourceId,
+      resourceId,
+    });
   });
 
-  router.post('/resources/:resourceId/rotate-secret', formBody, sso.requireUser({ role: 'ADMIN', csrf: true }), (req, res) => {
-    const resourceId = idParam(req, 'resourceId', isProviderId);
-    req.log.info({ event: 'admin_action', action: 'rotate_secret', resource_id: resourceId, installation_id: res.locals.identity.installationId, user_id: res.locals.identity.userId }, 'admin action');
-    // POST-redirect-GET: a reload of the result page repeats nothing.
-    const page = `/resources/${encodeURIComponent(resourceId)}`;
-    res.cookie(NOTICE_COOKIE, 'secret-rotated', { path: page, httpOnly: true, sameSite: 'lax', secure: req.secure, maxAge: NOTICE_MAX_AGE_SECONDS * 1000 });
-    res.redirect(303, page);
-  });
+  router.post(
+    '/resources/:resourceId/rotate-secret',
+    formBody,
+    sso.requireUser({ role: 'ADMIN', csrf: true }),
+    (req, res) => {
+      const resourceId = idParam(req, 'resourceId', isProviderId);
+      req.log.info(
+        {
+          event: 'admin_action',
+          action: 'rotate_secret',
+          resource_id: resourceId,
+          installation_id: res.locals.identity.installationId,
+          user_id: res.locals.identity.userId,
+        },
+        'admin action',
+      );
+      // POST-redirect-GET: a reload of the result page repeats nothing.
+      const page = `/resources/${encodeURIComponent(resourceId)}`;
+      res.cookie(NOTICE_COOKIE, 'secret-rotated', {
+        path: page,
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: req.secure,
+        maxAge: NOTICE_MAX_AGE_SECONDS * 1000,
+      });
+      res.redirect(303, page);
+    },
+  );
 
   router.get('/projects/:projectId', ...signedIn, (req, res) => {
     const projectId = idParam(req, 'projectId');
-    res.render('page', { title: `Project ${projectId}`, kind: 'project', id: projectId, resourceId: resourceQuery(req) });
+    res.render('page', {
+      title: `Project ${projectId}`,
+      kind: 'project',
+      id: projectId,
+      resourceId: resourceQuery(req),
+    });
   });
 
   router.get('/checks/:checkId', ...signedIn, (req, res) => {
     const checkId = idParam(req, 'checkId');
-    const projectId = typeof req.query.project_id === 'string' && isValidId(req.query.project_id) ? req.query.project_id : undefined;
-    res.render('page', { title: `Check ${checkId}`, kind: 'check', id: checkId, projectId, resourceId: resourceQuery(req) });
+    const projectId =
+      typeof req.query.project_id === 'string' && isValidId(req.query.project_id)
+        ? req.query.project_id
+        : undefined;
+    res.render('page', {
+      title: `Check ${checkId}`,
+      kind: 'check',
+      id: checkId,
+      projectId,
+      resourceId: resourceQuery(req),
+    });
   });
 
   router.get('/invoices/:invoiceId', ...signedIn, (req, res) => {
     const invoiceId = idParam(req, 'invoiceId', isProviderId);
-    res.render('page', { title: `Invoice ${invoiceId}`, kind: 'invoice', id: invoiceId, resourceId: resourceQuery(req) });
+    res.render('page', {
+      title: `Invoice ${invoiceId}`,
+      kind: 'invoice',
+      id: invoiceId,
+      resourceId: resourceQuery(req),
+    });
   });
 
   router.get('/experimentation/:itemId', ...signedIn, (req, res) => {
     const itemId = idParam(req, 'itemId', isProviderId);
-    res.render('page', { title: `Experimentation item ${itemId}`, kind: 'experimentation', id: itemId, resourceId: resourceQuery(req) });
+    res.render('page', {
+      title: `Experimentation item ${itemId}`,
+      kind: 'experimentation',
+      id: itemId,
+      resourceId: resourceQuery(req),
+    });
   });
 
   router.get('/support', ...signedIn, (req, res) => {
@@ -89,7 +145,9 @@ function takeNotice(req: Request, res: Response, path: string): string | undefin
   const key = readCookie(req, NOTICE_COOKIE);
   if (key === undefined) return undefined;
   res.clearCookie(NOTICE_COOKIE, { path, httpOnly: true, sameSite: 'lax', secure: req.secure });
-  return Object.prototype.hasOwnProperty.call(NOTICES, key) ? NOTICES[key as keyof typeof NOTICES] : undefined;
+  return Object.prototype.hasOwnProperty.call(NOTICES, key)
+    ? NOTICES[key as keyof typeof NOTICES]
+    : undefined;
 }
 
 function readCookie(req: Request, name: string): string | undefined {
@@ -102,7 +160,11 @@ function readCookie(req: Request, name: string): string | undefined {
  * A path id, or 404. Provider-minted ids (resources, invoices, experimentation items) take any printable
  * character ({@link isProviderId}); Vercel-minted ones (`prj_…`, `chk_…`) the strict alphabet (VERCEL-SSO.md §5).
  */
-function idParam(req: Request, name: string, valid: (value: string) => boolean = isValidId): string {
+function idParam(
+  req: Request,
+  name: string,
+  valid: (value: string) => boolean = isValidId,
+): string {
   const value = req.params[name];
   if (typeof value !== 'string' || !valid(value)) throw notFound('malformed_id');
   return value;

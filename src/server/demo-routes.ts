@@ -26,7 +26,8 @@ export const MAX_RETURN_PATH_LENGTH = 512;
  */
 export function localReturnPath(value: unknown): string {
   if (typeof value !== 'string' || value.length > MAX_RETURN_PATH_LENGTH) return '/';
-  if (!value.startsWith('/') || value.startsWith('//') || /[\u0000-\u001f\u007f\\]/.test(value)) return '/';
+  if (!value.startsWith('/') || value.startsWith('//') || /[\u0000-\u001f\u007f\\]/.test(value))
+    return '/';
   return value.startsWith('/_demo/') ? '/' : value;
 }
 
@@ -49,19 +50,38 @@ export function localReturnPath(value: unknown): string {
 export function demoRouter(sso: VercelSso, formBody: RequestHandler, config: Config): Router {
   const router = Router();
   router.get(EXPIRE_SESSION_PATH, sso.requireUser(), (req, res) => {
-    res.render('expire-session', { title: 'Expire my provider session', returnPath: localReturnPath(req.query.rd) });
+    res.render('expire-session', {
+      title: 'Expire my provider session',
+      returnPath: localReturnPath(req.query.rd),
+    });
   });
   router.post(EXPIRE_SESSION_PATH, formBody, sso.requireUser({ csrf: true }), (req, res) => {
     const identity = res.locals.identity as { installationId: string; userId: string };
     const returnPath = localReturnPath((req.body as Record<string, unknown> | undefined)?.rd);
-    res.clearCookie(config.session.cookieName, { path: '/', httpOnly: true, sameSite: 'lax', secure: config.session.secureCookies });
-    req.log.info({ event: 'demo_session_expired', installation_id: identity.installationId, user_id: identity.userId }, 'demo: provider session cookie dropped; the next page goes through provider-initiated SSO');
+    res.clearCookie(config.session.cookieName, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: config.session.secureCookies,
+    });
+    req.log.info(
+      {
+        event: 'demo_session_expired',
+        installation_id: identity.installationId,
+        user_id: identity.userId,
+      },
+      'demo: provider session cookie dropped; the next page goes through provider-initiated SSO',
+    );
     res.redirect(303, `${SESSION_EXPIRED_PATH}?rd=${encodeURIComponent(returnPath)}`);
   });
   router.get(SESSION_EXPIRED_PATH, (req, res) => {
     const returnPath = localReturnPath(req.query.rd);
     res.set('Cache-Control', 'no-store');
-    res.render('session-expired', { title: 'Provider session expired', returnPath, refreshTo: returnPath });
+    res.render('session-expired', {
+      title: 'Provider session expired',
+      returnPath,
+      refreshTo: returnPath,
+    });
   });
   return router;
 }

@@ -51,7 +51,8 @@ export class DrainState {
     const deadline = new Promise<void>((resolve) => setTimeout(resolve, maxMs).unref());
     const quiet = (async () => {
       if (delayMs > 0) await new Promise<void>((resolve) => setTimeout(resolve, delayMs).unref());
-      while (this.inFlightCount > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+      while (this.inFlightCount > 0)
+        await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     })();
     await Promise.race([deadline, quiet]);
   }

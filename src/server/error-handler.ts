@@ -24,8 +24,15 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, next
   res.set('Cache-Control', 'no-store');
   res.status(answer.status);
   if (req.path.startsWith('/api/')) {
-    res.json({ error: { code: answer.code, message: answer.page.message }, request_id: String(req.id ?? '') });
+    res.json({
+      error: { code: answer.code, message: answer.page.message },
+      request_id: String(req.id ?? ''),
+    });
     return;
   }
-  res.render('error', { title: answer.page.title, message: answer.page.message, status: answer.status });
+  res.render('error', {
+    title: answer.page.title,
+    message: answer.page.message,
+    status: answer.status,
+  });
 };

@@ -22,7 +22,13 @@ export interface LoginTrail {
  * Callback parameters whose values are secrets or single-use credentials (VERCEL-SSO.md §1.1:
  * `code` and `state`; OWASP ASVS V7.1.1 "no credentials in logs"); shown as their length only.
  */
-export const MASKED_PARAMS: readonly string[] = ['code', 'state', 'id_token', 'access_token', 'token'];
+export const MASKED_PARAMS: readonly string[] = [
+  'code',
+  'state',
+  'id_token',
+  'access_token',
+  'token',
+];
 
 /** Longest parameter value shown, characters (longer ones are cut and marked with `…`). */
 export const MAX_SHOWN_VALUE_LENGTH = 200;
@@ -36,9 +42,18 @@ export function maskCallbackParams(query: Record<string, unknown>): LoginTrail['
   const out: LoginTrail['params'] = [];
   for (const [name, raw] of Object.entries(query)) {
     for (const value of Array.isArray(raw) ? raw : [raw]) {
-      const text = typeof value === 'string' ? value : JSON.stringify(value) ?? '';
-      if (MASKED_PARAMS.includes(name.toLowerCase())) out.push({ name, value: `•••• (${text.length} characters)`, masked: true });
-      else out.push({ name, value: text.length > MAX_SHOWN_VALUE_LENGTH ? `${text.slice(0, MAX_SHOWN_VALUE_LENGTH)}…` : text, masked: false });
+      const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
+      if (MASKED_PARAMS.includes(name.toLowerCase()))
+        out.push({ name, value: `•••• (${text.length} characters)`, masked: true });
+      else
+        out.push({
+          name,
+          value:
+            text.length > MAX_SHOWN_VALUE_LENGTH
+              ? `${text.slice(0, MAX_SHOWN_VALUE_LENGTH)}…`
+              : text,
+          masked: false,
+        });
     }
   }
   return out;
@@ -58,7 +73,11 @@ export class LoginTrails {
    * Wraps an `onLogin` (default: allow everyone) so that each sign-in is recorded with its decision.
    * A refusal or a throw is passed on unchanged (the library shows its page); only allowed sign-ins are recorded.
    */
-  wrap(onLogin: (context: LoginContext) => LoginDecision | Promise<LoginDecision> = () => ({ allow: true })): (context: LoginContext) => Promise<LoginDecision> {
+  wrap(
+    onLogin: (context: LoginContext) => LoginDecision | Promise<LoginDecision> = () => ({
+      allow: true,
+    }),
+  ): (context: LoginContext) => Promise<LoginDecision> {
     return async (context) => {
       const decision = await onLogin(context);
       if (decision && decision.allow === true) this.record(context, decision);
@@ -77,7 +96,9 @@ export class LoginTrails {
       { name: 'user_role', value: identity.role },
       ...(identity.name !== undefined ? [{ name: 'user_name', value: identity.name }] : []),
       ...(identity.email !== undefined ? [{ name: 'user_email', value: identity.email }] : []),
-      ...(identity.avatarUrl !== undefined ? [{ name: 'user_avatar_url', value: identity.avatarUrl }] : []),
+      ...(identity.avatarUrl !== undefined
+        ? [{ name: 'user_avatar_url', value: identity.avatarUrl }]
+        : []),
     ];
     const key = trailKey(identity);
     this.trails.delete(key);
@@ -88,11 +109,14 @@ export class LoginTrails {
       decision: JSON.stringify(decision),
       atMs: Date.now(),
     });
-    while (this.trails.size > MAX_TRAILS) this.trails.delete(this.trails.keys().next().value as string);
+    while (this.trails.size > MAX_TRAILS)
+      this.trails.delete(this.trails.keys().next().value as string);
   }
 
   /** The last recorded sign-in of this identity's (installation, user), if any. */
-  forIdentity(identity: Pick<SessionIdentity, 'installationId' | 'userId'>): LoginTrail | undefined {
+  forIdentity(
+    identity: Pick<SessionIdentity, 'installationId' | 'userId'>,
+  ): LoginTrail | undefined {
     return this.trails.get(trailKey(identity));
   }
 }

@@ -14,23 +14,40 @@ import type { VercelSso } from '../index';
  */
 export function partnerApiRouter(sso: VercelSso): Router {
   const router = Router();
-  router.get('/v1/installations/:installationId', sso.requireVercelAuth({ allow: ['user', 'system'] }), (req, res) => {
-    const caller = req.vercelCaller!;
-    res.json({
-      installation_id: req.params.installationId,
-      caller: { kind: caller.kind, account_id: caller.accountId, ...(caller.kind === 'user' ? { user_id: caller.userId, user_role: caller.role } : {}) },
-    });
-  });
-  router.delete('/v1/installations/:installationId', sso.requireVercelAuth({ allow: ['system', 'user'], role: 'ADMIN' }), async (req, res) => {
-    try {
-      await sso.revokeInstallation(String(req.params.installationId));
-    } catch {
-      // The session store failed (logged by the store client): Vercel retries a failed uninstall.
-      res.status(503).set('Retry-After', '5').json({ error: { code: 'store_unavailable', message: 'Temporarily unavailable; retry later.' } });
-      return;
-    }
-    res.json({ finalized: true });
-  });
+  router.get(
+    '/v1/installations/:installationId',
+    sso.requireVercelAuth({ allow: ['user', 'system'] }),
+    (req, res) => {
+      const caller = req.vercelCaller!;
+      res.json({
+        installation_id: req.params.installationId,
+        caller: {
+          kind: caller.kind,
+          account_id: caller.accountId,
+          ...(caller.kind === 'user' ? { user_id: caller.userId, user_role: caller.role } : {}),
+        },
+      });
+    },
+  );
+  router.delete(
+    '/v1/installations/:installationId',
+    sso.requireVercelAuth({ allow: ['system', 'user'], role: 'ADMIN' }),
+    async (req, res) => {
+      try {
+        await sso.revokeInstallation(String(req.params.installationId));
+      } catch {
+        // The session store failed (logged by the store client): Vercel retries a failed uninstall.
+        res
+          .status(503)
+          .set('Retry-After', '5')
+          .json({
+            error: { code: 'store_unavailable', message: 'Temporarily unavailable; retry later.' },
+          });
+        return;
+      }
+      res.json({ finalized: true });
+    },
+  );
   router.post('/webhooks/vercel', sso.webhooks());
   return router;
 }

@@ -14,13 +14,19 @@ import { createLimitedServer, listen } from './limits';
 export function configurationWarnings(config: Config): string[] {
   const warnings: string[] = [];
   if (config.publicUrl.protocol === 'https:' && config.trustProxy === false) {
-    warnings.push('PUBLIC_URL is https but TRUST_PROXY is off: behind a TLS-terminating proxy (ngrok, a load balancer) the Secure session cookie will not be set. Set TRUST_PROXY.');
+    warnings.push(
+      'PUBLIC_URL is https but TRUST_PROXY is off: behind a TLS-terminating proxy (ngrok, a load balancer) the Secure session cookie will not be set. Set TRUST_PROXY.',
+    );
   }
   if (config.trustProxy === true) {
-    warnings.push('TRUST_PROXY=true trusts every hop: clients can forge X-Forwarded-For (and so their rate-limit key). Set the hop count of your proxies (e.g. 1) or their addresses.');
+    warnings.push(
+      'TRUST_PROXY=true trusts every hop: clients can forge X-Forwarded-For (and so their rate-limit key). Set the hop count of your proxies (e.g. 1) or their addresses.',
+    );
   }
   if (config.trustRequestId && config.trustProxy === false) {
-    warnings.push('TRUST_REQUEST_ID=true without TRUST_PROXY: clients reach this service directly and choose the X-Request-Id shown on pages and in logs. Set it only behind a proxy that always sets X-Request-Id.');
+    warnings.push(
+      'TRUST_REQUEST_ID=true without TRUST_PROXY: clients reach this service directly and choose the X-Request-Id shown on pages and in logs. Set it only behind a proxy that always sets X-Request-Id.',
+    );
   }
   if (config.env === 'production' && config.publicUrl.protocol !== 'https:') {
     warnings.push('NODE_ENV=production with an http PUBLIC_URL: session cookies are not Secure.');
@@ -32,7 +38,8 @@ export function configurationWarnings(config: Config): string[] {
 }
 
 /** Also logged by the library itself when it builds memory stores in production. */
-const NO_REDIS_WARNING = 'No REDIS_URL: sessions, redeemed codes and rate limits are kept in this process only. Run a single instance, or set REDIS_URL.';
+const NO_REDIS_WARNING =
+  'No REDIS_URL: sessions, redeemed codes and rate limits are kept in this process only. Run a single instance, or set REDIS_URL.';
 
 /** A listening backend and how to stop it. */
 export interface RunningServer {
@@ -48,12 +55,25 @@ export interface RunningServer {
 }
 
 /** Builds the app and listens on `config.port` (0: a free port). */
-export async function startServer(config: Config, logger: Logger, overrides: Partial<Omit<AppDependencies, 'config' | 'logger'>> = {}): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  logger: Logger,
+  overrides: Partial<Omit<AppDependencies, 'config' | 'logger'>> = {},
+): Promise<RunningServer> {
   // The library logs the no-Redis warning itself when it builds its stores.
-  for (const warning of configurationWarnings(config)) if (warning !== NO_REDIS_WARNING) logger.warn({ event: 'configuration_warning' }, warning);
+  for (const warning of configurationWarnings(config))
+    if (warning !== NO_REDIS_WARNING) logger.warn({ event: 'configuration_warning' }, warning);
   const drain = new DrainState();
-  const metrics = config.metricsListener ? (overrides.metrics ?? new SsoMetrics()) : overrides.metrics;
-  const { app, sso, sidecar } = createApp({ config, logger, drain, ...overrides, ...(metrics ? { metrics } : {}) });
+  const metrics = config.metricsListener
+    ? (overrides.metrics ?? new SsoMetrics())
+    : overrides.metrics;
+  const { app, sso, sidecar } = createApp({
+    config,
+    logger,
+    drain,
+    ...overrides,
+    ...(metrics ? { metrics } : {}),
+  });
   await sidecar?.ready();
   // Header/request timeouts, keep-alive, a connection cap and a head size limit (issue 19; src/server/limits.ts).
   const server = await listen(createLimitedServer(app, config.server), config.port, config.host);
@@ -62,14 +82,28 @@ export async function startServer(config: Config, logger: Logger, overrides: Par
   let metricsServer: Server | undefined;
   if (config.metricsListener && metrics) {
     try {
-      metricsServer = await listenMetrics(metrics, config.metricsListener.port, config.metricsListener.host);
+      metricsServer = await listenMetrics(
+        metrics,
+        config.metricsListener.port,
+        config.metricsListener.host,
+      );
     } catch (error) {
       await closeServer(server, 0);
       await sso.close();
       throw error;
     }
     const metricsAddress = metricsServer.address();
-    logger.info({ event: 'metrics_listening', host: config.metricsListener.host, port: typeof metricsAddress === 'object' && metricsAddress ? metricsAddress.port : config.metricsListener.port }, 'Prometheus metrics at GET /metrics');
+    logger.info(
+      {
+        event: 'metrics_listening',
+        host: config.metricsListener.host,
+        port:
+          typeof metricsAddress === 'object' && metricsAddress
+            ? metricsAddress.port
+            : config.metricsListener.port,
+      },
+      'Prometheus metrics at GET /metrics',
+    );
   }
   const address = server.address();
   logger.info(
@@ -78,8 +112,11 @@ export async function startServer(config: Config, logger: Logger, overrides: Par
       session_store: config.redis ? 'redis' : 'memory',
       port: typeof address === 'object' && address ? address.port : config.port,
       public_url: config.publicUrl.origin,
-      callback: new URL(`${config.sidecar?.prefix ?? ''}${config.callbackPath}`, config.publicUrl).href,
-      ...(config.sidecar ? { sidecar: config.sidecar.upstreamUrl ? 'upstream' : 'forward-auth' } : {}),
+      callback: new URL(`${config.sidecar?.prefix ?? ''}${config.callbackPath}`, config.publicUrl)
+        .href,
+      ...(config.sidecar
+        ? { sidecar: config.sidecar.upstreamUrl ? 'upstream' : 'forward-auth' }
+        : {}),
     },
     'SSO backend listening',
   );

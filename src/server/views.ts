@@ -12,14 +12,17 @@ export const VIEWS_DIR = path.resolve(__dirname, '..', '..', 'views');
  */
 export function useEtaViews(app: Express, production: boolean): void {
   const eta = new Eta({ views: VIEWS_DIR, autoEscape: true, cache: production, useWith: false });
-  app.engine('eta', (filePath: string, options: object, callback: (e: unknown, rendered?: string) => void) => {
-    try {
-      const name = path.relative(VIEWS_DIR, filePath).replace(/\.eta$/, '');
-      callback(null, eta.render(`./${name}`, options as Record<string, unknown>));
-    } catch (error) {
-      callback(error);
-    }
-  });
+  app.engine(
+    'eta',
+    (filePath: string, options: object, callback: (e: unknown, rendered?: string) => void) => {
+      try {
+        const name = path.relative(VIEWS_DIR, filePath).replace(/\.eta$/, '');
+        callback(null, eta.render(`./${name}`, options as Record<string, unknown>));
+      } catch (error) {
+        callback(error);
+      }
+    },
+  );
   app.set('view engine', 'eta');
   app.set('views', VIEWS_DIR);
 }

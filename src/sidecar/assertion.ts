@@ -45,7 +45,9 @@ export interface AssertionClaims {
  * `ttlSeconds / 2`).
  */
 export class AssertionSigner {
-  private readonly cache = new LRUCache<string, { token: string; expiresAtMs: number }>({ max: 10_000 });
+  private readonly cache = new LRUCache<string, { token: string; expiresAtMs: number }>({
+    max: 10_000,
+  });
   private readonly now: () => number;
 
   /**
@@ -56,7 +58,11 @@ export class AssertionSigner {
     private readonly settings: AssertionSettings,
   ) {
     if (keys.length === 0) throw new RangeError('AssertionSigner: expected at least one key');
-    if (!Number.isInteger(settings.ttlSeconds) || settings.ttlSeconds < 1 || settings.ttlSeconds > MAX_ASSERTION_TTL_SECONDS) {
+    if (
+      !Number.isInteger(settings.ttlSeconds) ||
+      settings.ttlSeconds < 1 ||
+      settings.ttlSeconds > MAX_ASSERTION_TTL_SECONDS
+    ) {
       throw new RangeError(`AssertionSigner: ttlSeconds must be 1 to ${MAX_ASSERTION_TTL_SECONDS}`);
     }
     this.now = settings.now ?? Date.now;
@@ -81,7 +87,8 @@ export class AssertionSigner {
     const now = this.now();
     const cacheKey = `${identity.installationId}:${identity.userId}:${identity.loginAt}`;
     const cached = this.cache.get(cacheKey);
-    if (cached && cached.expiresAtMs - now > (this.settings.ttlSeconds * 1000) / 2) return cached.token;
+    if (cached && cached.expiresAtMs - now > (this.settings.ttlSeconds * 1000) / 2)
+      return cached.token;
     const key = this.keys[0]!;
     const iat = Math.floor(now / 1000);
     const exp = iat + this.settings.ttlSeconds;

@@ -25,7 +25,10 @@ export const IDENTITY_HEADERS = [
  * The upstream should trust only {@link ASSERTION_HEADER}, verified against the JWKS; the others
  * are conveniences for an upstream reachable only through the proxy.
  */
-export function identityHeaders(identity: SessionIdentity, assertion: string): Record<(typeof IDENTITY_HEADERS)[number], string> {
+export function identityHeaders(
+  identity: SessionIdentity,
+  assertion: string,
+): Record<(typeof IDENTITY_HEADERS)[number], string> {
   return {
     'X-Vercel-Installation-Id': identity.installationId,
     'X-Vercel-Account-Id': identity.accountId,
@@ -85,7 +88,13 @@ export function stripCookies(headers: IncomingHttpHeaders, names: ReadonlySet<st
   const kept = header
     .split(';')
     .map((pair) => pair.trim())
-    .filter((pair) => pair.length > 0 && !names.has(pair.slice(0, pair.indexOf('=') === -1 ? pair.length : pair.indexOf('=')).trim()));
+    .filter(
+      (pair) =>
+        pair.length > 0 &&
+        !names.has(
+          pair.slice(0, pair.indexOf('=') === -1 ? pair.length : pair.indexOf('=')).trim(),
+        ),
+    );
   if (kept.length === 0) delete headers.cookie;
   else headers.cookie = kept.join('; ');
 }

@@ -5,7 +5,12 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import type { Logger } from 'pino';
 import type { SessionIdentity, VercelSso } from '../index';
 import { AssertionSigner, MAX_ASSERTION_TTL_SECONDS } from './assertion';
-import { identityHeaders, stripClientForwardingHeaders, stripClientIdentityHeaders, stripCookies } from './identity-headers';
+import {
+  identityHeaders,
+  stripClientForwardingHeaders,
+  stripClientIdentityHeaders,
+  stripCookies,
+} from './identity-headers';
 import { loadAssertionKeys } from './keys';
 import { UpstreamProxy } from './upstream';
 
@@ -79,23 +84,43 @@ const MAX_RETURN_PATH_LENGTH = 512;
  */
 export function createSidecar(sso: VercelSso, settings: SidecarSettings, logger: Logger): Sidecar {
   const { prefix } = settings;
-  if (!Number.isInteger(settings.assertionTtlSeconds) || settings.assertionTtlSeconds < 1 || settings.assertionTtlSeconds > MAX_ASSERTION_TTL_SECONDS) {
-    throw new RangeError(`createSidecar: assertionTtlSeconds must be 1 to ${MAX_ASSERTION_TTL_SECONDS}`);
+  if (
+    !Number.isInteger(settings.assertionTtlSeconds) ||
+    settings.assertionTtlSeconds < 1 ||
+    settings.assertionTtlSeconds > MAX_ASSERTION_TTL_SECONDS
+  ) {
+    throw new RangeError(
+      `createSidecar: assertionTtlSeconds must be 1 to ${MAX_ASSERTION_TTL_SECONDS}`,
+    );
   }
   const signerReady = loadAssertionKeys(settings.signingKey).then(
-    (keys) => new AssertionSigner(keys, { issuer: settings.publicUrl.origin, audience: settings.audience, ttlSeconds: settings.assertionTtlSeconds, ...(settings.now ? { now: settings.now } : {}) }),
+    (keys) =>
+      new AssertionSigner(keys, {
+        issuer: settings.publicUrl.origin,
+        audience: settings.audience,
+        ttlSeconds: settings.assertionTtlSeconds,
+        ...(settings.now ? { now: settings.now } : {}),
+      }),
   );
   signerReady.catch(() => undefined); // surfaced by ready()
-  if (!settings.signingKey) logger.warn({ event: 'configuration_warning' }, 'ASSERTION_SIGNING_KEY is not set: signing identity assertions with a key generated for this process (development only; upstreams must re-read the JWKS after a restart).');
+  if (!settings.signingKey)
+    logger.warn(
+      { event: 'configuration_warning' },
+      'ASSERTION_SIGNING_KEY is not set: signing identity assertions with a key generated for this process (development only; upstreams must re-read the JWKS after a restart).',
+    );
   const publicOrigin = settings.publicUrl.origin;
   const allowedOrigins = new Set([publicOrigin, ...(settings.allowedOrigins ?? [])]);
 
   /** The identity, or undefined; a store failure rejects with the library's `session_store_unavailable`. */
-  const lookup = (req: IncomingMessage): Promise<SessionIdentity | undefined> => sso.lookupIdentity(req as Request);
+  const lookup = (req: IncomingMessage): Promise<SessionIdentity | undefined> =>
+    sso.lookupIdentity(req as Request);
 
   /** Where the browser should go to sign in and come back to `req`'s page. */
   const signInUrl = (req: IncomingMessage, originalPath: string | undefined): string => {
-    const path = originalPath && originalPath.startsWith('/') && originalPath.length <= MAX_RETURN_PATH_LENGTH ? originalPath : '/';
+    const path =
+      originalPath && originalPath.startsWith('/') && originalPath.length <= MAX_RETURN_PATH_LENGTH
+        ? originalPath
+        : '/';
     const host = header(req, 'x-forwarded-host');
     const proto = header(req, 'x-forwarded-proto');
     let rd = path;
@@ -106,7 +131,8 @@ export function createSidecar(sso: VercelSso, settings: SidecarSettings, logger:
     return `${prefix}/start?rd=${encodeURIComponent(rd)}`;
   };
 
-  const wantsPage = (req: IncomingMessage): boolean => /\btext\/html\b/.test(header(req, 'accept') ?? '');
+  const wantsPage = (req: IncomingMessage): boolean =>
+    /\btext\/html\b/.test(header(req, 'accept') ?? '');
 
   /** A request id for the check and the proxy, which run before pino-http (kept when pino-http set one). */
   const requestId = (req: IncomingMessage, res: Response | undefined): string => {
@@ -119,14 +145,37 @@ export function createSidecar(sso: VercelSso, settings: SidecarSettings, logger:
     return String(slot.id);
   };
 
-  const refuse = (req: Request, res: Response, status: number, code: string, message: string, extra: Record<string, string> = {}): void => {
-    res.status(status).set('Cache-Control', 'no-store').json({ error: { code, message, ...extra }, request_id: requestId(req, res) });
+  const refuse = (
+    req: Request,
+    res: Response,
+    status: number,
+    code: string,
+    message: string,
+    extra: Record<string, string> = {},
+  ): void => {
+    res
+      .status(status)
+      .set('Cache-Control', 'no-store')
+      .json({ error: { code, message, ...extra }, request_id: requestId(req, res) });
   };
 
   const storeDown = (req: Request, res: Response, error: unknown): void => {
-    logger.warn({ event: 'session_store_error', req: { id: requestId(req, res), path: req.path }, err: { name: (error as Error)?.name } }, 'session lookup failed');
+    logger.warn(
+      {
+        event: 'session_store_error',
+        req: { id: requestId(req, res), path: req.path },
+        err: { name: (error as Error)?.name },
+      },
+      'session lookup failed',
+    );
     res.set('Retry-After', '5');
-    refuse(req, res, 503, 'session_store_unavailable', 'Sessions are unavailable. Try again in a few seconds.');
+    refuse(
+      req,
+      res,
+      503,
+      'session_store_unavailable',
+      'Sessions are unavailable. Try again in a few seconds.',
+    );
   };
 
   // Forward-auth (nginx auth_request, Caddy forward_auth, Traefik forwardAuth): one session read,
@@ -147,7 +196,10 @@ export function createSidecar(sso: VercelSso, settings: SidecarSettings, logger:
       return;
     }
     if (!identity) {
-      const location = signInUrl(req, header(req, 'x-forwarded-uri') ?? header(req, 'x-original-uri'));
+      const location = signInUrl(
+        req,
+        header(req, 'x-forwarded-uri') ?? header(req, 'x-original-uri'),
+      );
       res.set('X-SSO-Sign-In', location);
       // Caddy and Traefik hand a non-2xx answer to the browser as is: ?redirect=1 makes it a redirect for pages.
       if (req.query.redirect === '1' && wantsPage(req)) {
@@ -192,10 +244,18 @@ export function createSidecar(sso: VercelSso, settings: SidecarSettings, logger:
   });
 
   const ownPaths = [`${prefix}/`, '/.well-known/jwks.json', '/healthz', '/readyz'];
-  const isOwn = (path: string): boolean => path === prefix || ownPaths.some((own) => (own.endsWith('/') ? path.startsWith(own) : path === own));
+  const isOwn = (path: string): boolean =>
+    path === prefix ||
+    ownPaths.some((own) => (own.endsWith('/') ? path.startsWith(own) : path === own));
 
   if (!settings.upstreamUrl) {
-    return { router, check, ownPaths, ready: async () => void (await signerReady), close: () => undefined };
+    return {
+      router,
+      check,
+      ownPaths,
+      ready: async () => void (await signerReady),
+      close: () => undefined,
+    };
   }
 
   const upstream = new UpstreamProxy(settings.upstreamUrl, logger);
@@ -223,13 +283,16 @@ export function createSidecar(sso: VercelSso, settings: SidecarSettings, logger:
     if (!identity) {
       res.set('Cache-Control', 'no-store');
       const location = signInUrl(req, req.originalUrl);
-      if (wantsPage(req) && (req.method === 'GET' || req.method === 'HEAD')) res.redirect(302, location);
+      if (wantsPage(req) && (req.method === 'GET' || req.method === 'HEAD'))
+        res.redirect(302, location);
       else refuse(req, res, 401, 'no_session', 'Not signed in.', { sign_in: location });
       return;
     }
     const assertion = await (await signerReady).sign(identity);
     toUpstream(req);
-    Object.assign(req.headers, lowerCase(identityHeaders(identity, assertion)), { 'x-request-id': requestId(req, res) });
+    Object.assign(req.headers, lowerCase(identityHeaders(identity, assertion)), {
+      'x-request-id': requestId(req, res),
+    });
     upstream.web(req, res);
   };
 
@@ -237,7 +300,8 @@ export function createSidecar(sso: VercelSso, settings: SidecarSettings, logger:
     // A client may reset the socket at any moment; Node gives an upgraded socket no 'error' listener.
     socket.on('error', () => socket.destroy());
     const reject = (status: string) => {
-      if (!socket.destroyed && socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      if (!socket.destroyed && socket.writable)
+        socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       else socket.destroy();
     };
     const origin = header(req, 'origin');
@@ -257,7 +321,15 @@ export function createSidecar(sso: VercelSso, settings: SidecarSettings, logger:
     })().catch(() => reject('503 Service Unavailable'));
   };
 
-  return { router, check, proxy, upgrade, ownPaths, ready: async () => void (await signerReady), close: () => upstream.close() };
+  return {
+    router,
+    check,
+    proxy,
+    upgrade,
+    ownPaths,
+    ready: async () => void (await signerReady),
+    close: () => upstream.close(),
+  };
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
@@ -266,7 +338,9 @@ function header(req: IncomingMessage, name: string): string | undefined {
 }
 
 function lowerCase(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]),
+  );
 }
 
 function escapeHtml(value: string): string {

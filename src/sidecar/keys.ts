@@ -1,4 +1,9 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+} from 'node:crypto';
 import { calculateJwkThumbprint, type JWK } from 'jose';
 
 /** JWS algorithms an assertion key may use (asymmetric only, RFC 8725 §3.1). */
@@ -31,7 +36,9 @@ const PEM_BLOCK = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]+?-----END [A-Z ]*PRI
  * environment values) are read as newlines.
  * @throws {@link AssertionKeyError} when nothing usable is found, a key is public-only or of an unsupported type.
  */
-export function parseSigningKeys(raw: string): Array<{ privateKey: KeyObject; kid?: string; alg?: string }> {
+export function parseSigningKeys(
+  raw: string,
+): Array<{ privateKey: KeyObject; kid?: string; alg?: string }> {
   const text = raw.trim().replace(/\\n/g, '\n');
   const found: Array<{ privateKey: KeyObject; kid?: string; alg?: string }> = [];
   if (text.startsWith('{') || text.startsWith('[')) {
@@ -39,16 +46,33 @@ export function parseSigningKeys(raw: string): Array<{ privateKey: KeyObject; ki
     try {
       parsed = JSON.parse(text);
     } catch (error) {
-      throw new AssertionKeyError('ASSERTION_SIGNING_KEY: not valid JSON (expected a private JWK, an array of them or {"keys": [...]})', { cause: error });
+      throw new AssertionKeyError(
+        'ASSERTION_SIGNING_KEY: not valid JSON (expected a private JWK, an array of them or {"keys": [...]})',
+        { cause: error },
+      );
     }
-    const list = Array.isArray(parsed) ? parsed : Array.isArray((parsed as { keys?: unknown }).keys) ? (parsed as { keys: unknown[] }).keys : [parsed];
+    const list = Array.isArray(parsed)
+      ? parsed
+      : Array.isArray((parsed as { keys?: unknown }).keys)
+        ? (parsed as { keys: unknown[] }).keys
+        : [parsed];
     list.forEach((jwk, index) => {
-      if (typeof jwk !== 'object' || jwk === null || typeof (jwk as JWK).d !== 'string') throw new AssertionKeyError(`ASSERTION_SIGNING_KEY: key ${index + 1} is not a private JWK (no "d")`);
+      if (typeof jwk !== 'object' || jwk === null || typeof (jwk as JWK).d !== 'string')
+        throw new AssertionKeyError(
+          `ASSERTION_SIGNING_KEY: key ${index + 1} is not a private JWK (no "d")`,
+        );
       try {
         const { kid, alg } = jwk as JWK;
-        found.push({ privateKey: createPrivateKey({ key: jwk as never, format: 'jwk' }), ...(kid ? { kid } : {}), ...(alg ? { alg } : {}) });
+        found.push({
+          privateKey: createPrivateKey({ key: jwk as never, format: 'jwk' }),
+          ...(kid ? { kid } : {}),
+          ...(alg ? { alg } : {}),
+        });
       } catch (error) {
-        throw new AssertionKeyError(`ASSERTION_SIGNING_KEY: key ${index + 1} is not a usable private JWK`, { cause: error });
+        throw new AssertionKeyError(
+          `ASSERTION_SIGNING_KEY: key ${index + 1} is not a usable private JWK`,
+          { cause: error },
+        );
       }
     });
   } else {
@@ -57,11 +81,16 @@ export function parseSigningKeys(raw: string): Array<{ privateKey: KeyObject; ki
       try {
         found.push({ privateKey: createPrivateKey(pem) });
       } catch (error) {
-        throw new AssertionKeyError(`ASSERTION_SIGNING_KEY: PEM key ${index + 1} cannot be read`, { cause: error });
+        throw new AssertionKeyError(`ASSERTION_SIGNING_KEY: PEM key ${index + 1} cannot be read`, {
+          cause: error,
+        });
       }
     });
   }
-  if (found.length === 0) throw new AssertionKeyError('ASSERTION_SIGNING_KEY: expected PEM private key(s) or private JWK(s)');
+  if (found.length === 0)
+    throw new AssertionKeyError(
+      'ASSERTION_SIGNING_KEY: expected PEM private key(s) or private JWK(s)',
+    );
   return found;
 }
 
@@ -70,16 +99,29 @@ function algorithmFor(key: KeyObject, declared?: string): AssertionAlgorithm {
   const byType = (): AssertionAlgorithm | undefined => {
     if (key.asymmetricKeyType === 'ec') {
       const curve = key.asymmetricKeyDetails?.namedCurve;
-      return curve === 'prime256v1' ? 'ES256' : curve === 'secp384r1' ? 'ES384' : curve === 'secp521r1' ? 'ES512' : undefined;
+      return curve === 'prime256v1'
+        ? 'ES256'
+        : curve === 'secp384r1'
+          ? 'ES384'
+          : curve === 'secp521r1'
+            ? 'ES512'
+            : undefined;
     }
-    if (key.asymmetricKeyType === 'rsa') return (key.asymmetricKeyDetails?.modulusLength ?? 0) >= 2048 ? 'RS256' : undefined;
+    if (key.asymmetricKeyType === 'rsa')
+      return (key.asymmetricKeyDetails?.modulusLength ?? 0) >= 2048 ? 'RS256' : undefined;
     if (key.asymmetricKeyType === 'ed25519') return 'EdDSA';
     return undefined;
   };
   const alg = byType();
-  if (!alg) throw new AssertionKeyError(`ASSERTION_SIGNING_KEY: unsupported key type ${key.asymmetricKeyType ?? 'unknown'} (use EC P-256 for ES256, RSA ≥ 2048 bits, or Ed25519)`);
+  if (!alg)
+    throw new AssertionKeyError(
+      `ASSERTION_SIGNING_KEY: unsupported key type ${key.asymmetricKeyType ?? 'unknown'} (use EC P-256 for ES256, RSA ≥ 2048 bits, or Ed25519)`,
+    );
   if (declared === 'PS256' && alg === 'RS256') return 'PS256';
-  if (declared && declared !== alg) throw new AssertionKeyError(`ASSERTION_SIGNING_KEY: alg ${declared} does not match the key type (${alg})`);
+  if (declared && declared !== alg)
+    throw new AssertionKeyError(
+      `ASSERTION_SIGNING_KEY: alg ${declared} does not match the key type (${alg})`,
+    );
   return alg;
 }
 
@@ -92,13 +134,20 @@ function algorithmFor(key: KeyObject, declared?: string): AssertionAlgorithm {
  * @throws {@link AssertionKeyError} as {@link parseSigningKeys}.
  */
 export async function loadAssertionKeys(raw: string | undefined): Promise<AssertionKey[]> {
-  const parsed = raw ? parseSigningKeys(raw) : [{ privateKey: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey }];
+  const parsed = raw
+    ? parseSigningKeys(raw)
+    : [{ privateKey: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey }];
   return Promise.all(
     parsed.map(async ({ privateKey, kid, alg }) => {
       const algorithm = algorithmFor(privateKey, alg);
       const exported = createPublicKey(privateKey).export({ format: 'jwk' }) as JWK;
       const keyId = kid ?? (await calculateJwkThumbprint(exported, 'sha256'));
-      return { privateKey, alg: algorithm, kid: keyId, publicJwk: { ...exported, kid: keyId, alg: algorithm, use: 'sig' } };
+      return {
+        privateKey,
+        alg: algorithm,
+        kid: keyId,
+        publicJwk: { ...exported, kid: keyId, alg: algorithm, use: 'sig' },
+      };
     }),
   );
 }

@@ -18,13 +18,21 @@ export class UpstreamProxy {
     private readonly target: URL,
     private readonly logger: Logger,
   ) {
-    this.proxy = createProxyServer({ target: target.origin, xfwd: true, ws: true, agent: this.agent });
+    this.proxy = createProxyServer({
+      target: target.origin,
+      xfwd: true,
+      ws: true,
+      agent: this.agent,
+    });
     // A client that drops its socket mid-stream (a WebSocket, a download) must never take the process
     // down: http-proxy-3 rethrows errors that have no 'error' listener.
-    this.proxy.on('error', (error: unknown, req: IncomingMessage, target: ServerResponse | Duplex | undefined) => {
-      this.log(error, req);
-      if (target && 'destroy' in target && !target.destroyed) target.destroy();
-    });
+    this.proxy.on(
+      'error',
+      (error: unknown, req: IncomingMessage, target: ServerResponse | Duplex | undefined) => {
+        this.log(error, req);
+        if (target && 'destroy' in target && !target.destroyed) target.destroy();
+      },
+    );
   }
 
   /** Proxies one HTTP request. */
@@ -36,7 +44,8 @@ export class UpstreamProxy {
   ws(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     this.proxy.ws(req, socket, head, {}, (error) => {
       this.log(error, req);
-      if (!socket.destroyed) socket.end('HTTP/1.1 502 Bad Gateway\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      if (!socket.destroyed)
+        socket.end('HTTP/1.1 502 Bad Gateway\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     });
   }
 
@@ -48,7 +57,14 @@ export class UpstreamProxy {
 
   private log(error: unknown, req: IncomingMessage): void {
     const id = (req as { id?: unknown }).id;
-    this.logger.warn({ event: 'upstream_unavailable', req: id !== undefined ? { id: String(id) } : undefined, err: { code: (error as NodeJS.ErrnoException)?.code, name: (error as Error)?.name } }, 'upstream did not answer');
+    this.logger.warn(
+      {
+        event: 'upstream_unavailable',
+        req: id !== undefined ? { id: String(id) } : undefined,
+        err: { code: (error as NodeJS.ErrnoException)?.code, name: (error as Error)?.name },
+      },
+      'upstream did not answer',
+    );
   }
 
   private failed(error: unknown, req: IncomingMessage, res: ServerResponse | Duplex): void {
@@ -62,12 +78,22 @@ export class UpstreamProxy {
       return;
     }
     const id = String((req as { id?: unknown }).id ?? '');
-    const json = /\bapplication\/json\b/.test(req.headers.accept ?? '') && !/\btext\/html\b/.test(req.headers.accept ?? '');
+    const json =
+      /\bapplication\/json\b/.test(req.headers.accept ?? '') &&
+      !/\btext\/html\b/.test(req.headers.accept ?? '');
     res.statusCode = 502;
     res.setHeader('Cache-Control', 'no-store');
     if (json) {
       res.setHeader('Content-Type', 'application/json; charset=utf-8');
-      res.end(JSON.stringify({ error: { code: 'upstream_unavailable', message: 'The application is not answering. Try again in a moment.' }, request_id: id }));
+      res.end(
+        JSON.stringify({
+          error: {
+            code: 'upstream_unavailable',
+            message: 'The application is not answering. Try again in a moment.',
+          },
+          request_id: id,
+        }),
+      );
       return;
     }
     res.setHeader('Content-Type', 'text/html; charset=utf-8');

@@ -5,9 +5,19 @@ import type { Logger } from 'pino';
 import type { RedisReply } from 'rate-limit-redis';
 import { RecoveringRedisRateLimitStore } from './rate-limit-store';
 import type { SsoSettings } from '../config/options';
-import { reportingStoreErrors, rethrowReported, storeErrorKind, type StoreErrorReporter } from './observed';
+import {
+  reportingStoreErrors,
+  rethrowReported,
+  storeErrorKind,
+  type StoreErrorReporter,
+} from './observed';
 import { MemoryOneTimeStore, RedisOneTimeStore, type OneTimeStore } from './one-time-store';
-import { createRedisConnection, wrapRedisClient, type RedisClient, type RedisConnection } from './redis-client';
+import {
+  createRedisConnection,
+  wrapRedisClient,
+  type RedisClient,
+  type RedisConnection,
+} from './redis-client';
 import { MemorySessionIndex, RedisSessionIndex, type SessionIndex } from './session-index';
 import { createMemorySessionStore } from './session-store';
 import { TimeoutSessionStore, withTimeout } from './timeout';
@@ -48,7 +58,11 @@ export type StoreSettings = Pick<SsoSettings, 'session' | 'redis'>;
  * the session store, one-time store, session index and rate-limit counters (metrics; readiness
  * pings are not counted).
  */
-export function createStores(config: StoreSettings, logger: Logger, reportError: StoreErrorReporter = () => undefined): Stores {
+export function createStores(
+  config: StoreSettings,
+  logger: Logger,
+  reportError: StoreErrorReporter = () => undefined,
+): Stores {
   const idleMs = config.session.idleTimeoutSeconds * 1000;
   // A touch extends a session's TTL; once per 1/20 of the idle lifetime (at most a minute) is plenty.
   const touchIntervalMs = touchIntervalMsFor(config.session.idleTimeoutSeconds);
@@ -67,7 +81,14 @@ export function createStores(config: StoreSettings, logger: Logger, reportError:
     };
   }
   const { keyPrefix } = config.redis;
-  const redis: RedisConnection = config.redis.mode === 'client' ? wrapRedisClient(config.redis.client as unknown as RedisClient) : createRedisConnection({ topology: config.redis, commandTimeoutMs: config.redis.commandTimeoutMs, logger });
+  const redis: RedisConnection =
+    config.redis.mode === 'client'
+      ? wrapRedisClient(config.redis.client as unknown as RedisClient)
+      : createRedisConnection({
+          topology: config.redis,
+          commandTimeoutMs: config.redis.commandTimeoutMs,
+          logger,
+        });
   const idleSeconds = config.session.idleTimeoutSeconds;
   const absoluteMs = config.session.absoluteTimeoutSeconds * 1000;
   const timeoutMs = config.redis.commandTimeoutMs;
@@ -78,21 +99,46 @@ export function createStores(config: StoreSettings, logger: Logger, reportError:
     ttl: (sess) => {
       const loginAt = sess.identity?.loginAt;
       if (!loginAt) return idleSeconds;
-      return Math.max(1, Math.min(idleSeconds, Math.ceil((loginAt + absoluteMs - Date.now()) / 1000)));
+      return Math.max(
+        1,
+        Math.min(idleSeconds, Math.ceil((loginAt + absoluteMs - Date.now()) / 1000)),
+      );
     },
   });
-  const sessionStore = new TouchThrottledStore(new TimeoutSessionStore(redisSessionStore, timeoutMs, (error) => reportError('session', storeErrorKind(error))), touchIntervalMs);
+  const sessionStore = new TouchThrottledStore(
+    new TimeoutSessionStore(redisSessionStore, timeoutMs, (error) =>
+      reportError('session', storeErrorKind(error)),
+    ),
+    touchIntervalMs,
+  );
   return {
     kind: 'redis',
     sessionStore,
-    oneTimeStore: reportingStoreErrors(new RedisOneTimeStore(redis.commands, `${keyPrefix}once:`, timeoutMs), 'one_time', reportError),
-    sessionIndex: reportingStoreErrors(new RedisSessionIndex((command) => redis.sendCommand(command), `${keyPrefix}sidx:`, timeoutMs), 'session_index', reportError),
+    oneTimeStore: reportingStoreErrors(
+      new RedisOneTimeStore(redis.commands, `${keyPrefix}once:`, timeoutMs),
+      'one_time',
+      reportError,
+    ),
+    sessionIndex: reportingStoreErrors(
+      new RedisSessionIndex(
+        (command) => redis.sendCommand(command),
+        `${keyPrefix}sidx:`,
+        timeoutMs,
+      ),
+      'session_index',
+      reportError,
+    ),
     rateLimitStore: (name) =>
       new RecoveringRedisRateLimitStore({
         prefix: `${keyPrefix}rl:${name}:`,
         // The cluster form routes each script call by its one key (and reloads a script missing on
         // that node on NOSCRIPT); it works for a single server and Sentinel too.
-        sendCommandCluster: (command) => withTimeout(redis.sendCommand(command) as Promise<RedisReply>, timeoutMs, 'rate limit').catch((error: unknown) => rethrowReported(error, 'rate_limit', reportError)),
+        sendCommandCluster: (command) =>
+          withTimeout(
+            redis.sendCommand(command) as Promise<RedisReply>,
+            timeoutMs,
+            'rate limit',
+          ).catch((error: unknown) => rethrowReported(error, 'rate_limit', reportError)),
       }),
     ping: async () => {
       try {

@@ -33,21 +33,31 @@ export type StoreErrorReporter = (store: StoreName, kind: StoreErrorKind) => voi
  * `store`, and `timeout` for a `StoreTimeoutError`, `error` otherwise) before passing it on
  * unchanged. Used on the Redis one-time store and session index; the memory ones never fail.
  */
-export function reportingStoreErrors<T extends object>(target: T, store: StoreName, report: StoreErrorReporter): T {
+export function reportingStoreErrors<T extends object>(
+  target: T,
+  store: StoreName,
+  report: StoreErrorReporter,
+): T {
   return new Proxy(target, {
     get(object, property, receiver) {
       const value: unknown = Reflect.get(object, property, receiver);
       if (typeof value !== 'function') return value;
       return (...args: unknown[]) => {
         const result: unknown = (value as (...a: unknown[]) => unknown).apply(object, args);
-        return result instanceof Promise ? result.catch((error: unknown) => rethrowReported(error, store, report)) : result;
+        return result instanceof Promise
+          ? result.catch((error: unknown) => rethrowReported(error, store, report))
+          : result;
       };
     },
   });
 }
 
 /** Reports `error` as a failure of `store`, then throws it again. */
-export function rethrowReported(error: unknown, store: StoreName, report: StoreErrorReporter): never {
+export function rethrowReported(
+  error: unknown,
+  store: StoreName,
+  report: StoreErrorReporter,
+): never {
   report(store, storeErrorKind(error));
   throw error;
 }

@@ -83,20 +83,37 @@ export class RedisOneTimeStore implements OneTimeStore {
   ) {}
 
   async claim(key: string, value: string, ttlMs: number): Promise<boolean> {
-    const result = await withTimeout(this.client.set(this.prefix + key, value, { condition: 'NX', expiration: { type: 'PX', value: ttlMs } }), this.timeoutMs, 'one-time claim');
+    const result = await withTimeout(
+      this.client.set(this.prefix + key, value, {
+        condition: 'NX',
+        expiration: { type: 'PX', value: ttlMs },
+      }),
+      this.timeoutMs,
+      'one-time claim',
+    );
     return result === 'OK';
   }
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {
-    await withTimeout(this.client.set(this.prefix + key, value, { expiration: { type: 'PX', value: ttlMs } }), this.timeoutMs, 'one-time set');
+    await withTimeout(
+      this.client.set(this.prefix + key, value, { expiration: { type: 'PX', value: ttlMs } }),
+      this.timeoutMs,
+      'one-time set',
+    );
   }
 
   async get(key: string): Promise<string | undefined> {
-    return (await withTimeout(this.client.get(this.prefix + key), this.timeoutMs, 'one-time get')) ?? undefined;
+    return (
+      (await withTimeout(this.client.get(this.prefix + key), this.timeoutMs, 'one-time get')) ??
+      undefined
+    );
   }
 
   async take(key: string): Promise<string | undefined> {
-    return (await withTimeout(this.client.getDel(this.prefix + key), this.timeoutMs, 'one-time take')) ?? undefined;
+    return (
+      (await withTimeout(this.client.getDel(this.prefix + key), this.timeoutMs, 'one-time take')) ??
+      undefined
+    );
   }
 
   async delete(key: string): Promise<void> {

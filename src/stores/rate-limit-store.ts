@@ -20,5 +20,10 @@ export class RecoveringRedisRateLimitStore extends RedisStore {
 }
 
 function failed(promise: Promise<unknown> | undefined): Promise<boolean> {
-  return promise ? promise.then(() => false, () => true) : Promise.resolve(true);
+  return promise
+    ? promise.then(
+        () => false,
+        () => true,
+      )
+    : Promise.resolve(true);
 }

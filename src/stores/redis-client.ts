@@ -1,4 +1,11 @@
-import { createClient, createCluster, createSentinel, type RedisClientType, type RedisClusterType, type RedisSentinelType } from 'redis';
+import {
+  createClient,
+  createCluster,
+  createSentinel,
+  type RedisClientType,
+  type RedisClusterType,
+  type RedisSentinelType,
+} from 'redis';
 import type { Logger } from 'pino';
 import type { RedisTopology } from '../config/options';
 
@@ -15,7 +22,11 @@ export const ERROR_LOG_INTERVAL_MS = 10_000;
  * with these shapes; a cluster routes each to the master that owns the key's hash slot.
  */
 export interface RedisKeyCommands {
-  set(key: string, value: string, options?: { condition?: 'NX' | 'XX'; expiration?: { type: 'PX' | 'EX'; value: number } }): Promise<string | null>;
+  set(
+    key: string,
+    value: string,
+    options?: { condition?: 'NX' | 'XX'; expiration?: { type: 'PX' | 'EX'; value: number } },
+  ): Promise<string | null>;
   get(key: string): Promise<string | null>;
   getDel(key: string): Promise<string | null>;
   del(keys: string | string[]): Promise<number>;
@@ -76,21 +87,35 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
   const { topology, commandTimeoutMs, logger } = options;
   const socket = {
     connectTimeout: Math.max(commandTimeoutMs, 1000),
-    reconnectStrategy: (retries: number) => Math.min(50 * 2 ** Math.min(retries, 10), MAX_RECONNECT_DELAY_MS),
+    reconnectStrategy: (retries: number) =>
+      Math.min(50 * 2 ** Math.min(retries, 10), MAX_RECONNECT_DELAY_MS),
   };
   const secrets = topologySecrets(topology);
   const onError = errorLogger(logger, secrets);
   let healthy = false;
   const onReady = () => {
-    if (!healthy) logger.info({ event: 'redis_ready', redis_mode: topology.mode }, 'Redis connection ready');
+    if (!healthy)
+      logger.info({ event: 'redis_ready', redis_mode: topology.mode }, 'Redis connection ready');
     healthy = true;
   };
   const connectFailed = (error: unknown) => {
-    logger.error({ event: 'redis_connect_failed', redis_mode: topology.mode, err: { name: (error as Error)?.name } }, 'Redis connection failed');
+    logger.error(
+      {
+        event: 'redis_connect_failed',
+        redis_mode: topology.mode,
+        err: { name: (error as Error)?.name },
+      },
+      'Redis connection failed',
+    );
   };
 
   if (topology.mode === 'single') {
-    const client = createClient({ url: topology.url, disableOfflineQueue: true, commandOptions: { timeout: commandTimeoutMs }, socket }) as RedisClient;
+    const client = createClient({
+      url: topology.url,
+      disableOfflineQueue: true,
+      commandOptions: { timeout: commandTimeoutMs },
+      socket,
+    }) as RedisClient;
     client.on('error', (error: unknown) => ((healthy = false), onError(error)));
     client.on('ready', onReady);
     client.connect().catch(connectFailed);
@@ -109,7 +134,10 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
     const sentinelAuth = sentinels.find((url) => url.password !== '');
     const sentinel = createSentinel({
       name: topology.masterName,
-      sentinelRootNodes: sentinels.map((url) => ({ host: url.hostname, port: Number(url.port || 26379) })),
+      sentinelRootNodes: sentinels.map((url) => ({
+        host: url.hostname,
+        port: Number(url.port || 26379),
+      })),
       commandOptions: { timeout: commandTimeoutMs },
       nodeClientOptions: {
         disableOfflineQueue: true,
@@ -118,7 +146,14 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
       },
       sentinelClientOptions: {
         socket,
-        ...(sentinelAuth ? { password: decodeURIComponent(sentinelAuth.password), ...(sentinelAuth.username ? { username: decodeURIComponent(sentinelAuth.username) } : {}) } : {}),
+        ...(sentinelAuth
+          ? {
+              password: decodeURIComponent(sentinelAuth.password),
+              ...(sentinelAuth.username
+                ? { username: decodeURIComponent(sentinelAuth.username) }
+                : {}),
+            }
+          : {}),
       },
     }) as unknown as RedisSentinelType;
     sentinel.on('error', (error: unknown) => ((healthy = false), onError(error)));
@@ -157,14 +192,19 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
     ping: async () => {
       const masters = cluster.masters;
       if (masters.length === 0) return false;
-      const replies = await Promise.all(masters.map(async (master) => (await cluster.nodeClient(master)).ping()));
+      const replies = await Promise.all(
+        masters.map(async (master) => (await cluster.nodeClient(master)).ping()),
+      );
       return replies.every((reply) => reply === 'PONG');
     },
     close: () => closeOrDestroy(cluster),
   };
 }
 
-async function closeOrDestroy(client: { close(): Promise<unknown>; destroy(): unknown }): Promise<void> {
+async function closeOrDestroy(client: {
+  close(): Promise<unknown>;
+  destroy(): unknown;
+}): Promise<void> {
   try {
     await client.close();
   } catch {
@@ -188,7 +228,10 @@ function errorLogger(logger: Logger, secrets: string[]): (error: unknown) => voi
     }
     const name = error instanceof Error ? error.name : 'Error';
     const message = error instanceof Error ? error.message : String(error);
-    logger.error({ event: 'redis_error', err: { name, message: redact(message, secrets) }, suppressed }, 'Redis client error');
+    logger.error(
+      { event: 'redis_error', err: { name, message: redact(message, secrets) }, suppressed },
+      'Redis client error',
+    );
     lastLogged = now;
     suppressed = 0;
   };
@@ -206,12 +249,16 @@ function topologySecrets(topology: Exclude<RedisTopology, { mode: 'client' }>): 
     const url = URL.canParse(value) ? new URL(value) : undefined;
     return url?.password ? [url.password, decodeURIComponent(url.password)] : [];
   });
-  return [...values, ...passwords].filter((secret) => secret.length > 0).sort((a, b) => b.length - a.length);
+  return [...values, ...passwords]
+    .filter((secret) => secret.length > 0)
+    .sort((a, b) => b.length - a.length);
 }
 
 /** Removes every secret (URLs, passwords) from a message and bounds its length. */
 function redact(message: string, secrets: string[]): string {
-  return secrets.reduce((text, secret) => text.split(secret).join('[redacted]'), message).slice(0, 300);
+  return secrets
+    .reduce((text, secret) => text.split(secret).join('[redacted]'), message)
+    .slice(0, 300);
 }
 
 /**

@@ -36,7 +36,8 @@ const ID = /^[A-Za-z0-9_-]{1,128}$/;
  * @throws TypeError when `value` is not an id of letters, digits, `_` and `-` (1-128 characters).
  */
 export function assertIndexId(name: string, value: unknown): asserts value is string {
-  if (typeof value !== 'string' || !ID.test(value)) throw new TypeError(`${name}: expected an id of letters, digits, _ and - (1-128 characters)`);
+  if (typeof value !== 'string' || !ID.test(value))
+    throw new TypeError(`${name}: expected an id of letters, digits, _ and - (1-128 characters)`);
 }
 
 /**
@@ -87,7 +88,8 @@ export class MemorySessionIndex implements SessionIndex {
   /** Number of indexed sessions, expired ones included until swept (tests). */
   get size(): number {
     let count = 0;
-    for (const users of this.installations.values()) for (const sids of users.values()) count += sids.size;
+    for (const users of this.installations.values())
+      for (const sids of users.values()) count += sids.size;
     return count;
   }
 
@@ -154,19 +156,39 @@ export class RedisSessionIndex implements SessionIndex {
   ) {}
 
   async add(entry: SessionIndexEntry, ttlMs: number): Promise<void> {
-    await this.run('session index add', ADD, [this.allKey(entry.installationId), this.userKey(entry.installationId, entry.userId)], [entry.sid, String(Math.max(1, Math.ceil(ttlMs)))]);
+    await this.run(
+      'session index add',
+      ADD,
+      [this.allKey(entry.installationId), this.userKey(entry.installationId, entry.userId)],
+      [entry.sid, String(Math.max(1, Math.ceil(ttlMs)))],
+    );
   }
 
   async remove(entry: SessionIndexEntry): Promise<void> {
-    await this.run('session index remove', REMOVE, [this.allKey(entry.installationId), this.userKey(entry.installationId, entry.userId)], [entry.sid]);
+    await this.run(
+      'session index remove',
+      REMOVE,
+      [this.allKey(entry.installationId), this.userKey(entry.installationId, entry.userId)],
+      [entry.sid],
+    );
   }
 
   async takeInstallation(installationId: string): Promise<string[]> {
-    return (await this.run('session index take', TAKE_INSTALLATION, [this.allKey(installationId)], [])) as string[];
+    return (await this.run(
+      'session index take',
+      TAKE_INSTALLATION,
+      [this.allKey(installationId)],
+      [],
+    )) as string[];
   }
 
   async takeUser(installationId: string, userId: string): Promise<string[]> {
-    return (await this.run('session index take', TAKE_USER, [this.allKey(installationId), this.userKey(installationId, userId)], [])) as string[];
+    return (await this.run(
+      'session index take',
+      TAKE_USER,
+      [this.allKey(installationId), this.userKey(installationId, userId)],
+      [],
+    )) as string[];
   }
 
   /** The key of the set of every session of `installationId`. */
@@ -181,7 +203,15 @@ export class RedisSessionIndex implements SessionIndex {
 
   private run(operation: string, script: string, keys: string[], args: string[]): Promise<unknown> {
     // Every key of one script shares the `{installationId}` hash tag: one cluster slot.
-    return withTimeout(this.send({ key: keys[0], isReadOnly: false, command: ['EVAL', script, String(keys.length), ...keys, ...args] }), this.timeoutMs, operation);
+    return withTimeout(
+      this.send({
+        key: keys[0],
+        isReadOnly: false,
+        command: ['EVAL', script, String(keys.length), ...keys, ...args],
+      }),
+      this.timeoutMs,
+      operation,
+    );
   }
 }
 
@@ -213,7 +243,10 @@ export class IndexedSessionStore extends session.Store {
   /** The wrapped store's own prune of expired records (memorystore), when it has one. */
   prune?: () => void;
 
-  override get(sid: string, callback: (error: unknown, session?: session.SessionData | null) => void): void {
+  override get(
+    sid: string,
+    callback: (error: unknown, session?: session.SessionData | null) => void,
+  ): void {
     this.inner.get(sid, callback);
   }
 
@@ -223,17 +256,31 @@ export class IndexedSessionStore extends session.Store {
       this.inner.set(sid, data, callback);
       return;
     }
-    const ttlMs = Math.min(this.absoluteTimeoutMs, identity.loginAt + this.absoluteTimeoutMs - this.now());
-    this.index.add({ sid, installationId: identity.installationId, userId: identity.userId }, Math.max(1000, ttlMs)).then(
-      () => this.inner.set(sid, data, callback),
-      (error: unknown) => callback?.(error),
+    const ttlMs = Math.min(
+      this.absoluteTimeoutMs,
+      identity.loginAt + this.absoluteTimeoutMs - this.now(),
     );
+    this.index
+      .add(
+        { sid, installationId: identity.installationId, userId: identity.userId },
+        Math.max(1000, ttlMs),
+      )
+      .then(
+        () => this.inner.set(sid, data, callback),
+        (error: unknown) => callback?.(error),
+      );
   }
 
   override destroy(sid: string, callback?: Callback): void {
     this.inner.get(sid, (_error, data) => {
       const identity = data?.identity;
-      const forget = identity ? this.index.remove({ sid, installationId: identity.installationId, userId: identity.userId }) : Promise.resolve();
+      const forget = identity
+        ? this.index.remove({
+            sid,
+            installationId: identity.installationId,
+            userId: identity.userId,
+          })
+        : Promise.resolve();
       // A stale index entry is harmless (revoking it deletes nothing): never fail a sign-out on it.
       void forget.catch(() => undefined).then(() => this.inner.destroy(sid, callback));
     });
@@ -271,7 +318,9 @@ export class IndexedSessionStore extends session.Store {
   /** Deletes the sessions that still exist; counts them. */
   private async deleteAll(sids: string[]): Promise<number> {
     const call = <T>(fn: (done: (error?: unknown, value?: T) => void) => void) =>
-      new Promise<T | undefined>((resolve, reject) => fn((error, value) => (error ? reject(error) : resolve(value))));
+      new Promise<T | undefined>((resolve, reject) =>
+        fn((error, value) => (error ? reject(error) : resolve(value))),
+      );
     const deleted = await Promise.all(
       [...new Set(sids)].map(async (sid) => {
         const data = await call<session.SessionData | null>((done) => this.inner.get(sid, done));

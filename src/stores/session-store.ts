@@ -10,7 +10,10 @@ export const MEMORY_SESSION_STORE_MAX = 100_000;
  * @param ttlMs - entry lifetime after its last write or touch, ms: the idle lifetime (default 30 min).
  * @param checkPeriodMs - how often expired entries are pruned, ms (default 60 s).
  */
-export function createMemorySessionStore(ttlMs = 30 * 60 * 1000, checkPeriodMs = 60_000): session.Store {
+export function createMemorySessionStore(
+  ttlMs = 30 * 60 * 1000,
+  checkPeriodMs = 60_000,
+): session.Store {
   const MemoryStore = createMemoryStore(session);
   return new MemoryStore({ checkPeriod: checkPeriodMs, max: MEMORY_SESSION_STORE_MAX, ttl: ttlMs });
 }

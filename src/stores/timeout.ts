@@ -31,14 +31,23 @@ export class StoreTimeoutError extends StoreUnavailableError {
  * its reply for ever, so a stalled (black-holed) connection would hang the request. Every Redis
  * operation a request waits on goes through this; a late reply is discarded.
  */
-export function withTimeout<T>(promise: Promise<T>, timeoutMs: number, operation: string): Promise<T> {
+export function withTimeout<T>(
+  promise: Promise<T>,
+  timeoutMs: number,
+  operation: string,
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => reject(new StoreTimeoutError(operation, timeoutMs)), timeoutMs);
   });
   // Any failure (client offline, connection closed, …) becomes a StoreUnavailableError.
   const bounded = promise.catch((error: unknown) => {
-    throw error instanceof StoreUnavailableError ? error : new StoreUnavailableError(operation, `${operation} failed: ${(error as Error)?.name ?? 'error'}`);
+    throw error instanceof StoreUnavailableError
+      ? error
+      : new StoreUnavailableError(
+          operation,
+          `${operation} failed: ${(error as Error)?.name ?? 'error'}`,
+        );
   });
   bounded.catch(() => undefined); // a late failure after the timeout is not unhandled
   return Promise.race([bounded, timeout]).finally(() => clearTimeout(timer));
@@ -61,16 +70,23 @@ export class TimeoutSessionStore extends session.Store {
     super();
   }
 
-  override get(sid: string, callback: (error: unknown, session?: session.SessionData | null) => void): void {
+  override get(
+    sid: string,
+    callback: (error: unknown, session?: session.SessionData | null) => void,
+  ): void {
     this.bounded('session get', callback as Callback, (done) => this.inner.get(sid, done));
   }
 
   override set(sid: string, data: session.SessionData, callback?: (error?: unknown) => void): void {
-    this.bounded('session set', callback as Callback | undefined, (done) => this.inner.set(sid, data, done));
+    this.bounded('session set', callback as Callback | undefined, (done) =>
+      this.inner.set(sid, data, done),
+    );
   }
 
   override destroy(sid: string, callback?: (error?: unknown) => void): void {
-    this.bounded('session destroy', callback as Callback | undefined, (done) => this.inner.destroy(sid, done));
+    this.bounded('session destroy', callback as Callback | undefined, (done) =>
+      this.inner.destroy(sid, done),
+    );
   }
 
   override touch(sid: string, data: session.SessionData, callback?: () => void): void {
@@ -78,10 +94,16 @@ export class TimeoutSessionStore extends session.Store {
       callback?.();
       return;
     }
-    this.bounded('session touch', callback as Callback | undefined, (done) => this.inner.touch!(sid, data, done));
+    this.bounded('session touch', callback as Callback | undefined, (done) =>
+      this.inner.touch!(sid, data, done),
+    );
   }
 
-  private bounded(operation: string, callback: Callback | undefined, call: (done: Callback) => void): void {
+  private bounded(
+    operation: string,
+    callback: Callback | undefined,
+    call: (done: Callback) => void,
+  ): void {
     let settled = false;
     const finish: Callback = (error, value) => {
       if (settled) return;
@@ -90,7 +112,10 @@ export class TimeoutSessionStore extends session.Store {
       if (error) this.onError(error);
       callback?.(error, value);
     };
-    const timer = setTimeout(() => finish(new StoreTimeoutError(operation, this.timeoutMs)), this.timeoutMs);
+    const timer = setTimeout(
+      () => finish(new StoreTimeoutError(operation, this.timeoutMs)),
+      this.timeoutMs,
+    );
     try {
       call(finish);
     } catch (error) {

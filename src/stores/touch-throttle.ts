@@ -38,7 +38,10 @@ export class TouchThrottledStore extends session.Store {
   /** The wrapped store's own prune of expired records (memorystore), when it has one. */
   prune?: () => void;
 
-  override get(sid: string, callback: (error: unknown, session?: session.SessionData | null) => void): void {
+  override get(
+    sid: string,
+    callback: (error: unknown, session?: session.SessionData | null) => void,
+  ): void {
     this.inner.get(sid, callback);
   }
 

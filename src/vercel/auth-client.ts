@@ -68,7 +68,9 @@ export interface VercelAuthClientOptions extends TeamSelector {
 /** The five calls, bound to one API origin, token, team and timeout. See `./user-tokens` for each call's errors. */
 export interface VercelAuthClient {
   /** `POST /v1/integrations/sso/token` (no bearer token). Vercel REST API: Marketplace › SSO Token Exchange. */
-  exchangeSsoCode(input: Omit<SsoCodeExchange, 'apiUrl' | 'timeoutMs' | 'fetch'>): Promise<SsoTokenResponse>;
+  exchangeSsoCode(
+    input: Omit<SsoCodeExchange, 'apiUrl' | 'timeoutMs' | 'fetch'>,
+  ): Promise<SsoTokenResponse>;
   /** `POST /v3/user/tokens`. Vercel REST API: Authentication › Create an Auth Token. `bearerToken` is in this answer only. */
   createToken(body: CreateAuthTokenRequest): Promise<CreateAuthTokenResponse>;
   /** `DELETE /v3/user/tokens/{tokenId|current}`. Vercel REST API: Authentication › Delete an Auth Token. */
@@ -98,7 +100,8 @@ export function createVercelAuthClient(options: VercelAuthClientOptions): Vercel
     };
   };
   return {
-    exchangeSsoCode: (input) => exchangeSsoCode({ ...input, apiUrl: options.apiUrl, timeoutMs, ...fetchOption }),
+    exchangeSsoCode: (input) =>
+      exchangeSsoCode({ ...input, apiUrl: options.apiUrl, timeoutMs, ...fetchOption }),
     createToken: async (body) => createAuthToken(await authenticated(), body),
     deleteToken: async (tokenId) => deleteAuthToken(await authenticated(), tokenId),
     getToken: async (tokenId) => getAuthToken(await authenticated(), tokenId),

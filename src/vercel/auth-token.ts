@@ -85,16 +85,19 @@ const knownScopeSchema = z.discriminatedUnion('type', [userScopeSchema, teamScop
  * One entry of `AuthToken.scopes`: personal account (`user`), one team (`team`), or an
  * {@link OtherScope}. Never fails: anything unrecognised becomes `{type: "other", scopeType}`.
  */
-export const authTokenScopeSchema = z.unknown().transform((value): z.infer<typeof knownScopeSchema> | OtherScope => {
-  const known = knownScopeSchema.safeParse(value);
-  if (known.success) return known.data;
-  const record = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
-  return {
-    type: 'other',
-    scopeType: typeof record.type === 'string' ? record.type.slice(0, 100) : 'unknown',
-    ...(typeof record.origin === 'string' ? { origin: record.origin.slice(0, 100) } : {}),
-  };
-});
+export const authTokenScopeSchema = z
+  .unknown()
+  .transform((value): z.infer<typeof knownScopeSchema> | OtherScope => {
+    const known = knownScopeSchema.safeParse(value);
+    if (known.success) return known.data;
+    const record =
+      typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+    return {
+      type: 'other',
+      scopeType: typeof record.type === 'string' ? record.type.slice(0, 100) : 'unknown',
+      ...(typeof record.origin === 'string' ? { origin: record.origin.slice(0, 100) } : {}),
+    };
+  });
 
 /** One entry of `AuthToken.scopes` (see {@link authTokenScopeSchema}). */
 export type AuthTokenScope = z.infer<typeof authTokenScopeSchema>;

@@ -56,9 +56,17 @@ export class UnparsableJsonError extends Error {
  * @throws {@link BodyTooLargeError} over the limit.
  * @throws the signal's reason when it aborts, or the stream's error.
  */
-export async function readBoundedBody(response: Response, maxBytes: number, signal?: AbortSignal): Promise<Uint8Array> {
+export async function readBoundedBody(
+  response: Response,
+  maxBytes: number,
+  signal?: AbortSignal,
+): Promise<Uint8Array> {
   const declared = Number(response.headers.get('content-length'));
-  if (response.headers.get('content-encoding') === null && Number.isFinite(declared) && declared > maxBytes) {
+  if (
+    response.headers.get('content-encoding') === null &&
+    Number.isFinite(declared) &&
+    declared > maxBytes
+  ) {
     await response.body?.cancel().catch(() => undefined);
     throw new BodyTooLargeError(maxBytes);
   }
@@ -108,7 +116,8 @@ export function assertJsonDepth(text: string, maxDepth = MAX_JSON_DEPTH): void {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) {
@@ -147,7 +156,14 @@ export function boundedFetch(maxBytes: number, fetchImpl: typeof fetch = fetch):
     const headers = new Headers(response.headers);
     headers.delete('content-encoding');
     headers.delete('content-length');
-    const nullBody = response.status === 204 || response.status === 304 || (response.status >= 100 && response.status < 200);
-    return new Response(nullBody ? null : body, { status: response.status, statusText: response.statusText, headers });
+    const nullBody =
+      response.status === 204 ||
+      response.status === 304 ||
+      (response.status >= 100 && response.status < 200);
+    return new Response(nullBody ? null : body, {
+      status: response.status,
+      statusText: response.statusText,
+      headers,
+    });
   }) as typeof fetch;
 }

@@ -53,11 +53,15 @@ export const MAX_RETRY_AFTER_SECONDS = 3600;
  * @param nowMs - the current time, ms since epoch (for an HTTP-date).
  * @returns whole seconds, or undefined when absent or not parsable.
  */
-export function parseRetryAfterSeconds(value: string | null | undefined, nowMs: number = Date.now()): number | undefined {
+export function parseRetryAfterSeconds(
+  value: string | null | undefined,
+  nowMs: number = Date.now(),
+): number | undefined {
   if (value === null || value === undefined) return undefined;
   const trimmed = value.trim();
   if (/^\d{1,10}$/.test(trimmed)) return Math.min(Number(trimmed), MAX_RETRY_AFTER_SECONDS);
-  if (!/^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(trimmed)) return undefined;
+  if (!/^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(trimmed))
+    return undefined;
   const at = Date.parse(trimmed);
   if (Number.isNaN(at)) return undefined;
   return Math.min(Math.max(0, Math.ceil((at - nowMs) / 1000)), MAX_RETRY_AFTER_SECONDS);
@@ -67,7 +71,8 @@ export function parseRetryAfterSeconds(value: string | null | undefined, nowMs: 
  * Why no usable answer came back. `body_too_large`: the answer exceeded its byte limit (see
  * `bounded-body.ts`); it is handled like `malformed_response`.
  */
-export type VercelUnavailableReason = 'timeout' | 'network' | 'malformed_response' | 'body_too_large';
+export type VercelUnavailableReason =
+  'timeout' | 'network' | 'malformed_response' | 'body_too_large';
 
 /** Vercel could not be reached in time, or its 2xx answer did not match the documented shape. */
 export class VercelUnavailableError extends Error {

@@ -40,7 +40,11 @@ const errorBodySchema = {
     if (typeof value !== 'object' || value === null) return {};
     const error = (value as { error?: unknown }).error;
     if (typeof error !== 'object' || error === null) return {};
-    const { code, message, invalidToken } = error as { code?: unknown; message?: unknown; invalidToken?: unknown };
+    const { code, message, invalidToken } = error as {
+      code?: unknown;
+      message?: unknown;
+      invalidToken?: unknown;
+    };
     return {
       ...(typeof code === 'string' ? { code: code.slice(0, 100) } : {}),
       ...(typeof message === 'string' ? { message: message.slice(0, 500) } : {}),
@@ -54,11 +58,15 @@ const errorBodySchema = {
  * `url` with `query` appended (a copy; `undefined` values skipped).
  * @throws TypeError when a number in `query` is not finite.
  */
-export function withQuery(url: URL, query: Readonly<Record<string, string | number | undefined>> = {}): URL {
+export function withQuery(
+  url: URL,
+  query: Readonly<Record<string, string | number | undefined>> = {},
+): URL {
   const out = new URL(url);
   for (const [key, value] of Object.entries(query)) {
     if (value === undefined) continue;
-    if (typeof value === 'number' && !Number.isFinite(value)) throw new TypeError(`query parameter ${key} must be a finite number`);
+    if (typeof value === 'number' && !Number.isFinite(value))
+      throw new TypeError(`query parameter ${key} must be a finite number`);
     out.searchParams.append(key, String(value));
   }
   return out;
@@ -82,7 +90,8 @@ export async function requestJson<T>(options: RequestJsonOptions<T>): Promise<T>
   const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': USER_AGENT };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   if (options.bearerToken !== undefined) {
-    if (!BEARER_TOKEN.test(options.bearerToken)) throw new TypeError('the bearer token is empty or has characters a token cannot have');
+    if (!BEARER_TOKEN.test(options.bearerToken))
+      throw new TypeError('the bearer token is empty or has characters a token cannot have');
     headers.Authorization = `Bearer ${options.bearerToken}`;
   }
   const url = withQuery(options.url, options.query);
@@ -103,9 +112,14 @@ export async function requestJson<T>(options: RequestJsonOptions<T>): Promise<T>
     body = await readBoundedBody(response, options.maxBodyBytes, signal);
   } catch (error) {
     if (error instanceof BodyTooLargeError) {
-      throw new VercelUnavailableError('body_too_large', `answer over ${error.limitBytes} bytes`, error.limitBytes);
+      throw new VercelUnavailableError(
+        'body_too_large',
+        `answer over ${error.limitBytes} bytes`,
+        error.limitBytes,
+      );
     }
-    if (signal.aborted) throw new VercelUnavailableError('timeout', `no answer within ${options.timeoutMs} ms`);
+    if (signal.aborted)
+      throw new VercelUnavailableError('timeout', `no answer within ${options.timeoutMs} ms`);
     // The cause's code (ECONNREFUSED, ENOTFOUND, …) says what went wrong; it holds no secret.
     const cause = (error as { cause?: { code?: unknown } }).cause;
     const code = typeof cause?.code === 'string' ? cause.code : (error as Error).name;
@@ -123,7 +137,8 @@ export async function requestJson<T>(options: RequestJsonOptions<T>): Promise<T>
     });
   }
   const json = safeJson(body);
-  if (json === undefined) throw new VercelUnavailableError('malformed_response', 'body is not JSON');
+  if (json === undefined)
+    throw new VercelUnavailableError('malformed_response', 'body is not JSON');
   const parsed = options.schema.safeParse(json);
   if (!parsed.success) {
     const fields = parsed.error.issues.map((issue) => issue.path.join('.') || '(root)').join(', ');

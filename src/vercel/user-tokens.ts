@@ -75,12 +75,18 @@ function teamQuery(call: TeamSelector): Record<string, string | undefined> {
 
 /** Shared request options; every token API answer is read with `TOKEN_API_MAX_BODY_BYTES` (bounded-body.ts). */
 function common(call: AuthenticatedCall) {
-  return { bearerToken: call.bearerToken, timeoutMs: call.timeoutMs, maxBodyBytes: TOKEN_API_MAX_BODY_BYTES, ...(call.fetch ? { fetch: call.fetch } : {}) };
+  return {
+    bearerToken: call.bearerToken,
+    timeoutMs: call.timeoutMs,
+    maxBodyBytes: TOKEN_API_MAX_BODY_BYTES,
+    ...(call.fetch ? { fetch: call.fetch } : {}),
+  };
 }
 
 function tokenPath(prefix: string, tokenId: string): string {
   // `.` and `..` survive encodeURIComponent and would be resolved as dot segments (another endpoint).
-  if (tokenId.length === 0 || tokenId === '.' || tokenId === '..') throw new TypeError('tokenId must be a token id or "current"');
+  if (tokenId.length === 0 || tokenId === '.' || tokenId === '..')
+    throw new TypeError('tokenId must be a token id or "current"');
   return `${prefix}/${encodeURIComponent(tokenId)}`;
 }
 
@@ -92,7 +98,10 @@ function tokenPath(prefix: string, tokenId: string): string {
  * @throws VercelApiError 400 (invalid body, e.g. `expiresAt` not in the future), 401, 403.
  * @throws VercelUnavailableError on timeout, network failure or a malformed answer.
  */
-export function createAuthToken(call: AuthenticatedCall, body: CreateAuthTokenRequest): Promise<CreateAuthTokenResponse> {
+export function createAuthToken(
+  call: AuthenticatedCall,
+  body: CreateAuthTokenRequest,
+): Promise<CreateAuthTokenResponse> {
   return requestJson({
     method: 'POST',
     url: new URL('/v3/user/tokens', call.apiUrl),
@@ -112,7 +121,10 @@ export function createAuthToken(call: AuthenticatedCall, body: CreateAuthTokenRe
  * @throws VercelUnavailableError on timeout, network failure or a malformed answer.
  * @throws TypeError for an empty `tokenId`.
  */
-export function deleteAuthToken(call: AuthenticatedCall, tokenId: string): Promise<DeleteAuthTokenResponse> {
+export function deleteAuthToken(
+  call: AuthenticatedCall,
+  tokenId: string,
+): Promise<DeleteAuthTokenResponse> {
   return requestJson({
     method: 'DELETE',
     url: new URL(tokenPath('/v3/user/tokens', tokenId), call.apiUrl),
@@ -129,7 +141,10 @@ export function deleteAuthToken(call: AuthenticatedCall, tokenId: string): Promi
  * @throws VercelUnavailableError on timeout, network failure or a malformed answer.
  * @throws TypeError for an empty `tokenId`.
  */
-export function getAuthToken(call: AuthenticatedCall, tokenId: string): Promise<GetAuthTokenResponse> {
+export function getAuthToken(
+  call: AuthenticatedCall,
+  tokenId: string,
+): Promise<GetAuthTokenResponse> {
   return requestJson({
     method: 'GET',
     url: new URL(tokenPath('/v5/user/tokens', tokenId), call.apiUrl),
@@ -147,7 +162,10 @@ export function getAuthToken(call: AuthenticatedCall, tokenId: string): Promise<
  * @throws VercelUnavailableError on timeout, network failure or a malformed answer.
  * @throws TypeError when `limit` (or a numeric `until`/`since`) is not a finite number.
  */
-export function listAuthTokens(call: AuthenticatedCall, options: ListAuthTokensOptions = {}): Promise<ListAuthTokensResponse> {
+export function listAuthTokens(
+  call: AuthenticatedCall,
+  options: ListAuthTokensOptions = {},
+): Promise<ListAuthTokensResponse> {
   return requestJson({
     method: 'GET',
     url: new URL(`/${options.version ?? 'v6'}/user/tokens`, call.apiUrl),

@@ -26,7 +26,10 @@ export class IdentityLookup {
     store: session.Store,
     private readonly now: () => number = Date.now,
   ) {
-    this.store = store instanceof TouchThrottledStore ? store : new TouchThrottledStore(store, touchIntervalMsFor(settings.session.idleTimeoutSeconds));
+    this.store =
+      store instanceof TouchThrottledStore
+        ? store
+        : new TouchThrottledStore(store, touchIntervalMsFor(settings.session.idleTimeoutSeconds));
   }
 
   /**
@@ -38,13 +41,16 @@ export class IdentityLookup {
     if (!sid) return undefined;
     let data: session.SessionData | null | undefined;
     try {
-      data = await new Promise<session.SessionData | null | undefined>((resolve, reject) => this.store.get(sid, (error, value) => (error ? reject(error) : resolve(value))));
+      data = await new Promise<session.SessionData | null | undefined>((resolve, reject) =>
+        this.store.get(sid, (error, value) => (error ? reject(error) : resolve(value))),
+      );
     } catch (error) {
       throw sessionStoreUnavailable(error);
     }
     const identity = data?.identity;
     if (!data || !identity) return undefined;
-    if (this.now() - identity.loginAt > this.settings.session.absoluteTimeoutSeconds * 1000) return undefined;
+    if (this.now() - identity.loginAt > this.settings.session.absoluteTimeoutSeconds * 1000)
+      return undefined;
     if (this.store.touch) this.store.touch(sid, data, () => undefined);
     return identity;
   }

@@ -62,7 +62,8 @@ export function createHttpLogger(logger: Logger, trustIncomingRequestId = false)
     logger,
     genReqId(req: IncomingMessage, res: ServerResponse) {
       const incoming = trustIncomingRequestId ? req.headers['x-request-id'] : undefined;
-      const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+      const id =
+        typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
       res.setHeader('X-Request-Id', id);
       return id;
     },
@@ -80,7 +81,8 @@ export function createHttpLogger(logger: Logger, trustIncomingRequestId = false)
       },
     },
     wrapSerializers: false,
-    customSuccessMessage: (req, res) => `${req.method} ${pathOnly(req.url ?? '')} ${res.statusCode}`,
+    customSuccessMessage: (req, res) =>
+      `${req.method} ${pathOnly(req.url ?? '')} ${res.statusCode}`,
     customErrorMessage: (req, res) => `${req.method} ${pathOnly(req.url ?? '')} ${res.statusCode}`,
   });
 }

@@ -13,7 +13,8 @@ export interface PageText {
 const TRY_AGAIN = 'Please open the integration again from your Vercel dashboard in a moment.';
 const NO_LONGER_VALID: PageText = {
   title: 'This sign-in link is no longer valid',
-  message: 'Sign-in links work once and only for a short time. Open the integration again from your Vercel dashboard.',
+  message:
+    'Sign-in links work once and only for a short time. Open the integration again from your Vercel dashboard.',
 };
 
 /**
@@ -21,27 +22,64 @@ const NO_LONGER_VALID: PageText = {
  * makes a missing one a compile error); the status comes from `LOGIN_FAILURE_STATUS`.
  */
 export const FAILURE_PAGES: Record<LoginFailureCode, PageText> = {
-  invalid_callback: { title: 'This sign-in link is not valid', message: 'The link is incomplete or malformed. Open the integration again from your Vercel dashboard.' },
-  login_cancelled: { title: 'Sign-in did not complete', message: 'Open the integration again from your Vercel dashboard to retry.' },
-  insecure_request: { title: 'Sign-in is misconfigured', message: 'This service must be reached over HTTPS. Please contact the provider’s support.' },
+  invalid_callback: {
+    title: 'This sign-in link is not valid',
+    message:
+      'The link is incomplete or malformed. Open the integration again from your Vercel dashboard.',
+  },
+  login_cancelled: {
+    title: 'Sign-in did not complete',
+    message: 'Open the integration again from your Vercel dashboard to retry.',
+  },
+  insecure_request: {
+    title: 'Sign-in is misconfigured',
+    message: 'This service must be reached over HTTPS. Please contact the provider’s support.',
+  },
   code_replayed: NO_LONGER_VALID,
   exchange_rejected: NO_LONGER_VALID,
-  exchange_rate_limited: { title: 'Sign-in is temporarily unavailable', message: 'Vercel is busy right now. Please open the same link again in a moment.' },
-  client_misconfigured: { title: 'Sign-in is misconfigured', message: 'Vercel did not accept this provider’s credentials. Please contact the provider’s support.' },
+  exchange_rate_limited: {
+    title: 'Sign-in is temporarily unavailable',
+    message: 'Vercel is busy right now. Please open the same link again in a moment.',
+  },
+  client_misconfigured: {
+    title: 'Sign-in is misconfigured',
+    message:
+      'Vercel did not accept this provider’s credentials. Please contact the provider’s support.',
+  },
   exchange_timeout: { title: 'Vercel did not answer in time', message: TRY_AGAIN },
   exchange_failed: { title: 'Vercel could not complete the sign-in', message: TRY_AGAIN },
-  invalid_id_token: { title: 'Sign-in failed', message: 'Vercel’s answer could not be verified. Open the integration again from your Vercel dashboard.' },
-  issuer_keys_unavailable: { title: 'Sign-in is temporarily unavailable', message: 'We could not reach Vercel to check your sign-in. Please try again in a moment.' },
-  account_hook_failed: { title: 'Sign-in is temporarily unavailable', message: 'Your account could not be loaded. Please try again in a moment.' },
-  account_refused: { title: 'Sign-in refused', message: 'Your account cannot use this integration.' },
+  invalid_id_token: {
+    title: 'Sign-in failed',
+    message:
+      'Vercel’s answer could not be verified. Open the integration again from your Vercel dashboard.',
+  },
+  issuer_keys_unavailable: {
+    title: 'Sign-in is temporarily unavailable',
+    message: 'We could not reach Vercel to check your sign-in. Please try again in a moment.',
+  },
+  account_hook_failed: {
+    title: 'Sign-in is temporarily unavailable',
+    message: 'Your account could not be loaded. Please try again in a moment.',
+  },
+  account_refused: {
+    title: 'Sign-in refused',
+    message: 'Your account cannot use this integration.',
+  },
   store_unavailable: { title: 'Temporarily unavailable', message: 'Please try again in a moment.' },
-  session_store_unavailable: { title: 'Sign-in is temporarily unavailable', message: 'Please try again in a moment.' },
+  session_store_unavailable: {
+    title: 'Sign-in is temporarily unavailable',
+    message: 'Please try again in a moment.',
+  },
   switch_not_found: NO_LONGER_VALID,
-  no_session: { title: 'You are not signed in', message: 'Open the integration from your Vercel dashboard to sign in.' },
+  no_session: {
+    title: 'You are not signed in',
+    message: 'Open the integration from your Vercel dashboard to sign in.',
+  },
   // VERCEL-SSO.md §2: `USER` is read-only (Vercel's Billing/Viewer team roles); the role shown in the header.
   role_not_allowed: {
     title: 'Administrators only',
-    message: 'Only ADMIN users can do this; your Vercel role for this installation is USER (read-only: Billing or Viewer on the Vercel team). A team Owner can change your role under Team Settings → Members on Vercel; then open the integration again.',
+    message:
+      'Only ADMIN users can do this; your Vercel role for this installation is USER (read-only: Billing or Viewer on the Vercel team). A team Owner can change your role under Team Settings → Members on Vercel; then open the integration again.',
   },
   rate_limited: { title: 'Too many requests', message: 'Please wait a moment and try again.' },
 };
@@ -51,13 +89,25 @@ export const REQUEST_PAGES: Record<number, PageText> = {
   400: { title: 'Bad request', message: 'The request could not be understood.' },
   403: { title: 'Forbidden', message: 'You may not open this address.' },
   404: { title: 'Page not found', message: 'There is nothing at this address.' },
-  405: { title: 'Method not allowed', message: 'This address does not accept that kind of request.' },
-  413: { title: 'Request too large', message: 'The request body is larger than this service accepts.' },
-  415: { title: 'Unsupported content type', message: 'This service accepts form or JSON bodies only.' },
+  405: {
+    title: 'Method not allowed',
+    message: 'This address does not accept that kind of request.',
+  },
+  413: {
+    title: 'Request too large',
+    message: 'The request body is larger than this service accepts.',
+  },
+  415: {
+    title: 'Unsupported content type',
+    message: 'This service accepts form or JSON bodies only.',
+  },
 };
 
 /** The page of a form whose CSRF token is missing or stale (csrf-sync, OWASP ASVS V4.2.2). */
-export const CSRF_PAGE: PageText = { title: 'This form has expired', message: 'Reload the page and try again.' };
+export const CSRF_PAGE: PageText = {
+  title: 'This form has expired',
+  message: 'Reload the page and try again.',
+};
 
 /** A failure as the adapter answers it: status, code, page and headers. */
 export interface FailureAnswer {
@@ -76,26 +126,59 @@ export interface FailureAnswer {
 export function toFailureAnswer(error: unknown): FailureAnswer {
   if (error instanceof LoginFailure) {
     const base = FAILURE_PAGES[error.code];
-    const headers: Record<string, string> = error.details.retryAfterSeconds !== undefined ? { 'Retry-After': String(error.details.retryAfterSeconds) } : {};
+    const headers: Record<string, string> =
+      error.details.retryAfterSeconds !== undefined
+        ? { 'Retry-After': String(error.details.retryAfterSeconds) }
+        : {};
     let page = base;
-    if (error.code === 'account_refused' && error.details.userMessage) page = { ...base, message: error.details.userMessage };
-    if (error.code === 'no_session' && error.details.sessionExpired) page = { ...base, title: 'Your session has expired' };
-    if (error.code === 'rate_limited' && error.details.retryAfterSeconds !== undefined) page = { ...base, message: `Please wait ${error.details.retryAfterSeconds} seconds and try again.` };
-    const data = error.code === 'login_cancelled' ? { error: error.details.userMessage, description: error.details.description } : {};
-    return { status: error.status, code: error.code, page, headers, kind: error.code === 'login_cancelled' ? 'signin-error' : 'error', data, unexpected: false };
+    if (error.code === 'account_refused' && error.details.userMessage)
+      page = { ...base, message: error.details.userMessage };
+    if (error.code === 'no_session' && error.details.sessionExpired)
+      page = { ...base, title: 'Your session has expired' };
+    if (error.code === 'rate_limited' && error.details.retryAfterSeconds !== undefined)
+      page = {
+        ...base,
+        message: `Please wait ${error.details.retryAfterSeconds} seconds and try again.`,
+      };
+    const data =
+      error.code === 'login_cancelled'
+        ? { error: error.details.userMessage, description: error.details.description }
+        : {};
+    return {
+      status: error.status,
+      code: error.code,
+      page,
+      headers,
+      kind: error.code === 'login_cancelled' ? 'signin-error' : 'error',
+      data,
+      unexpected: false,
+    };
   }
-  const status = (error as { status?: unknown })?.status ?? (error as { statusCode?: unknown })?.statusCode;
+  const status =
+    (error as { status?: unknown })?.status ?? (error as { statusCode?: unknown })?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     // csrf-sync's refusal (code EBADCSRFTOKEN) is the only 403 that means "this form has expired".
     const csrf = status === 403 && (error as { code?: unknown }).code === 'EBADCSRFTOKEN';
     const page = csrf ? CSRF_PAGE : (REQUEST_PAGES[status] ?? REQUEST_PAGES[400]!);
     const type = (error as { type?: unknown }).type ?? (error as { code?: unknown }).code;
-    return { status, code: typeof type === 'string' ? type.slice(0, 60) : `http_${status}`, page, headers: {}, kind: 'error', data: {}, unexpected: false };
+    return {
+      status,
+      code: typeof type === 'string' ? type.slice(0, 60) : `http_${status}`,
+      page,
+      headers: {},
+      kind: 'error',
+      data: {},
+      unexpected: false,
+    };
   }
   return {
     status: 500,
     code: 'internal_error',
-    page: { title: 'Something went wrong', message: 'Please try again. If it keeps happening, contact support with the request id below.' },
+    page: {
+      title: 'Something went wrong',
+      message:
+        'Please try again. If it keeps happening, contact support with the request id below.',
+    },
     headers: {},
     kind: 'error',
     data: {},
@@ -132,14 +215,24 @@ export class PageRenderer {
   private readonly eta: Eta;
 
   constructor(private readonly options: PageRendererOptions) {
-    this.eta = new Eta({ views: VIEWS_DIR, autoEscape: true, cache: options.cache, useWith: false });
+    this.eta = new Eta({
+      views: VIEWS_DIR,
+      autoEscape: true,
+      cache: options.cache,
+      useWith: false,
+    });
   }
 
   /**
    * Sends `page` with its status.
    * @param locals - layout values: `identity`, `csrfToken`, `ssoBase` (the router's mount path), `assetBase`.
    */
-  send(req: Request, res: Response, page: Omit<PageContext, 'productName' | 'supportUrl' | 'requestId'>, locals: Record<string, unknown> = {}): void {
+  send(
+    req: Request,
+    res: Response,
+    page: Omit<PageContext, 'productName' | 'supportUrl' | 'requestId'>,
+    locals: Record<string, unknown> = {},
+  ): void {
     const context: PageContext = {
       ...page,
       productName: this.options.productName,
@@ -150,14 +243,23 @@ export class PageRenderer {
     if (this.options.render) {
       const result: unknown = this.options.render(context, req, res);
       // An async renderer that rejects must not become an unhandled rejection.
-      if (result instanceof Promise) result.catch((error: unknown) => this.options.onRenderError?.(error, req, res));
+      if (result instanceof Promise)
+        result.catch((error: unknown) => this.options.onRenderError?.(error, req, res));
       return;
     }
     if (wantsJson(req)) {
       if (page.kind === 'error' || page.kind === 'signin-error' || page.status >= 400) {
-        res.json({ error: { code: page.code ?? `http_${page.status}`, message: page.message }, request_id: context.requestId });
+        res.json({
+          error: { code: page.code ?? `http_${page.status}`, message: page.message },
+          request_id: context.requestId,
+        });
       } else {
-        res.json({ page: page.kind, title: page.title, message: page.message, request_id: context.requestId });
+        res.json({
+          page: page.kind,
+          title: page.title,
+          message: page.message,
+          request_id: context.requestId,
+        });
       }
       return;
     }

@@ -1,7 +1,11 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { InvalidIdTokenError, KeysUnavailableError, type IdTokenVerifier } from '../flow/id-token';
 import type { VercelRole } from '../flow/identity';
-import { PARTNER_TOKEN_KINDS, type PartnerTokenKind, type VercelCaller } from '../flow/partner-caller';
+import {
+  PARTNER_TOKEN_KINDS,
+  type PartnerTokenKind,
+  type VercelCaller,
+} from '../flow/partner-caller';
 
 declare global {
   namespace Express {
@@ -82,9 +86,16 @@ const MESSAGES: Record<PartnerAuthErrorCode, string> = {
 /** Sends `{"error":{"code","message"}}` (Vercel's error shape, VERCEL-SSO.md §1.3) with the code's status. */
 export function sendPartnerError(res: Response, code: PartnerAuthErrorCode): void {
   const status = PARTNER_AUTH_ERRORS[code];
-  if (status === 401) res.set('WWW-Authenticate', `Bearer error="${code === 'missing_token' ? 'invalid_request' : 'invalid_token'}"`); // RFC 6750 §3
+  if (status === 401)
+    res.set(
+      'WWW-Authenticate',
+      `Bearer error="${code === 'missing_token' ? 'invalid_request' : 'invalid_token'}"`,
+    ); // RFC 6750 §3
   if (status === 503) res.set('Retry-After', '5');
-  res.status(status).set('Cache-Control', 'no-store').json({ error: { code, message: MESSAGES[code] } });
+  res
+    .status(status)
+    .set('Cache-Control', 'no-store')
+    .json({ error: { code, message: MESSAGES[code] } });
 }
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/;
@@ -94,25 +105,41 @@ const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/;
  * `prepare` gives the request an id and a logger. Options are checked here, never per request.
  * @throws TypeError for an unknown kind in `allow`, an empty `allow`, a bad `role` or `installationParam`.
  */
-export function createRequireVercelAuth(verifier: IdTokenVerifier, prepare: (req: Request, res: Response) => void) {
+export function createRequireVercelAuth(
+  verifier: IdTokenVerifier,
+  prepare: (req: Request, res: Response) => void,
+) {
   return (options: RequireVercelAuthOptions = {}): RequestHandler => {
     const allow = options.allow ?? [...PARTNER_TOKEN_KINDS];
-    if (!Array.isArray(allow) || allow.length === 0 || allow.some((kind) => !PARTNER_TOKEN_KINDS.includes(kind))) {
-      throw new TypeError(`requireVercelAuth({ allow }): expected a non-empty array of 'user' and 'system', got ${JSON.stringify(options.allow)}`);
+    if (
+      !Array.isArray(allow) ||
+      allow.length === 0 ||
+      allow.some((kind) => !PARTNER_TOKEN_KINDS.includes(kind))
+    ) {
+      throw new TypeError(
+        `requireVercelAuth({ allow }): expected a non-empty array of 'user' and 'system', got ${JSON.stringify(options.allow)}`,
+      );
     }
     if (options.role !== undefined && options.role !== 'ADMIN' && options.role !== 'USER') {
-      throw new TypeError(`requireVercelAuth({ role }): expected 'ADMIN' or 'USER', got ${JSON.stringify(options.role)}`);
+      throw new TypeError(
+        `requireVercelAuth({ role }): expected 'ADMIN' or 'USER', got ${JSON.stringify(options.role)}`,
+      );
     }
     const param = options.installationParam ?? 'installationId';
     if (param !== false && (typeof param !== 'string' || param.length === 0)) {
-      throw new TypeError(`requireVercelAuth({ installationParam }): expected a route parameter name or false, got ${JSON.stringify(options.installationParam)}`);
+      throw new TypeError(
+        `requireVercelAuth({ installationParam }): expected a route parameter name or false, got ${JSON.stringify(options.installationParam)}`,
+      );
     }
 
     return (req, res, next) => {
       prepare(req, res);
       res.set('Cache-Control', 'no-store');
       const refuse = (code: PartnerAuthErrorCode, details: Record<string, unknown> = {}) => {
-        req.log.info({ event: 'partner_api_refused', reason: code, ...details }, 'Partner API call refused');
+        req.log.info(
+          { event: 'partner_api_refused', reason: code, ...details },
+          'Partner API call refused',
+        );
         sendPartnerError(res, code);
       };
       const token = BEARER.exec(req.get('authorization') ?? '')?.[1];
@@ -122,17 +149,26 @@ export function createRequireVercelAuth(verifier: IdTokenVerifier, prepare: (req
 
       verifier.verifyPartnerToken(token, kind).then(
         (caller) => {
-          const who = { kind: caller.kind, installation_id: caller.installationId, ...(caller.kind === 'user' ? { user_id: caller.userId } : {}) };
+          const who = {
+            kind: caller.kind,
+            installation_id: caller.installationId,
+            ...(caller.kind === 'user' ? { user_id: caller.userId } : {}),
+          };
           if (!allow.includes(caller.kind)) return refuse('kind_not_allowed', who);
-          const pathInstallation = param === false ? undefined : (req.params as Record<string, string | undefined>)[param];
-          if (pathInstallation !== undefined && pathInstallation !== caller.installationId) return refuse('installation_mismatch', who);
-          if (options.role && caller.kind === 'user' && caller.role !== options.role) return refuse('role_not_allowed', who);
+          const pathInstallation =
+            param === false ? undefined : (req.params as Record<string, string | undefined>)[param];
+          if (pathInstallation !== undefined && pathInstallation !== caller.installationId)
+            return refuse('installation_mismatch', who);
+          if (options.role && caller.kind === 'user' && caller.role !== options.role)
+            return refuse('role_not_allowed', who);
           req.vercelCaller = caller;
           next();
         },
         (error: unknown) => {
-          if (error instanceof InvalidIdTokenError) return refuse('invalid_token', { check: error.check, kind });
-          if (error instanceof KeysUnavailableError) return refuse('issuer_keys_unavailable', { cause: error.reason });
+          if (error instanceof InvalidIdTokenError)
+            return refuse('invalid_token', { check: error.check, kind });
+          if (error instanceof KeysUnavailableError)
+            return refuse('issuer_keys_unavailable', { cause: error.reason });
           next(error);
         },
       );

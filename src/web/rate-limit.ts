@@ -39,14 +39,38 @@ export function createRateLimit(options: RateLimitOptions): RequestHandler {
     logger: {
       error: (error: unknown, message?: string) =>
         (error as Error)?.name === 'ValidationError'
-          ? options.logger.warn({ event: 'rate_limit_configuration', err: { code: (error as { code?: string }).code, message: (error as Error).message } }, 'rate limit configuration problem')
-          : options.logger.debug({ event: 'rate_limit_store_error', err: { name: (error as Error)?.name } }, message ?? 'rate limit store error'),
-      warn: (error: unknown, message?: string) => options.logger.warn({ event: 'rate_limit_warning', err: { name: (error as Error)?.name, message: (error as Error)?.message } }, message ?? 'rate limit warning'),
+          ? options.logger.warn(
+              {
+                event: 'rate_limit_configuration',
+                err: { code: (error as { code?: string }).code, message: (error as Error).message },
+              },
+              'rate limit configuration problem',
+            )
+          : options.logger.debug(
+              { event: 'rate_limit_store_error', err: { name: (error as Error)?.name } },
+              message ?? 'rate limit store error',
+            ),
+      warn: (error: unknown, message?: string) =>
+        options.logger.warn(
+          {
+            event: 'rate_limit_warning',
+            err: { name: (error as Error)?.name, message: (error as Error)?.message },
+          },
+          message ?? 'rate limit warning',
+        ),
     },
     handler: (req, _res, next, limiterOptions) => {
       const resetTime = (req as Request & { rateLimit?: RateLimitInfo }).rateLimit?.resetTime;
-      const retryAfter = Math.max(1, Math.ceil(((resetTime?.getTime() ?? Date.now() + limiterOptions.windowMs) - Date.now()) / 1000));
-      req.log?.warn({ event: 'rate_limited', path: truncateForLog(req.path) }, 'rate limit exceeded');
+      const retryAfter = Math.max(
+        1,
+        Math.ceil(
+          ((resetTime?.getTime() ?? Date.now() + limiterOptions.windowMs) - Date.now()) / 1000,
+        ),
+      );
+      req.log?.warn(
+        { event: 'rate_limited', path: truncateForLog(req.path) },
+        'rate limit exceeded',
+      );
       options.onLimited?.(req);
       next(new LoginFailure('rate_limited', { retryAfterSeconds: retryAfter }));
     },

@@ -26,7 +26,11 @@ export type SecurityHeadersConfig = Pick<SsoSettings, 'publicUrl' | 'vercel' | '
 export function helmetOptions(config: SecurityHeadersConfig): Parameters<typeof helmet>[0] {
   const https = config.publicUrl.protocol === 'https:';
   const vercelOrigins = [...new Set([config.vercel.apiUrl.origin, config.vercel.ssoUrl.origin])];
-  const formTargets = [...new Set(config.deepLinks.allowedOrigins.filter((origin) => origin !== config.publicUrl.origin))];
+  const formTargets = [
+    ...new Set(
+      config.deepLinks.allowedOrigins.filter((origin) => origin !== config.publicUrl.origin),
+    ),
+  ];
   return {
     contentSecurityPolicy: {
       useDefaults: false,

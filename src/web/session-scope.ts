@@ -50,7 +50,12 @@ export class SessionScope {
   private run(req: Request, res: Response): Promise<Request> {
     const target = Object.create(req) as Request;
     for (const slot of OWN_SLOTS) {
-      Object.defineProperty(target, slot, { value: undefined, writable: true, configurable: true, enumerable: true });
+      Object.defineProperty(target, slot, {
+        value: undefined,
+        writable: true,
+        configurable: true,
+        enumerable: true,
+      });
     }
     const shadow = new Proxy(target, {
       deleteProperty(object, key) {

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { csrfSync } from 'csrf-sync';
-import express, { Router, type ErrorRequestHandler, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import express, {
+  Router,
+  type ErrorRequestHandler,
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { parseVercelSsoOptions, type SsoSettings, type VercelSsoOptions } from '../config/options';
@@ -14,7 +21,12 @@ import { completeObserver } from '../flow/observer';
 import { Readiness } from '../flow/readiness';
 import type { SessionIdentity, VercelRole } from '../flow/identity';
 import { ReturnToRecords } from '../flow/return-to';
-import { createSessionMiddleware, destroySession, enforceSessionLifetimes, sessionStoreUnavailable } from '../flow/session';
+import {
+  createSessionMiddleware,
+  destroySession,
+  enforceSessionLifetimes,
+  sessionStoreUnavailable,
+} from '../flow/session';
 import { createStores, type Stores } from '../stores';
 import { IndexedSessionStore } from '../stores/session-index';
 import { createLogger } from './logger';
@@ -206,7 +218,10 @@ export function createVercelSso(options: VercelSsoOptions): VercelSso {
 }
 
 /** @internal The id_token verifier (one remote JWKS per process) for `settings`. */
-export function createIdTokenVerifier(settings: SsoSettings, onJwksFetch?: ConstructorParameters<typeof IdTokenVerifier>[0]['onJwksFetch']): IdTokenVerifier {
+export function createIdTokenVerifier(
+  settings: SsoSettings,
+  onJwksFetch?: ConstructorParameters<typeof IdTokenVerifier>[0]['onJwksFetch'],
+): IdTokenVerifier {
   return new IdTokenVerifier({
     issuer: settings.vercel.issuer,
     audience: settings.integration.clientId,
@@ -230,40 +245,104 @@ export function assembleVercelSso(settings: SsoSettings, parts: VercelSsoParts =
   const verifier = parts.verifier ?? createIdTokenVerifier(settings, observer.jwksFetch);
   const stores = parts.stores ?? createStores(settings, logger, observer.storeError);
   // ready() answers from a background check: readiness is never a way to make us call Vercel (issue 19).
-  const readiness = new Readiness({ ping: () => stores.ping(), verifier, intervalMs: settings.readinessCheckIntervalMs, now });
+  const readiness = new Readiness({
+    ping: () => stores.ping(),
+    verifier,
+    intervalMs: settings.readinessCheckIntervalMs,
+    now,
+  });
   if (settings.production && stores.kind === 'memory' && !settings.sessionStore) {
-    logger.warn({ event: 'configuration_warning' }, 'No Redis: sessions, redeemed codes and rate limits are kept in this process only. Run a single instance, or configure Redis (REDIS_URL, or the redis option).');
+    logger.warn(
+      { event: 'configuration_warning' },
+      'No Redis: sessions, redeemed codes and rate limits are kept in this process only. Run a single instance, or configure Redis (REDIS_URL, or the redis option).',
+    );
   }
   // Sessions are indexed by installation and user, so that uninstalling ends them (issue 12).
-  const sessionStore = new IndexedSessionStore(settings.sessionStore ?? stores.sessionStore, stores.sessionIndex, settings.session.absoluteTimeoutSeconds * 1000, now);
+  const sessionStore = new IndexedSessionStore(
+    settings.sessionStore ?? stores.sessionStore,
+    stores.sessionIndex,
+    settings.session.absoluteTimeoutSeconds * 1000,
+    now,
+  );
   const { oneTimeStore } = stores;
   const cookies = new AuxiliaryCookies(settings);
-  const returnTo = new ReturnToRecords(oneTimeStore, cookies, { publicOrigin: settings.publicUrl.origin, allowedOrigins: settings.deepLinks.allowedOrigins });
+  const returnTo = new ReturnToRecords(oneTimeStore, cookies, {
+    publicOrigin: settings.publicUrl.origin,
+    allowedOrigins: settings.deepLinks.allowedOrigins,
+  });
   const lookup = new IdentityLookup(settings, sessionStore, now);
-  const pages = new PageRenderer({ productName: settings.productName, ...(settings.supportUrl ? { supportUrl: settings.supportUrl } : {}), cache: settings.production, ...(settings.render ? { render: settings.render } : {}), onRenderError: (error, req, res) => lastResort(error, req, res), vercelDashboardUrl: new URL('/dashboard', settings.vercel.ssoUrl).href });
-  const scope = new SessionScope([createSessionMiddleware(settings, sessionStore), enforceSessionLifetimes(settings, now)]);
+  const pages = new PageRenderer({
+    productName: settings.productName,
+    ...(settings.supportUrl ? { supportUrl: settings.supportUrl } : {}),
+    cache: settings.production,
+    ...(settings.render ? { render: settings.render } : {}),
+    onRenderError: (error, req, res) => lastResort(error, req, res),
+    vercelDashboardUrl: new URL('/dashboard', settings.vercel.ssoUrl).href,
+  });
+  const scope = new SessionScope([
+    createSessionMiddleware(settings, sessionStore),
+    enforceSessionLifetimes(settings, now),
+  ]);
   const { csrfSynchronisedProtection, generateToken } = csrfSync({
     // The `_csrf` form field (parsed by the router, or by the host app's body parser before a
     // `requireUser({ csrf: true })` route), or an `X-CSRF-Token` header (fetch/XHR callers).
     getTokenFromRequest: (req) => {
-      const token: unknown = (req.body as Record<string, unknown> | undefined)?._csrf ?? req.headers['x-csrf-token'];
+      const token: unknown =
+        (req.body as Record<string, unknown> | undefined)?._csrf ?? req.headers['x-csrf-token'];
       return typeof token === 'string' ? token : undefined;
     },
   });
   const prepareSession = (req: Request) => void generateToken(req);
   const ourRoute = Symbol('vercel-sso-route');
   const accountSwitch = new AccountSwitch(oneTimeStore, cookies, prepareSession, observer);
-  const callback = createCallbackFlow({ config: settings, verifier, oneTimeStore, cookies, returnTo, accountSwitch, prepareSession, now, observer });
+  const callback = createCallbackFlow({
+    config: settings,
+    verifier,
+    oneTimeStore,
+    cookies,
+    returnTo,
+    accountSwitch,
+    prepareSession,
+    now,
+    observer,
+  });
 
   const rateWindow = settings.rateLimit.windowSeconds;
   // The metric label is the route template inside our router (never the raw path), or a fixed word
   // for the provider-initiated redirect of requireUser() on the host's routes.
-  const onLimited = (req: Request) => observer.rateLimited((req as Request & { [ourRoute]?: boolean })[ourRoute] && typeof req.route?.path === 'string' ? req.route.path : '(requireUser)');
-  const callbackLimit = createRateLimit({ windowSeconds: rateWindow, max: settings.rateLimit.callbackMax, store: stores.rateLimitStore('callback'), logger, onLimited });
-  const signoutLimit = createRateLimit({ windowSeconds: rateWindow, max: settings.rateLimit.signoutMax, store: stores.rateLimitStore('signout'), logger, onLimited });
+  const onLimited = (req: Request) =>
+    observer.rateLimited(
+      (req as Request & { [ourRoute]?: boolean })[ourRoute] && typeof req.route?.path === 'string'
+        ? req.route.path
+        : '(requireUser)',
+    );
+  const callbackLimit = createRateLimit({
+    windowSeconds: rateWindow,
+    max: settings.rateLimit.callbackMax,
+    store: stores.rateLimitStore('callback'),
+    logger,
+    onLimited,
+  });
+  const signoutLimit = createRateLimit({
+    windowSeconds: rateWindow,
+    max: settings.rateLimit.signoutMax,
+    store: stores.rateLimitStore('signout'),
+    logger,
+    onLimited,
+  });
   // Each provider-initiated SSO redirect writes a return-to record: counted per IP like the callback.
-  const ssoRedirectLimit = createRateLimit({ windowSeconds: rateWindow, max: settings.rateLimit.callbackMax, store: stores.rateLimitStore('sso-redirect'), logger, onLimited });
-  const formBody = express.urlencoded({ extended: false, limit: FORM_BODY_LIMIT, parameterLimit: 20 });
+  const ssoRedirectLimit = createRateLimit({
+    windowSeconds: rateWindow,
+    max: settings.rateLimit.callbackMax,
+    store: stores.rateLimitStore('sso-redirect'),
+    logger,
+    onLimited,
+  });
+  const formBody = express.urlencoded({
+    extended: false,
+    limit: FORM_BODY_LIMIT,
+    parameterLimit: 20,
+  });
   const headers = securityHeaders(settings);
 
   /** Gives requests a request id and a logger when the host app has none (no pino-http). */
@@ -277,8 +356,13 @@ export function assembleVercelSso(settings: SsoSettings, parts: VercelSsoParts =
   // passes through the router. Pages sent from the host's own routes (requireUser) use it for the
   // sign-out form and the stylesheet, since their own `req.baseUrl` is the host's.
   let routerBase: string | undefined = settings.mountPath;
-  const baseOf = (req: Request): string => ((req as Request & { [ourRoute]?: boolean })[ourRoute] ? req.baseUrl : (routerBase ?? ''));
-  const layoutLocals = (req: Request, _res: Response, shadow?: Request): Record<string, unknown> => {
+  const baseOf = (req: Request): string =>
+    (req as Request & { [ourRoute]?: boolean })[ourRoute] ? req.baseUrl : (routerBase ?? '');
+  const layoutLocals = (
+    req: Request,
+    _res: Response,
+    shadow?: Request,
+  ): Record<string, unknown> => {
     const identity = shadow?.session?.identity;
     const base = baseOf(req);
     return {
@@ -292,12 +376,25 @@ export function assembleVercelSso(settings: SsoSettings, parts: VercelSsoParts =
   const fail = (error: unknown, req: Request, res: Response, shadow?: Request): void => {
     const answer = toFailureAnswer(error);
     if (answer.unexpected) req.log?.error({ err: error }, 'unhandled error');
-    else if (!(error instanceof LoginFailure)) req.log?.info({ reason: answer.code, status: answer.status }, 'request refused');
+    else if (!(error instanceof LoginFailure))
+      req.log?.info({ reason: answer.code, status: answer.status }, 'request refused');
     try {
       applyHeaders(req, res);
       res.set(answer.headers);
       res.set('Cache-Control', 'no-store');
-      pages.send(req, res, { kind: answer.kind, status: answer.status, title: answer.page.title, message: answer.page.message, code: answer.code, data: answer.data }, layoutLocals(req, res, shadow));
+      pages.send(
+        req,
+        res,
+        {
+          kind: answer.kind,
+          status: answer.status,
+          title: answer.page.title,
+          message: answer.page.message,
+          code: answer.code,
+          data: answer.data,
+        },
+        layoutLocals(req, res, shadow),
+      );
     } catch (renderError) {
       lastResort(renderError, req, res);
     }
@@ -308,7 +405,9 @@ export function assembleVercelSso(settings: SsoSettings, parts: VercelSsoParts =
   };
   /** Wraps an async route step: our session loaded, errors rendered as our pages. */
   const withSession =
-    (handler: (shadow: Request, req: Request, res: Response) => Promise<void> | void): RequestHandler =>
+    (
+      handler: (shadow: Request, req: Request, res: Response) => Promise<void> | void,
+    ): RequestHandler =>
     async (req, res) => {
       let shadow: Request | undefined;
       try {
@@ -332,7 +431,16 @@ export function assembleVercelSso(settings: SsoSettings, parts: VercelSsoParts =
     next();
   });
   // A name of our own (not `/assets`), and unknown files fall through: a router mounted at `/` never hides the host's assets.
-  router.use(ASSETS_PATH, context, headers, express.static(path.resolve(__dirname, '..', '..', 'public'), { index: false, fallthrough: true, maxAge: '1h' }));
+  router.use(
+    ASSETS_PATH,
+    context,
+    headers,
+    express.static(path.resolve(__dirname, '..', '..', 'public'), {
+      index: false,
+      fallthrough: true,
+      maxAge: '1h',
+    }),
+  );
 
   router.get(
     settings.callbackPath,
@@ -363,13 +471,27 @@ export function assembleVercelSso(settings: SsoSettings, parts: VercelSsoParts =
       res.set('Cache-Control', 'no-store');
       const offer = await accountSwitch.pending(shadow);
       if (!offer) {
-        req.log.info({ event: 'switch_prompt', outcome: 'switch_not_found' }, 'no live account switch for this browser');
+        req.log.info(
+          { event: 'switch_prompt', outcome: 'switch_not_found' },
+          'no live account switch for this browser',
+        );
         throw new LoginFailure('switch_not_found');
       }
       res.locals.identity = offer.current;
       res.locals.csrfToken = generateToken(shadow);
       const { current, next, switchId, location } = offer;
-      pages.send(req, res, { kind: 'switch-account', status: 200, title: 'Switch account?', message: 'You are signed in as another user.', data: { current, next, switchId, location, csrfToken: res.locals.csrfToken } }, layoutLocals(req, res, shadow));
+      pages.send(
+        req,
+        res,
+        {
+          kind: 'switch-account',
+          status: 200,
+          title: 'Switch account?',
+          message: 'You are signed in as another user.',
+          data: { current, next, switchId, location, csrfToken: res.locals.csrfToken },
+        },
+        layoutLocals(req, res, shadow),
+      );
     }),
   );
 
@@ -413,16 +535,33 @@ export function assembleVercelSso(settings: SsoSettings, parts: VercelSsoParts =
       } catch (error) {
         throw sessionStoreUnavailable(error);
       }
-      res.clearCookie(settings.session.cookieName, { ...cookies.options(), ...(settings.session.cookieDomain ? { domain: settings.session.cookieDomain } : {}) });
+      res.clearCookie(settings.session.cookieName, {
+        ...cookies.options(),
+        ...(settings.session.cookieDomain ? { domain: settings.session.cookieDomain } : {}),
+      });
       res.clearCookie(cookies.installationHint, cookies.options());
-      req.log.info({ event: 'signout', installation_id: identity?.installationId, user_id: identity?.userId }, 'signed out');
+      req.log.info(
+        { event: 'signout', installation_id: identity?.installationId, user_id: identity?.userId },
+        'signed out',
+      );
       res.redirect(303, `${req.baseUrl}/signed-out`);
     }),
   );
 
   router.get('/signed-out', context, headers, (req, res) => {
     res.set('Cache-Control', 'no-store');
-    pages.send(req, res, { kind: 'signed-out', status: 200, title: 'Signed out', message: 'To sign in again, open the integration from your Vercel dashboard.', data: {} }, layoutLocals(req, res));
+    pages.send(
+      req,
+      res,
+      {
+        kind: 'signed-out',
+        status: 200,
+        title: 'Signed out',
+        message: 'To sign in again, open the integration from your Vercel dashboard.',
+        data: {},
+      },
+      layoutLocals(req, res),
+    );
   });
 
   router.get(
@@ -457,20 +596,32 @@ export function assembleVercelSso(settings: SsoSettings, parts: VercelSsoParts =
   router.use(routeErrors);
 
   /** Redirects to provider-initiated SSO (VERCEL-SSO.md §3) when the installation is known; remembers where to return. */
-  async function startProviderSso(shadow: Request, res: Response, returnPath: string): Promise<boolean> {
+  async function startProviderSso(
+    shadow: Request,
+    res: Response,
+    returnPath: string,
+  ): Promise<boolean> {
     const installationId = cookies.readInstallationHint(shadow);
     const slug = settings.integration.slug;
     if (!installationId || !slug || shadow.method !== 'GET') return false;
     await returnTo.remember(shadow, res, returnPath);
-    const target = new URL(`/sso/integrations/${encodeURIComponent(slug)}/${encodeURIComponent(installationId)}`, settings.vercel.ssoUrl);
-    shadow.log.info({ event: 'provider_initiated_sso', installation_id: installationId }, 'no session; redirecting to Vercel to sign in again');
+    const target = new URL(
+      `/sso/integrations/${encodeURIComponent(slug)}/${encodeURIComponent(installationId)}`,
+      settings.vercel.ssoUrl,
+    );
+    shadow.log.info(
+      { event: 'provider_initiated_sso', installation_id: installationId },
+      'no session; redirecting to Vercel to sign in again',
+    );
     res.redirect(302, target.href);
     return true;
   }
 
   function requireUser(options: RequireUserOptions = {}): RequestHandler {
     if (options.role !== undefined && options.role !== 'ADMIN' && options.role !== 'USER') {
-      throw new TypeError(`requireUser({ role }): expected 'ADMIN' or 'USER', got ${JSON.stringify(options.role)}`);
+      throw new TypeError(
+        `requireUser({ role }): expected 'ADMIN' or 'USER', got ${JSON.stringify(options.role)}`,
+      );
     }
     return (req, res, next) => {
       ensureRequestContext(req, res, logger);
@@ -487,12 +638,16 @@ export function assembleVercelSso(settings: SsoSettings, parts: VercelSsoParts =
           res.locals.csrfToken = generateToken(shadow);
           res.locals.ssoBase ??= '';
           // ADMIN may do what USER may (VERCEL-SSO.md §2: USER is the read-only role); `role: 'ADMIN'` refuses USER.
-          if (options.role === 'ADMIN' && identity.role !== 'ADMIN') throw new LoginFailure('role_not_allowed');
+          if (options.role === 'ADMIN' && identity.role !== 'ADMIN')
+            throw new LoginFailure('role_not_allowed');
           if (options.csrf && !['GET', 'HEAD', 'OPTIONS'].includes(req.method)) {
             // The host app's body parser runs first (the library never parses the host's bodies);
             // without one, only the X-CSRF-Token header can carry the token.
             if (req.body === undefined && req.headers['x-csrf-token'] === undefined) {
-              req.log.warn({ event: 'csrf_without_body_parser' }, 'requireUser({ csrf: true }): no parsed body and no X-CSRF-Token header; put a body parser before it');
+              req.log.warn(
+                { event: 'csrf_without_body_parser' },
+                'requireUser({ csrf: true }): no parsed body and no X-CSRF-Token header; put a body parser before it',
+              );
             }
             await runMiddleware(csrfSynchronisedProtection, shadow, res);
           }
@@ -500,11 +655,18 @@ export function assembleVercelSso(settings: SsoSettings, parts: VercelSsoParts =
           return;
         }
         // A page gets provider-initiated SSO; an API call (Accept: application/json) gets its 401 JSON.
-        if (req.method === 'GET' && !wantsJson(req) && settings.integration.slug && cookies.readInstallationHint(shadow)) {
+        if (
+          req.method === 'GET' &&
+          !wantsJson(req) &&
+          settings.integration.slug &&
+          cookies.readInstallationHint(shadow)
+        ) {
           await runMiddleware(ssoRedirectLimit, req, res);
           if (await startProviderSso(shadow, res, req.originalUrl)) return;
         }
-        throw new LoginFailure('no_session', { sessionExpired: res.locals.sessionExpired === true });
+        throw new LoginFailure('no_session', {
+          sessionExpired: res.locals.sessionExpired === true,
+        });
       })().catch(refuse);
     };
   }
@@ -512,28 +674,52 @@ export function assembleVercelSso(settings: SsoSettings, parts: VercelSsoParts =
   function optionalUser(): RequestHandler {
     return (req, res, next) => {
       ensureRequestContext(req, res, logger);
-      scope.load(req, res).then(
-        (shadow) => {
-          const identity = shadow.session?.identity;
-          if (identity) {
-            res.set('Cache-Control', 'no-store');
-            res.locals.identity = identity;
-            res.locals.csrfToken = generateToken(shadow);
-          }
-          next();
-        },
-        (error: unknown) => fail(error, req, res),
-      ).catch((error: unknown) => lastResort(error, req, res));
+      scope
+        .load(req, res)
+        .then(
+          (shadow) => {
+            const identity = shadow.session?.identity;
+            if (identity) {
+              res.set('Cache-Control', 'no-store');
+              res.locals.identity = identity;
+              res.locals.csrfToken = generateToken(shadow);
+            }
+            next();
+          },
+          (error: unknown) => fail(error, req, res),
+        )
+        .catch((error: unknown) => lastResort(error, req, res));
     };
   }
 
-  const revoked = (scope: 'installation' | 'user', installationId: string, userId: string | undefined, count: number) => {
-    logger.info({ event: 'sessions_revoked', scope, installation_id: installationId, ...(userId ? { user_id: userId } : {}), count }, `${count} session(s) revoked`);
+  const revoked = (
+    scope: 'installation' | 'user',
+    installationId: string,
+    userId: string | undefined,
+    count: number,
+  ) => {
+    logger.info(
+      {
+        event: 'sessions_revoked',
+        scope,
+        installation_id: installationId,
+        ...(userId ? { user_id: userId } : {}),
+        count,
+      },
+      `${count} session(s) revoked`,
+    );
     observer.sessionsRevoked(count);
     return count;
   };
-  const revokeInstallation = async (installationId: string) => revoked('installation', installationId, undefined, await sessionStore.revokeInstallation(installationId));
-  const revokeUser = async (installationId: string, userId: string) => revoked('user', installationId, userId, await sessionStore.revokeUser(installationId, userId));
+  const revokeInstallation = async (installationId: string) =>
+    revoked(
+      'installation',
+      installationId,
+      undefined,
+      await sessionStore.revokeInstallation(installationId),
+    );
+  const revokeUser = async (installationId: string, userId: string) =>
+    revoked('user', installationId, userId, await sessionStore.revokeUser(installationId, userId));
   const prepare = (req: Request, res: Response) => ensureRequestContext(req, res, logger);
 
   return {
@@ -541,7 +727,16 @@ export function assembleVercelSso(settings: SsoSettings, parts: VercelSsoParts =
     requireUser,
     optionalUser,
     requireVercelAuth: createRequireVercelAuth(verifier, prepare),
-    webhooks: (options) => createWebhookHandler({ clientSecret: settings.integration.clientSecret, oneTimeStore, revokeInstallation, prepare }, options),
+    webhooks: (options) =>
+      createWebhookHandler(
+        {
+          clientSecret: settings.integration.clientSecret,
+          oneTimeStore,
+          revokeInstallation,
+          prepare,
+        },
+        options,
+      ),
     revokeInstallation,
     revokeUser,
     identity: (req) => scope.peek(req)?.session?.identity,
@@ -552,7 +747,11 @@ export function assembleVercelSso(settings: SsoSettings, parts: VercelSsoParts =
     },
     ready: async () => {
       const { checks, checkedAgoMs } = await readiness.report();
-      return { sessionStore: checks.session_store === 'ok', issuerKeys: checks.issuer_keys === 'ok', checkedAgoMs };
+      return {
+        sessionStore: checks.session_store === 'ok',
+        issuerKeys: checks.issuer_keys === 'ok',
+        checkedAgoMs,
+      };
     },
     close: async () => {
       readiness.stop();
@@ -571,7 +770,11 @@ function lastResort(error: unknown, req: Request, res: Response): void {
     if (!res.writableEnded) res.end();
     return;
   }
-  res.status(500).type('text').set('Cache-Control', 'no-store').send(`Something went wrong. Request id: ${String(req.id ?? '')}\n`);
+  res
+    .status(500)
+    .type('text')
+    .set('Cache-Control', 'no-store')
+    .send(`Something went wrong. Request id: ${String(req.id ?? '')}\n`);
 }
 
 /** Runs one middleware as a promise (rejects with what it passes to `next`). */
@@ -592,7 +795,8 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 /** A request id and a child logger on `req` when the host app has none (pino-http provides both). */
 function ensureRequestContext(req: Request, res: Response, logger: Logger): void {
   if (req.log && req.id !== undefined) return;
-  const id = req.id !== undefined && REQUEST_ID.test(String(req.id)) ? String(req.id) : randomUUID();
+  const id =
+    req.id !== undefined && REQUEST_ID.test(String(req.id)) ? String(req.id) : randomUUID();
   (req as { id: unknown }).id = id;
   if (!res.headersSent && !res.getHeader('X-Request-Id')) res.setHeader('X-Request-Id', id);
   if (!req.log) (req as { log: Logger }).log = logger.child({ req: { id } });

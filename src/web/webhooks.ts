@@ -1,5 +1,10 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import express, {
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from 'express';
 import { z } from 'zod';
 import type { OneTimeStore } from '../stores/one-time-store';
 
@@ -94,7 +99,9 @@ const eventSchema = z.object({
   payload: z.record(z.string(), z.unknown()).default({}),
 });
 
-const removedPayloadSchema = z.object({ configuration: z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/) }) });
+const removedPayloadSchema = z.object({
+  configuration: z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/) }),
+});
 
 function fail(res: Response, status: number, code: string, message: string): void {
   res.status(status).set('Cache-Control', 'no-store').json({ error: { code, message } });
@@ -109,7 +116,11 @@ function fail(res: Response, status: number, code: string, message: string): voi
  * const ok = verifyWebhookSignature(rawBody, req.get('x-vercel-signature'), process.env.INTEGRATION_CLIENT_SECRET!);
  * ```
  */
-export function verifyWebhookSignature(body: Buffer, signature: string | undefined, secret: string): boolean {
+export function verifyWebhookSignature(
+  body: Buffer,
+  signature: string | undefined,
+  secret: string,
+): boolean {
   if (typeof signature !== 'string' || !/^[0-9a-fA-F]{40}$/.test(signature)) return false;
   const expected = createHmac('sha1', secret).update(body).digest();
   return timingSafeEqual(expected, Buffer.from(signature, 'hex'));
@@ -124,10 +135,17 @@ export function verifyWebhookSignature(body: Buffer, signature: string | undefin
  * Mount it before any body parser of the host app (it needs the raw bytes).
  * @throws TypeError for a bad `onEvent` or `bodyLimitBytes` (at construction).
  */
-export function createWebhookHandler(deps: WebhookDependencies, options: WebhooksOptions = {}): RequestHandler {
-  if (options.onEvent !== undefined && typeof options.onEvent !== 'function') throw new TypeError('webhooks({ onEvent }): expected a function (event, context) => void');
+export function createWebhookHandler(
+  deps: WebhookDependencies,
+  options: WebhooksOptions = {},
+): RequestHandler {
+  if (options.onEvent !== undefined && typeof options.onEvent !== 'function')
+    throw new TypeError('webhooks({ onEvent }): expected a function (event, context) => void');
   const limit = options.bodyLimitBytes ?? WEBHOOK_BODY_LIMIT_BYTES;
-  if (!Number.isInteger(limit) || limit < 1) throw new TypeError(`webhooks({ bodyLimitBytes }): expected a positive whole number of bytes, got ${JSON.stringify(options.bodyLimitBytes)}`);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new TypeError(
+      `webhooks({ bodyLimitBytes }): expected a positive whole number of bytes, got ${JSON.stringify(options.bodyLimitBytes)}`,
+    );
   const revokeOnUninstall = options.revokeOnUninstall ?? true;
   const raw = express.raw({ type: () => true, limit });
 
@@ -137,8 +155,12 @@ export function createWebhookHandler(deps: WebhookDependencies, options: Webhook
     raw(req, res, (error?: unknown) => {
       if (error) {
         const status = (error as { status?: number }).status;
-        req.log.info({ event: 'webhook_refused', reason: status === 413 ? 'too_large' : 'unreadable_body' }, 'webhook refused');
-        if (status === 413) return fail(res, 413, 'payload_too_large', `The body is larger than ${limit} bytes.`);
+        req.log.info(
+          { event: 'webhook_refused', reason: status === 413 ? 'too_large' : 'unreadable_body' },
+          'webhook refused',
+        );
+        if (status === 413)
+          return fail(res, 413, 'payload_too_large', `The body is larger than ${limit} bytes.`);
         return fail(res, 400, 'invalid_request', 'The body could not be read.');
       }
       handle(req, res).catch(next);
@@ -148,11 +170,20 @@ export function createWebhookHandler(deps: WebhookDependencies, options: Webhook
   async function handle(req: Request, res: Response): Promise<void> {
     if (!Buffer.isBuffer(req.body)) {
       // A body parser of the host app ran first: the raw bytes the signature covers are gone.
-      req.log.error({ event: 'webhook_misconfigured' }, 'webhook handler mounted after a body parser: mount sso.webhooks() before express.json()');
+      req.log.error(
+        { event: 'webhook_misconfigured' },
+        'webhook handler mounted after a body parser: mount sso.webhooks() before express.json()',
+      );
       return fail(res, 500, 'webhook_misconfigured', 'The webhook endpoint is misconfigured.');
     }
     if (!verifyWebhookSignature(req.body, req.get('x-vercel-signature'), deps.clientSecret)) {
-      req.log.warn({ event: 'webhook_refused', reason: req.get('x-vercel-signature') ? 'bad_signature' : 'missing_signature' }, 'webhook refused');
+      req.log.warn(
+        {
+          event: 'webhook_refused',
+          reason: req.get('x-vercel-signature') ? 'bad_signature' : 'missing_signature',
+        },
+        'webhook refused',
+      );
       return fail(res, 401, 'invalid_signature', 'Missing or invalid x-vercel-signature.');
     }
     let json: unknown;
@@ -165,7 +196,12 @@ export function createWebhookHandler(deps: WebhookDependencies, options: Webhook
     const parsed = eventSchema.safeParse(json);
     if (!parsed.success) {
       req.log.info({ event: 'webhook_refused', reason: 'malformed_event' }, 'webhook refused');
-      return fail(res, 400, 'invalid_event', 'The body is not a webhook event (id, type, payload).');
+      return fail(
+        res,
+        400,
+        'invalid_event',
+        'The body is not a webhook event (id, type, payload).',
+      );
     }
     const event: VercelWebhookEvent = parsed.data;
     const log = { event_id: event.id, event_type: event.type };
@@ -181,11 +217,17 @@ export function createWebhookHandler(deps: WebhookDependencies, options: Webhook
           res.status(200).json({ received: true, duplicate: true });
           return;
         }
-        req.log.info({ event: 'webhook_in_progress', ...log }, 'webhook delivery already in progress');
+        req.log.info(
+          { event: 'webhook_in_progress', ...log },
+          'webhook delivery already in progress',
+        );
         return fail(res, 409, 'in_progress', 'This event is being handled; retry later.');
       }
     } catch {
-      req.log.warn({ event: 'webhook_store_unavailable', ...log }, 'webhook not handled: store unavailable');
+      req.log.warn(
+        { event: 'webhook_store_unavailable', ...log },
+        'webhook not handled: store unavailable',
+      );
       res.set('Retry-After', '5');
       return fail(res, 503, 'store_unavailable', 'Temporarily unavailable; retry later.');
     }
@@ -197,14 +239,20 @@ export function createWebhookHandler(deps: WebhookDependencies, options: Webhook
         if (removed.success) {
           context.revokedSessions = await deps.revokeInstallation(removed.data.configuration.id);
         } else {
-          req.log.warn({ event: 'webhook_unexpected_payload', ...log }, 'uninstall event without payload.configuration.id: nothing revoked');
+          req.log.warn(
+            { event: 'webhook_unexpected_payload', ...log },
+            'uninstall event without payload.configuration.id: nothing revoked',
+          );
         }
       }
       await options.onEvent?.(event, context);
       await deps.oneTimeStore.set(key, 'done', WEBHOOK_DEDUPE_TTL_MS);
     } catch (error) {
       await deps.oneTimeStore.delete(key).catch(() => undefined);
-      req.log.error({ event: 'webhook_failed', ...log, err: { name: (error as Error)?.name } }, 'webhook not handled');
+      req.log.error(
+        { event: 'webhook_failed', ...log, err: { name: (error as Error)?.name } },
+        'webhook not handled',
+      );
       res.set('Retry-After', '5');
       return fail(res, 503, 'event_not_handled', 'The event could not be handled; retry later.');
     }

@@ -4,9 +4,18 @@
  */
 import { formatJson, formatToken, formatTokenList, printable } from '../../src/cli/tokens-format';
 
-const INVISIBLE = /[\u0080-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
+const INVISIBLE =
+  /[\u0080-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
 const hostileName = 'deploy\u202egpj.exe\u2066x\u2069\u200bend\u009b31m\ufeff';
-const token = { id: 'tok\u202e1', name: hostileName, type: 'oauth2-token', origin: 'github\u200f', activeAt: 1, createdAt: 1, scopes: [{ type: 'team' as const, teamId: 'team\u2067_1', origin: 'x', createdAt: 1 }] };
+const token = {
+  id: 'tok\u202e1',
+  name: hostileName,
+  type: 'oauth2-token',
+  origin: 'github\u200f',
+  activeAt: 1,
+  createdAt: 1,
+  scopes: [{ type: 'team' as const, teamId: 'team\u2067_1', origin: 'x', createdAt: 1 }],
+};
 
 test('printable shows U+202E and friends as visible \\uXXXX escapes; C0 controls become ?', () => {
   expect(printable('a\u202eb')).toBe('a\\u202eb');
@@ -15,7 +24,10 @@ test('printable shows U+202E and friends as visible \\uXXXX escapes; C0 controls
 });
 
 test('the list and detail tables contain no raw bidi or invisible character, and show the same escapes as --json', () => {
-  const list = formatTokenList({ tokens: [token] as never, pagination: { count: 1, next: null, prev: null } });
+  const list = formatTokenList({
+    tokens: [token] as never,
+    pagination: { count: 1, next: null, prev: null },
+  });
   const detail = formatToken(token as never);
   const json = formatJson({ token });
   for (const output of [list, detail, json]) {

@@ -50,7 +50,9 @@ describe('tokens list', () => {
     const r = await run(['tokens', 'list']);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
-    expect(r.stdout).toMatch(/│ ID\s+│ Name\s+│ Status\s+│ Scopes\s+│ Created\s+│ Expires\s+│ Last active/);
+    expect(r.stdout).toMatch(
+      /│ ID\s+│ Name\s+│ Status\s+│ Scopes\s+│ Created\s+│ Expires\s+│ Last active/,
+    );
     expect(r.stdout).toContain(aliceTokenId);
     expect(r.stdout).toContain('Development token');
     expect(r.stdout).not.toMatch(/\u001b\[/); // no colour codes
@@ -61,15 +63,28 @@ describe('tokens list', () => {
     await createViaCli('list-b');
     const json = await run(['tokens', 'list', '--json', '--limit', '2']);
     expect(json.code).toBe(0);
-    const page = JSON.parse(json.stdout) as { tokens: Array<{ name: string }>; pagination: { count: number; next: string | null } };
+    const page = JSON.parse(json.stdout) as {
+      tokens: Array<{ name: string }>;
+      pagination: { count: number; next: string | null };
+    };
     expect(page.tokens.map((t) => t.name)).toEqual(['list-b', 'list-a']);
     expect(page.pagination.count).toBe(2);
     expect(page.pagination.next).toEqual(expect.any(String)); // /v6: an opaque string cursor
 
     const table = await run(['tokens', 'list', '--limit', '2']);
     expect(table.stdout).toContain(`Older tokens: add --until ${page.pagination.next}`);
-    const older = await run(['tokens', 'list', '--json', '--limit', '100', '--until', String(page.pagination.next)]);
-    const names = (JSON.parse(older.stdout) as { tokens: Array<{ name: string }> }).tokens.map((t) => t.name);
+    const older = await run([
+      'tokens',
+      'list',
+      '--json',
+      '--limit',
+      '100',
+      '--until',
+      String(page.pagination.next),
+    ]);
+    const names = (JSON.parse(older.stdout) as { tokens: Array<{ name: string }> }).tokens.map(
+      (t) => t.name,
+    );
     expect(names).not.toContain('list-a');
     expect(names).not.toContain('list-b');
   });
@@ -77,7 +92,9 @@ describe('tokens list', () => {
   test('--team-id / --slug (create only): a team of the user works; another team is exit 1 with 403 on stderr', async () => {
     expect((await run(['tokens', 'create', 'team-ci', '--slug', 'acme-labs'])).code).toBe(0);
     const bob = s.emu.devTokens.find((d) => d.personId === 'person_bob')!.bearerToken;
-    const r = await run(['tokens', 'create', 'x', '--team-id', IDS.globexAccount], { VERCEL_TOKEN: bob });
+    const r = await run(['tokens', 'create', 'x', '--team-id', IDS.globexAccount], {
+      VERCEL_TOKEN: bob,
+    });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/403 \(forbidden\)/);
@@ -93,12 +110,18 @@ describe('tokens get', () => {
     expect(table.stdout).toMatch(/│ Expires\s+│ never/);
     const json = await run(['tokens', 'get', 'current', '--json']);
     expect(json.code).toBe(0);
-    expect(JSON.parse(json.stdout)).toEqual({ token: expect.objectContaining({ id: aliceTokenId, name: 'Development token' }) });
+    expect(JSON.parse(json.stdout)).toEqual({
+      token: expect.objectContaining({ id: aliceTokenId, name: 'Development token' }),
+    });
   });
 
   test('an unknown id is exit 1 with the API error on stderr', async () => {
     const r = await run(['tokens', 'get', 'f'.repeat(64)]);
-    expect(r).toEqual({ code: 1, stdout: '', stderr: expect.stringMatching(/^error: .*404 \(not_found\)/) });
+    expect(r).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: expect.stringMatching(/^error: .*404 \(not_found\)/),
+    });
   });
 });
 
@@ -128,11 +151,17 @@ describe('tokens delete', () => {
   test('by id: table and --json confirmations; then the token is gone', async () => {
     const a = await createViaCli('del-a');
     const b = await createViaCli('del-b');
-    expect(await run(['tokens', 'delete', a.id])).toEqual({ code: 0, stdout: `Deleted token ${a.id}.\n`, stderr: '' });
+    expect(await run(['tokens', 'delete', a.id])).toEqual({
+      code: 0,
+      stdout: `Deleted token ${a.id}.\n`,
+      stderr: '',
+    });
     const json = await run(['tokens', 'delete', b.id, '--json']);
     expect(JSON.parse(json.stdout)).toEqual({ tokenId: b.id });
     expect((await run(['tokens', 'get', a.id])).code).toBe(1);
-    expect((await run(['tokens', 'get', 'current'], { VERCEL_TOKEN: b.value })).stderr).toMatch(/token expired or revoked/);
+    expect((await run(['tokens', 'get', 'current'], { VERCEL_TOKEN: b.value })).stderr).toMatch(
+      /token expired or revoked/,
+    );
   });
 
   test('current deletes the token in VERCEL_TOKEN', async () => {
@@ -141,7 +170,9 @@ describe('tokens delete', () => {
     expect(r).toEqual({ code: 0, stdout: `Deleted token ${t.id}.\n`, stderr: '' });
     const again = await run(['tokens', 'list'], { VERCEL_TOKEN: t.value });
     expect(again.code).toBe(1);
-    expect(again.stderr).toBe('error: token expired or revoked (Vercel answered 403): create a new token and set VERCEL_TOKEN\n');
+    expect(again.stderr).toBe(
+      'error: token expired or revoked (Vercel answered 403): create a new token and set VERCEL_TOKEN\n',
+    );
   });
 });
 
@@ -176,7 +207,9 @@ describe('usage and environment', () => {
     const r = await run(['--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Usage: npm run vercel -- tokens/);
-    expect(r.stdout).toMatch(/Exit codes: 0 success, 1 API error or missing VERCEL_TOKEN, 2 usage error/);
+    expect(r.stdout).toMatch(
+      /Exit codes: 0 success, 1 API error or missing VERCEL_TOKEN, 2 usage error/,
+    );
   });
 
   test.each([
@@ -214,7 +247,11 @@ describe('usage and environment', () => {
   test('missing VERCEL_TOKEN is exit 1 with a message', async () => {
     for (const token of [undefined, '', '   ']) {
       const r = await run(['tokens', 'list'], { VERCEL_TOKEN: token });
-      expect(r).toEqual({ code: 1, stdout: '', stderr: expect.stringMatching(/^error: VERCEL_TOKEN is not set/) });
+      expect(r).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: expect.stringMatching(/^error: VERCEL_TOKEN is not set/),
+      });
     }
   });
 

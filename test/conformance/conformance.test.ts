@@ -14,7 +14,15 @@ import { CLIENT_ID, CLIENT_SECRET, freePort, startReference } from './support';
 
 jest.setTimeout(90_000);
 
-function capture(): { io: { stdout: { write(t: string): boolean }; stderr: { write(t: string): boolean }; env: Record<string, string> }; out: () => string; err: () => string } {
+function capture(): {
+  io: {
+    stdout: { write(t: string): boolean };
+    stderr: { write(t: string): boolean };
+    env: Record<string, string>;
+  };
+  out: () => string;
+  err: () => string;
+} {
   let out = '';
   let err = '';
   return {
@@ -29,7 +37,9 @@ function capture(): { io: { stdout: { write(t: string): boolean }; stderr: { wri
 }
 
 function notPassed(report: ConformanceReport): Record<string, string> {
-  return Object.fromEntries(report.results.filter((r) => r.verdict !== 'PASS').map((r) => [r.id, r.verdict]));
+  return Object.fromEntries(
+    report.results.filter((r) => r.verdict !== 'PASS').map((r) => [r.id, r.verdict]),
+  );
 }
 
 describe('conformance kit', () => {
@@ -49,14 +59,21 @@ describe('conformance kit', () => {
     try {
       const code = await runConformance(
         [
-          '--redirect-login-url', `${reference.url}/callback`,
-          '--session-check-url', `${reference.url}/api/session`,
-          '--emulator-port', String(emulatorPort),
-          '--client-id', CLIENT_ID,
-          '--client-secret', CLIENT_SECRET,
-          '--answer-bound-ms', '5000',
+          '--redirect-login-url',
+          `${reference.url}/callback`,
+          '--session-check-url',
+          `${reference.url}/api/session`,
+          '--emulator-port',
+          String(emulatorPort),
+          '--client-id',
+          CLIENT_ID,
+          '--client-secret',
+          CLIENT_SECRET,
+          '--answer-bound-ms',
+          '5000',
           '--json',
-          '--junit', junitFile,
+          '--junit',
+          junitFile,
         ],
         io,
       );
@@ -69,7 +86,9 @@ describe('conformance kit', () => {
       expect(xml.match(/<testcase /g)).toHaveLength(SCENARIOS.length);
       expect(xml).not.toContain('<failure');
       // The emulator's environment is printed (to stderr with --json), never the secret given.
-      expect(err()).toContain(`JWKS                http://127.0.0.1:${emulatorPort}/.well-known/jwks`);
+      expect(err()).toContain(
+        `JWKS                http://127.0.0.1:${emulatorPort}/.well-known/jwks`,
+      );
       expect(err()).not.toContain(CLIENT_SECRET);
     } finally {
       await reference.stop();
@@ -79,20 +98,32 @@ describe('conformance kit', () => {
   it('fails the naive vendor on exactly the scenarios its faults predict', async () => {
     const emulatorPort = await freePort();
     const emulator = `http://127.0.0.1:${emulatorPort}`;
-    const naive = await startNaiveVendor({ apiUrl: emulator, issuer: emulator, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
+    const naive = await startNaiveVendor({
+      apiUrl: emulator,
+      issuer: emulator,
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+    });
     const junitFile = path.join(dir, 'naive.xml');
     const { io, out } = capture();
     try {
       const code = await runConformance(
         [
-          '--redirect-login-url', `${naive.url}/callback`,
-          '--session-check-url', `${naive.url}/api/session`,
-          '--emulator-port', String(emulatorPort),
-          '--client-id', CLIENT_ID,
-          '--client-secret', CLIENT_SECRET,
-          '--answer-bound-ms', '3000',
+          '--redirect-login-url',
+          `${naive.url}/callback`,
+          '--session-check-url',
+          `${naive.url}/api/session`,
+          '--emulator-port',
+          String(emulatorPort),
+          '--client-id',
+          CLIENT_ID,
+          '--client-secret',
+          CLIENT_SECRET,
+          '--answer-bound-ms',
+          '3000',
           '--json',
-          '--junit', junitFile,
+          '--junit',
+          junitFile,
         ],
         io,
       );
@@ -140,13 +171,26 @@ describe('conformance kit', () => {
     const { io, out } = capture();
     try {
       const code = await runConformance(
-        ['--redirect-login-url', `${reference.url}/callback`, '--emulator-port', String(emulatorPort), '--client-id', CLIENT_ID, '--client-secret', CLIENT_SECRET, '--only', 'happy-plain,id-token-*,account-email-linking'],
+        [
+          '--redirect-login-url',
+          `${reference.url}/callback`,
+          '--emulator-port',
+          String(emulatorPort),
+          '--client-id',
+          CLIENT_ID,
+          '--client-secret',
+          CLIENT_SECRET,
+          '--only',
+          'happy-plain,id-token-*,account-email-linking',
+        ],
         io,
       );
       expect(code).toBe(0);
       expect(out()).toMatch(/│ happy-plain\s+│/);
       expect(out()).toMatch(/│ account-email-linking\s+│.*│ SKIP\s+│/);
-      expect(out()).toContain('13 scenarios: 12 PASS, 0 FAIL, 0 WARN, 1 SKIP; sessions judged from the callback answer');
+      expect(out()).toContain(
+        '13 scenarios: 12 PASS, 0 FAIL, 0 WARN, 1 SKIP; sessions judged from the callback answer',
+      );
     } finally {
       await reference.stop();
     }
@@ -178,7 +222,10 @@ test('a vendor that streams an endless body cannot exhaust the kit (hostile revi
   const port = (server.address() as { port: number }).port;
   try {
     const { Browser } = await import('../../src/conformance/browser');
-    const browser = new Browser({ vendorOrigin: `http://127.0.0.1:${port}`, answerBoundMs: 10_000 });
+    const browser = new Browser({
+      vendorOrigin: `http://127.0.0.1:${port}`,
+      answerBoundMs: 10_000,
+    });
     const before = process.memoryUsage().rss;
     const answer = await browser.fetchOnce(`http://127.0.0.1:${port}/callback`);
     expect(answer.status).toBe(200);

@@ -24,24 +24,61 @@ it('runs from the packed tarball in a fresh directory and passes the reference s
     const tarball = (await readdir(dir)).find((f) => f.endsWith('.tgz'))!;
     const app = path.join(dir, 'fresh');
     await run('mkdir', [app]);
-    await writeFile(path.join(app, 'package.json'), JSON.stringify({ name: 'fresh', private: true }));
-    await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--omit=dev', path.join(dir, tarball)], { cwd: app });
-    const installed = JSON.parse(await readFile(path.join(app, 'node_modules', 'vercel-marketplace-sso', 'package.json'), 'utf8')) as { bin?: unknown };
+    await writeFile(
+      path.join(app, 'package.json'),
+      JSON.stringify({ name: 'fresh', private: true }),
+    );
+    await run(
+      'npm',
+      [
+        'install',
+        '--prefer-offline',
+        '--no-audit',
+        '--no-fund',
+        '--omit=dev',
+        path.join(dir, tarball),
+      ],
+      { cwd: app },
+    );
+    const installed = JSON.parse(
+      await readFile(
+        path.join(app, 'node_modules', 'vercel-marketplace-sso', 'package.json'),
+        'utf8',
+      ),
+    ) as { bin?: unknown };
 
     const emulatorPort = await freePort();
     const reference = await startReference(emulatorPort);
     try {
       const args = [
-        '--redirect-login-url', `${reference.url}/callback`,
-        '--session-check-url', `${reference.url}/api/session`,
-        '--emulator-port', String(emulatorPort),
-        '--client-id', CLIENT_ID,
-        '--only', 'happy-plain,exchange-request,id-token-alg-none,callback-mode-missing,browser-cookie-flags',
+        '--redirect-login-url',
+        `${reference.url}/callback`,
+        '--session-check-url',
+        `${reference.url}/api/session`,
+        '--emulator-port',
+        String(emulatorPort),
+        '--client-id',
+        CLIENT_ID,
+        '--only',
+        'happy-plain,exchange-request,id-token-alg-none,callback-mode-missing,browser-cookie-flags',
         '--json',
       ];
       const [command, commandArgs] = installed.bin
         ? ['npx', ['--no-install', 'vercel-marketplace-sso', 'conformance', ...args]]
-        : [process.execPath, [path.join(app, 'node_modules', 'vercel-marketplace-sso', 'dist', 'cli', 'conformance.js'), ...args]];
+        : [
+            process.execPath,
+            [
+              path.join(
+                app,
+                'node_modules',
+                'vercel-marketplace-sso',
+                'dist',
+                'cli',
+                'conformance.js',
+              ),
+              ...args,
+            ],
+          ];
       const { stdout } = await run(command as string, commandArgs as string[], {
         cwd: app,
         env: { PATH: process.env.PATH ?? '', CONFORMANCE_CLIENT_SECRET: CLIENT_SECRET },

@@ -9,7 +9,16 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { BrowserProblems, Contexts, screenshot } from './support/browser';
 import { launchChromium } from './support/chromium';
-import { clickOpenLink, dashboardLinks, expectedLanding, expectedPageTestId, JWT_LIKE, seedUser, signedInAs, type OpenLink } from './support/flow';
+import {
+  clickOpenLink,
+  dashboardLinks,
+  expectedLanding,
+  expectedPageTestId,
+  JWT_LIKE,
+  seedUser,
+  signedInAs,
+  type OpenLink,
+} from './support/flow';
 import { SLUG, startStack, type Stack } from './support/stack';
 
 const ACME = 'icfg_acme0000000000000001';
@@ -53,11 +62,31 @@ describe('browser end to end', () => {
     const links = await dashboardLinks(dashboard);
     const kinds = new Set(links.map((l) => l.kind));
     expect([...kinds].sort()).toEqual(
-      ['plain', 'resource', 'project', 'check', 'invoice', 'support', 'path-billing', 'path-usage', 'path-onboarding', 'path-secrets', 'path-support', 'experimentation', 'url'].sort(),
+      [
+        'plain',
+        'resource',
+        'project',
+        'check',
+        'invoice',
+        'support',
+        'path-billing',
+        'path-usage',
+        'path-onboarding',
+        'path-secrets',
+        'path-support',
+        'experimentation',
+        'url',
+      ].sort(),
     );
     const users = new Map<string, OpenLink[]>();
-    for (const link of links) users.set(`${link.installationId}/${link.userId}`, [...(users.get(`${link.installationId}/${link.userId}`) ?? []), link]);
-    const roles = [...users.values()].map((userLinks) => seedUser(stack, userLinks[0]!.installationId, userLinks[0]!.userId).role);
+    for (const link of links)
+      users.set(`${link.installationId}/${link.userId}`, [
+        ...(users.get(`${link.installationId}/${link.userId}`) ?? []),
+        link,
+      ]);
+    const roles = [...users.values()].map(
+      (userLinks) => seedUser(stack, userLinks[0]!.installationId, userLinks[0]!.userId).role,
+    );
     expect(roles).toEqual(expect.arrayContaining(['ADMIN', 'USER']));
 
     const visited: string[] = [];
@@ -68,12 +97,22 @@ describe('browser end to end', () => {
       const user = seedUser(stack, userLinks[0]!.installationId, userLinks[0]!.userId);
       for (const link of userLinks) {
         const landed = await clickOpenLink(page, stack, link.testId);
-        expect({ link: link.testId, landed: `${landed.pathname}${landed.search}` }).toEqual({ link: link.testId, landed: expectedLanding(link) });
+        expect({ link: link.testId, landed: `${landed.pathname}${landed.search}` }).toEqual({
+          link: link.testId,
+          landed: expectedLanding(link),
+        });
         await expect(page.getByTestId(expectedPageTestId(link.kind)).count()).resolves.toBe(1);
-        expect({ link: link.testId, ...(await signedInAs(page)) }).toEqual({ link: link.testId, name: user.name, role: user.role });
-        if (user.role === 'USER' && link.kind !== 'plain') await expect(page.getByTestId('read-only').count()).resolves.toBe(1);
-        if (user.installationId === ACME && user.userId === ALICE && link.kind === 'plain') await screenshot(page, 'provider-home');
-        if (user.installationId === ACME && user.userId === ALICE && link.kind === 'check') await screenshot(page, 'deep-link-check');
+        expect({ link: link.testId, ...(await signedInAs(page)) }).toEqual({
+          link: link.testId,
+          name: user.name,
+          role: user.role,
+        });
+        if (user.role === 'USER' && link.kind !== 'plain')
+          await expect(page.getByTestId('read-only').count()).resolves.toBe(1);
+        if (user.installationId === ACME && user.userId === ALICE && link.kind === 'plain')
+          await screenshot(page, 'provider-home');
+        if (user.installationId === ACME && user.userId === ALICE && link.kind === 'check')
+          await screenshot(page, 'deep-link-check');
         visited.push(link.testId);
       }
     };
@@ -89,14 +128,32 @@ describe('browser end to end', () => {
 
     const cookies = await context.cookies();
     const session = cookies.find((c) => c.name === stack.config.session.cookieName);
-    expect(session).toMatchObject({ domain: 'localhost', path: '/', httpOnly: true, sameSite: 'Lax', secure: false });
+    expect(session).toMatchObject({
+      domain: 'localhost',
+      path: '/',
+      httpOnly: true,
+      sameSite: 'Lax',
+      secure: false,
+    });
     for (const cookie of cookies) {
-      expect({ cookie: cookie.name, httpOnly: cookie.httpOnly, sameSite: cookie.sameSite }).toEqual({ cookie: cookie.name, httpOnly: true, sameSite: 'Lax' });
-      expect({ cookie: cookie.name, value: decodeURIComponent(cookie.value) }).not.toEqual({ cookie: cookie.name, value: expect.stringMatching(JWT_LIKE) });
+      expect({ cookie: cookie.name, httpOnly: cookie.httpOnly, sameSite: cookie.sameSite }).toEqual(
+        { cookie: cookie.name, httpOnly: true, sameSite: 'Lax' },
+      );
+      expect({ cookie: cookie.name, value: decodeURIComponent(cookie.value) }).not.toEqual({
+        cookie: cookie.name,
+        value: expect.stringMatching(JWT_LIKE),
+      });
     }
-    expect(cookies.map((c) => `${c.domain} ${c.name}`).sort()).toEqual(['127.0.0.1 emu_user', 'localhost sso_installation', `localhost ${stack.config.session.cookieName}`].sort());
+    expect(cookies.map((c) => `${c.domain} ${c.name}`).sort()).toEqual(
+      [
+        '127.0.0.1 emu_user',
+        'localhost sso_installation',
+        `localhost ${stack.config.session.cookieName}`,
+      ].sort(),
+    );
 
-    const storage = 'JSON.stringify({ cookie: document.cookie, local: Object.entries(localStorage), session: Object.entries(sessionStorage) })';
+    const storage =
+      'JSON.stringify({ cookie: document.cookie, local: Object.entries(localStorage), session: Object.entries(sessionStorage) })';
     const backendStorage = JSON.parse(await page.evaluate<string>(storage)) as unknown;
     expect(backendStorage).toEqual({ cookie: '', local: [], session: [] });
     expect(await page.content()).not.toMatch(JWT_LIKE);
@@ -111,7 +168,10 @@ describe('browser end to end', () => {
     const landed = await clickOpenLink(page, stack, `open-${ACME}-${ALICE}-resource`);
     await expectSignedIn(page, seedUser(stack, ACME, ALICE));
 
-    await Promise.all([page.waitForURL(`${stack.backendUrl}/signed-out`), page.getByTestId('sign-out').click()]);
+    await Promise.all([
+      page.waitForURL(`${stack.backendUrl}/signed-out`),
+      page.getByTestId('sign-out').click(),
+    ]);
     await expect(page.getByTestId('signed-out').count()).resolves.toBe(1);
     await expect(page.getByTestId('user-name').count()).resolves.toBe(0);
 
@@ -121,13 +181,17 @@ describe('browser end to end', () => {
     expect(page.url()).toBe(landed.href);
     expect(back?.status()).toBe(401);
     await expect(page.getByTestId('user-name').count()).resolves.toBe(0);
-    await expect(page.locator('[data-testid="error-page"][data-status="401"]').count()).resolves.toBe(1);
+    await expect(
+      page.locator('[data-testid="error-page"][data-status="401"]').count(),
+    ).resolves.toBe(1);
     expect((await context.request.get(`${stack.backendUrl}/api/session`)).status()).toBe(401);
   });
 
   test('an error page: a replayed sign-in link opened in another browser is refused, without a session', async () => {
     const first = await contexts.page();
-    const callback = first.waitForRequest((request) => request.url().startsWith(`${stack.backendUrl}/callback?`));
+    const callback = first.waitForRequest((request) =>
+      request.url().startsWith(`${stack.backendUrl}/callback?`),
+    );
     await clickOpenLink(first, stack, `open-${ACME}-${ALICE}-plain`);
     const callbackUrl = (await callback).url();
 
@@ -135,7 +199,9 @@ describe('browser end to end', () => {
     problems.expectHttpError(400, (url) => url === callbackUrl);
     const response = await other.goto(callbackUrl);
     expect(response?.status()).toBe(400);
-    await expect(other.locator('[data-testid="error-page"][data-status="400"]').count()).resolves.toBe(1);
+    await expect(
+      other.locator('[data-testid="error-page"][data-status="400"]').count(),
+    ).resolves.toBe(1);
     await expect(other.getByTestId('user-name').count()).resolves.toBe(0);
     await screenshot(other, 'error-replayed-link');
   });
@@ -146,7 +212,12 @@ describe('browser end to end', () => {
     await dashboard.goto(`${stack.emulatorUrl}/`);
     const tabs: Page[] = [];
     for (const kind of ['resource', 'project']) {
-      const [tab] = await Promise.all([context.waitForEvent('page'), dashboard.getByTestId(`open-${ACME}-${ALICE}-${kind}`).click({ modifiers: ['ControlOrMeta'] })]);
+      const [tab] = await Promise.all([
+        context.waitForEvent('page'),
+        dashboard
+          .getByTestId(`open-${ACME}-${ALICE}-${kind}`)
+          .click({ modifiers: ['ControlOrMeta'] }),
+      ]);
       tabs.push(tab);
     }
     const [resourceTab, projectTab] = tabs as [Page, Page];
@@ -163,7 +234,7 @@ describe('browser end to end', () => {
     }
   });
 
-  test('6. a signed-in user opening another user\'s link is asked first, stays themselves unless they confirm', async () => {
+  test("6. a signed-in user opening another user's link is asked first, stays themselves unless they confirm", async () => {
     const page = await contexts.page();
     const alice = seedUser(stack, ACME, ALICE);
     const bob = seedUser(stack, ACME, BOB);
@@ -178,7 +249,10 @@ describe('browser end to end', () => {
     await screenshot(page, 'switch-account');
 
     // Not confirming: still Alice, everywhere.
-    await Promise.all([page.waitForURL(`${stack.backendUrl}/`), page.getByTestId('switch-cancel').click()]);
+    await Promise.all([
+      page.waitForURL(`${stack.backendUrl}/`),
+      page.getByTestId('switch-cancel').click(),
+    ]);
     await expectSignedIn(page, alice);
     await page.goto(`${stack.backendUrl}/resources/${RESOURCE}`);
     await expectSignedIn(page, alice);
@@ -186,7 +260,10 @@ describe('browser end to end', () => {
     // Confirming: Bob, on the page his link pointed at.
     await clickOpenLink(page, stack, `open-${ACME}-${BOB}-resource`);
     await expect(page.getByTestId('switch-account').count()).resolves.toBe(1);
-    await Promise.all([page.waitForURL(`${stack.backendUrl}/resources/${RESOURCE}`), page.getByTestId('switch-confirm').click()]);
+    await Promise.all([
+      page.waitForURL(`${stack.backendUrl}/resources/${RESOURCE}`),
+      page.getByTestId('switch-confirm').click(),
+    ]);
     await expectSignedIn(page, bob);
     await expect(page.getByTestId('read-only').count()).resolves.toBe(1);
   });
@@ -196,15 +273,26 @@ describe('browser end to end', () => {
     await clickOpenLink(page, stack, `open-${ACME}-${ALICE}-plain`);
     expect(problems.peek()).toEqual([]);
     // img-src allows 'self', data:, https: and the Vercel origins: a plain-http image elsewhere is a violation.
-    await page.evaluate(`document.body.appendChild(Object.assign(document.createElement('img'), { src: 'http://blocked.invalid/pixel.png' }))`);
+    await page.evaluate(
+      `document.body.appendChild(Object.assign(document.createElement('img'), { src: 'http://blocked.invalid/pixel.png' }))`,
+    );
     await page.evaluate(`setTimeout(() => { throw new Error('deliberate e2e page error'); })`);
     const deadline = Date.now() + 5000;
-    while (!(['csp', 'pageerror'] as const).every((kind) => problems.peek().some((p) => p.kind === kind)) && Date.now() < deadline) await page.waitForTimeout(50);
+    while (
+      !(['csp', 'pageerror'] as const).every((kind) =>
+        problems.peek().some((p) => p.kind === kind),
+      ) &&
+      Date.now() < deadline
+    )
+      await page.waitForTimeout(50);
     const seen = problems.take();
     expect(seen).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ kind: 'csp', text: expect.stringContaining('img-src') }),
-        expect.objectContaining({ kind: 'pageerror', text: expect.stringContaining('deliberate e2e page error') }),
+        expect.objectContaining({
+          kind: 'pageerror',
+          text: expect.stringContaining('deliberate e2e page error'),
+        }),
       ]),
     );
   });
@@ -213,7 +301,10 @@ describe('browser end to end', () => {
 describe('browser end to end, short session lifetimes (idle 2 s, absolute 4 s)', () => {
   let short: Stack;
   beforeAll(async () => {
-    short = await startStack({ SESSION_IDLE_TIMEOUT_SECONDS: '2', SESSION_ABSOLUTE_TIMEOUT_SECONDS: '4' });
+    short = await startStack({
+      SESSION_IDLE_TIMEOUT_SECONDS: '2',
+      SESSION_ABSOLUTE_TIMEOUT_SECONDS: '4',
+    });
   });
   afterAll(() => short?.close());
 
@@ -221,7 +312,8 @@ describe('browser end to end, short session lifetimes (idle 2 s, absolute 4 s)',
   function ssoStarts(page: Page): string[] {
     const seen: string[] = [];
     page.on('request', (request) => {
-      if (request.url().startsWith(`${short.emulatorUrl}/sso/integrations/`)) seen.push(request.url());
+      if (request.url().startsWith(`${short.emulatorUrl}/sso/integrations/`))
+        seen.push(request.url());
     });
     return seen;
   }
@@ -243,7 +335,7 @@ describe('browser end to end, short session lifetimes (idle 2 s, absolute 4 s)',
     await expectSignedIn(page, alice);
   });
 
-  test('4. after the absolute lifetime, a deep page goes through the emulator\'s account chooser and comes back to it signed in', async () => {
+  test("4. after the absolute lifetime, a deep page goes through the emulator's account chooser and comes back to it signed in", async () => {
     const context = await contexts.create();
     const page = await context.newPage();
     const bob = seedUser(short, ACME, BOB);
@@ -262,7 +354,8 @@ describe('browser end to end, short session lifetimes (idle 2 s, absolute 4 s)',
         break;
       }
       lastSignedInAt = Date.now();
-      if (Date.now() - loginAt > 8000) throw new Error('the session outlived its absolute lifetime');
+      if (Date.now() - loginAt > 8000)
+        throw new Error('the session outlived its absolute lifetime');
       await page.waitForTimeout(500);
     }
     expect(lastSignedInAt - loginAt).toBeGreaterThan(2000); // kept past the idle lifetime by activity
@@ -270,7 +363,10 @@ describe('browser end to end, short session lifetimes (idle 2 s, absolute 4 s)',
     const starts = ssoStarts(page);
     await page.goto(`${short.backendUrl}/projects/${PROJECT}`);
     expect(new URL(page.url()).origin).toBe(short.emulatorUrl);
-    await Promise.all([page.waitForURL(`${short.backendUrl}/projects/${PROJECT}`), page.getByTestId(`as-${ACME}-${BOB}`).click()]);
+    await Promise.all([
+      page.waitForURL(`${short.backendUrl}/projects/${PROJECT}`),
+      page.getByTestId(`as-${ACME}-${BOB}`).click(),
+    ]);
     expect(starts).toHaveLength(2); // the redirect to the chooser, and the chosen account
     await expect(page.getByTestId('page-project').count()).resolves.toBe(1);
     await expectSignedIn(page, bob);
@@ -284,7 +380,9 @@ describe('issue 13 item 9: a redirect after a POST to an allow-listed origin is 
   beforeAll(async () => {
     // A second allow-listed origin (another port on 127.0.0.1): the provider's docs site.
     docs = createServer((_req, res) => {
-      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end('<!doctype html><title>Docs</title><h1 data-testid="docs-page">Provider docs</h1>');
+      res
+        .writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' })
+        .end('<!doctype html><title>Docs</title><h1 data-testid="docs-page">Provider docs</h1>');
     });
     await new Promise<void>((resolve) => docs.listen(0, '127.0.0.1', resolve));
     docsOrigin = `http://127.0.0.1:${(docs.address() as AddressInfo).port}`;
@@ -301,13 +399,23 @@ describe('issue 13 item 9: a redirect after a POST to an allow-listed origin is 
     await expectSignedIn(page, seedUser(withDocs, ACME, ALICE));
 
     // Bob's link (a notification's `sso:` link) points at the docs origin: the switch page asks first.
-    const { redirectUrl } = withDocs.emulator.controls.mintLogin({ installationId: ACME, userId: BOB, context: { url: `sso:${docsOrigin}/guide?from=vercel` } });
+    const { redirectUrl } = withDocs.emulator.controls.mintLogin({
+      installationId: ACME,
+      userId: BOB,
+      context: { url: `sso:${docsOrigin}/guide?from=vercel` },
+    });
     await page.goto(redirectUrl);
     await expect(page.getByTestId('switch-account').count()).resolves.toBe(1);
-    const csp = (await page.request.get(`${withDocs.backendUrl}/signed-out`)).headers()['content-security-policy'] ?? '';
+    const csp =
+      (await page.request.get(`${withDocs.backendUrl}/signed-out`)).headers()[
+        'content-security-policy'
+      ] ?? '';
     expect(csp).toContain(`form-action 'self' ${docsOrigin}`);
 
-    await Promise.all([page.waitForURL(`${docsOrigin}/guide?from=vercel`), page.getByTestId('switch-confirm').click()]);
+    await Promise.all([
+      page.waitForURL(`${docsOrigin}/guide?from=vercel`),
+      page.getByTestId('switch-confirm').click(),
+    ]);
     await expect(page.getByTestId('docs-page').count()).resolves.toBe(1);
     // afterEach: the CSP-violation watcher saw nothing (a blocked form-action would be reported there).
   });
@@ -333,7 +441,10 @@ describe('browser end to end, Vercel removes the installation (issue 12)', () =>
     // The team admin removes the integration in (emulated) Vercel, in another tab.
     const vercel = await aliceContext.newPage();
     await vercel.goto(`${own.emulatorUrl}/`);
-    await Promise.all([vercel.waitForURL(`${own.emulatorUrl}/installations/${ACME}/uninstall`), vercel.getByTestId(`uninstall-${ACME}`).click()]);
+    await Promise.all([
+      vercel.waitForURL(`${own.emulatorUrl}/installations/${ACME}/uninstall`),
+      vercel.getByTestId(`uninstall-${ACME}`).click(),
+    ]);
     const message = (await vercel.getByTestId('message').textContent()) ?? '';
     expect(message).toContain(`DELETE ${own.backendUrl}/v1/installations/${ACME} answered 200`);
     expect(message).toContain(`the webhook ${own.backendUrl}/webhooks/vercel answered 200`);

@@ -63,7 +63,7 @@ async function newPage(): Promise<Page> {
   return page;
 }
 
-describe('a vendor\'s first ten minutes (demo mode)', () => {
+describe("a vendor's first ten minutes (demo mode)", () => {
   test('the emulator dashboard opens with what it is and the sign-in links; the hostile name is labelled', async () => {
     const page = await newPage();
     await page.goto(`${stack.emulatorUrl}/`);
@@ -74,13 +74,17 @@ describe('a vendor\'s first ten minutes (demo mode)', () => {
     })()`);
     expect(order.intro).toBeLessThan(order.link);
     expect(order.link).toBeLessThan(order.tokens);
-    await expect(page.getByTestId(`user-${GLOBEX}-${MALLORY}`).getByTestId('user-note').textContent()).resolves.toContain('Escaping test');
+    await expect(
+      page.getByTestId(`user-${GLOBEX}-${MALLORY}`).getByTestId('user-note').textContent(),
+    ).resolves.toContain('Escaping test');
     await atBothWidths(page, 'emulator-dashboard');
   });
 
   test('"How you got here" shows what Vercel sent (code and state masked), the rule, the claims and onLogin\'s answer', async () => {
     const page = await newPage();
-    const callback = page.waitForRequest((request) => request.url().startsWith(`${stack.backendUrl}/callback?`));
+    const callback = page.waitForRequest((request) =>
+      request.url().startsWith(`${stack.backendUrl}/callback?`),
+    );
     await clickOpenLink(page, stack, `open-${ACME}-${ALICE}-resource`);
     const sent = new URL((await callback).url()).searchParams;
     expect(page.url()).toBe(`${stack.backendUrl}/resources/${RESOURCE}`);
@@ -93,13 +97,20 @@ describe('a vendor\'s first ten minutes (demo mode)', () => {
     const html = await page.content();
     for (const secret of ['code', 'state'] as const) expect(html).not.toContain(sent.get(secret)!);
     await expect(panel.getByTestId('hygh-rule').textContent()).resolves.toBe('resource');
-    await expect(panel.getByTestId('hygh-landing').textContent()).resolves.toBe(`/resources/${RESOURCE}`);
+    await expect(panel.getByTestId('hygh-landing').textContent()).resolves.toBe(
+      `/resources/${RESOURCE}`,
+    );
     await expect(panel.getByTestId('hygh-claims').textContent()).resolves.toContain(ALICE);
-    await expect(panel.getByTestId('hygh-decision').textContent()).resolves.toContain('"accountRef":"demo-org-');
+    await expect(panel.getByTestId('hygh-decision').textContent()).resolves.toContain(
+      '"accountRef":"demo-org-',
+    );
     await atBothWidths(page, 'provider-resource');
 
     // Back to the emulator, one click.
-    await Promise.all([page.waitForURL(`${stack.emulatorUrl}/`), panel.getByTestId('back-to-emulator').click()]);
+    await Promise.all([
+      page.waitForURL(`${stack.emulatorUrl}/`),
+      panel.getByTestId('back-to-emulator').click(),
+    ]);
 
     await clickOpenLink(page, stack, `open-${ACME}-${ALICE}-plain`);
     await expect(page.getByTestId('three-ways').isVisible()).resolves.toBe(true);
@@ -129,23 +140,39 @@ describe('a vendor\'s first ten minutes (demo mode)', () => {
     const notSignedIn = anonymous.locator('[data-testid="error-page"][data-status="401"]');
     await expect(notSignedIn.getAttribute('class')).resolves.toContain('info');
     await atBothWidths(anonymous, 'not-signed-in');
-    await Promise.all([anonymous.waitForURL(`${stack.emulatorUrl}/`), anonymous.getByTestId('next-step').click()]);
+    await Promise.all([
+      anonymous.waitForURL(`${stack.emulatorUrl}/`),
+      anonymous.getByTestId('next-step').click(),
+    ]);
 
     // Signed out: the same next step.
     const page = await newPage();
-    const callback = page.waitForRequest((request) => request.url().startsWith(`${stack.backendUrl}/callback?`));
+    const callback = page.waitForRequest((request) =>
+      request.url().startsWith(`${stack.backendUrl}/callback?`),
+    );
     await clickOpenLink(page, stack, `open-${ACME}-${ALICE}-plain`);
     const callbackUrl = (await callback).url();
-    await Promise.all([page.waitForURL(`${stack.backendUrl}/signed-out`), page.getByTestId('sign-out').click()]);
+    await Promise.all([
+      page.waitForURL(`${stack.backendUrl}/signed-out`),
+      page.getByTestId('sign-out').click(),
+    ]);
     await atBothWidths(page, 'signed-out');
-    await Promise.all([page.waitForURL(`${stack.emulatorUrl}/`), page.getByTestId('next-step').click()]);
+    await Promise.all([
+      page.waitForURL(`${stack.emulatorUrl}/`),
+      page.getByTestId('next-step').click(),
+    ]);
 
     // An error (a used sign-in link), signed out: back to the Vercel dashboard to start again.
     problems.expectHttpError(400, (url) => url === callbackUrl);
     await page.goto(callbackUrl);
-    await expect(page.locator('[data-testid="error-page"][data-status="400"]').count()).resolves.toBe(1);
+    await expect(
+      page.locator('[data-testid="error-page"][data-status="400"]').count(),
+    ).resolves.toBe(1);
     await atBothWidths(page, 'error-used-link');
-    await Promise.all([page.waitForURL(`${stack.emulatorUrl}/`), page.getByTestId('next-step').click()]);
+    await Promise.all([
+      page.waitForURL(`${stack.emulatorUrl}/`),
+      page.getByTestId('next-step').click(),
+    ]);
   });
 
   test('400, 403 and 404 keep the signed-in user in the header, and lead back to the dashboard', async () => {
@@ -159,24 +186,39 @@ describe('a vendor\'s first ten minutes (demo mode)', () => {
     await page.goto(`${stack.backendUrl}/no/such/page`);
     expect(await signedInAs(page)).toEqual({ name: bob.name, role: 'USER' });
     await atBothWidths(page, 'not-found-signed-in');
-    await Promise.all([page.waitForURL(`${stack.backendUrl}/`), page.getByTestId('next-step').click()]);
+    await Promise.all([
+      page.waitForURL(`${stack.backendUrl}/`),
+      page.getByTestId('next-step').click(),
+    ]);
     expect(await signedInAs(page)).toEqual({ name: bob.name, role: 'USER' });
 
     problems.expectHttpError(400, (url) => url === callbackUrl);
     await page.goto(callbackUrl);
-    await expect(page.locator('[data-testid="error-page"][data-status="400"]').count()).resolves.toBe(1);
+    await expect(
+      page.locator('[data-testid="error-page"][data-status="400"]').count(),
+    ).resolves.toBe(1);
     expect(await signedInAs(page)).toEqual({ name: bob.name, role: 'USER' });
 
     // The admin action's button is disabled for a USER; a form sent anyway gets the 403 page.
     await page.goto(`${stack.backendUrl}/resources/${RESOURCE}`);
     problems.expectHttpError(403, (url) => url.startsWith(stack.backendUrl));
     await page.evaluate(`document.querySelector('[data-testid="rotate-secret"]').disabled = false`);
-    await Promise.all([page.waitForURL(`${stack.backendUrl}/resources/${RESOURCE}/rotate-secret`), page.getByTestId('rotate-secret').click()]);
-    await expect(page.locator('[data-testid="error-page"][data-status="403"]').count()).resolves.toBe(1);
+    await Promise.all([
+      page.waitForURL(`${stack.backendUrl}/resources/${RESOURCE}/rotate-secret`),
+      page.getByTestId('rotate-secret').click(),
+    ]);
+    await expect(
+      page.locator('[data-testid="error-page"][data-status="403"]').count(),
+    ).resolves.toBe(1);
     expect(await signedInAs(page)).toEqual({ name: bob.name, role: 'USER' });
-    await expect(page.locator('[data-testid="error-page"]').textContent()).resolves.toMatch(/USER.*Owner/s);
+    await expect(page.locator('[data-testid="error-page"]').textContent()).resolves.toMatch(
+      /USER.*Owner/s,
+    );
     await atBothWidths(page, 'forbidden-signed-in');
-    await Promise.all([page.waitForURL(`${stack.backendUrl}/`), page.getByTestId('next-step').click()]);
+    await Promise.all([
+      page.waitForURL(`${stack.backendUrl}/`),
+      page.getByTestId('next-step').click(),
+    ]);
   });
 
   test('reloading the switch-account prompt shows it again; "Stay signed in" keeps the user', async () => {
@@ -188,15 +230,23 @@ describe('a vendor\'s first ten minutes (demo mode)', () => {
     await atBothWidths(page, 'switch-account');
     await page.reload();
     await expect(page.getByTestId('switch-account').count()).resolves.toBe(1);
-    await expect(page.getByTestId('switch-next').textContent()).resolves.toBe(seedUser(stack, ACME, BOB).name);
+    await expect(page.getByTestId('switch-next').textContent()).resolves.toBe(
+      seedUser(stack, ACME, BOB).name,
+    );
     // At 390 px the choices stack, "Stay signed in" first and as wide as "Continue".
     await page.setViewportSize(PHONE);
-    const [stay, go] = await Promise.all([page.getByTestId('switch-cancel').boundingBox(), page.getByTestId('switch-confirm').boundingBox()]);
+    const [stay, go] = await Promise.all([
+      page.getByTestId('switch-cancel').boundingBox(),
+      page.getByTestId('switch-confirm').boundingBox(),
+    ]);
     expect(stay!.y).toBeLessThan(go!.y);
     expect(stay!.width).toBeGreaterThanOrEqual(go!.width);
     expect(go!.y - (stay!.y + stay!.height)).toBeGreaterThanOrEqual(8);
     await page.setViewportSize(DESKTOP);
-    await Promise.all([page.waitForURL(`${stack.backendUrl}/`), page.getByTestId('switch-cancel').click()]);
+    await Promise.all([
+      page.waitForURL(`${stack.backendUrl}/`),
+      page.getByTestId('switch-cancel').click(),
+    ]);
     expect(await signedInAs(page)).toEqual({ name: alice.name, role: alice.role });
   });
 
@@ -207,7 +257,10 @@ describe('a vendor\'s first ten minutes (demo mode)', () => {
     page.on('request', (request) => {
       if (request.method() === 'POST') posts.push(new URL(request.url()).pathname);
     });
-    await Promise.all([page.waitForURL(`${stack.backendUrl}/resources/${RESOURCE}`), page.getByTestId('rotate-secret').click()]);
+    await Promise.all([
+      page.waitForURL(`${stack.backendUrl}/resources/${RESOURCE}`),
+      page.getByTestId('rotate-secret').click(),
+    ]);
     await expect(page.getByTestId('notice').count()).resolves.toBe(1);
     await atBothWidths(page, 'admin-action-done');
     const reload = await page.reload();
@@ -225,10 +278,12 @@ describe('a vendor\'s first ten minutes (demo mode)', () => {
     expect(page.url()).toBe(projectPage);
     const starts: string[] = [];
     page.on('request', (request) => {
-      if (request.url().startsWith(`${stack.emulatorUrl}/sso/integrations/`)) starts.push(request.url());
+      if (request.url().startsWith(`${stack.emulatorUrl}/sso/integrations/`))
+        starts.push(request.url());
     });
     // The page is already this URL: wait for the sign-in that the round trip ends with, then for the page.
-    const signedInAgain = () => page.waitForRequest((request) => request.url().startsWith(`${stack.backendUrl}/callback?`));
+    const signedInAgain = () =>
+      page.waitForRequest((request) => request.url().startsWith(`${stack.backendUrl}/callback?`));
     await Promise.all([signedInAgain(), page.getByTestId('expire-session').click()]);
     await page.waitForURL(projectPage);
     expect(starts).toEqual([`${stack.emulatorUrl}/sso/integrations/acme-provider/${ACME}`]);
@@ -237,7 +292,10 @@ describe('a vendor\'s first ten minutes (demo mode)', () => {
 
     // The same from the emulator dashboard: its link leads to the provider's confirmation page.
     await page.goto(`${stack.emulatorUrl}/`);
-    await Promise.all([page.waitForURL((url) => url.pathname === '/_demo/expire-session'), page.getByTestId('expire-provider-session').click()]);
+    await Promise.all([
+      page.waitForURL((url) => url.pathname === '/_demo/expire-session'),
+      page.getByTestId('expire-provider-session').click(),
+    ]);
     await atBothWidths(page, 'expire-session');
     await Promise.all([signedInAgain(), page.getByTestId('expire-session-confirm').click()]);
     await page.waitForURL(`${stack.backendUrl}/`);

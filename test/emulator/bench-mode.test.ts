@@ -8,8 +8,14 @@ import { PresignedTokens } from '../../src/emulator/tokens';
 import { exchangeFresh, IDS, startEmulator, TEST_INTEGRATION, type Started } from './helpers';
 
 async function verify(s: Started, idToken: string) {
-  const jwks = createLocalJWKSet((await request(s.url).get('/.well-known/jwks')).body as JSONWebKeySet);
-  return jwtVerify(idToken, jwks, { issuer: s.url, audience: TEST_INTEGRATION.clientId, algorithms: ['RS256'] });
+  const jwks = createLocalJWKSet(
+    (await request(s.url).get('/.well-known/jwks')).body as JSONWebKeySet,
+  );
+  return jwtVerify(idToken, jwks, {
+    issuer: s.url,
+    audience: TEST_INTEGRATION.clientId,
+    algorithms: ['RS256'],
+  });
 }
 
 /** Exchanges within the same second sign the same claims; wait for the next second so per-request signing shows. */
@@ -33,21 +39,36 @@ describe('emulator bench mode (presignTokens)', () => {
     expect(second.body.id_token).toBe(first.body.id_token);
     expect(second.body.access_token).not.toBe(first.body.access_token);
     const { payload } = await verify(s, second.body.id_token);
-    expect(payload).toMatchObject({ installation_id: IDS.acme, user_id: IDS.aliceAcme, user_role: 'ADMIN' });
+    expect(payload).toMatchObject({
+      installation_id: IDS.acme,
+      user_id: IDS.aliceAcme,
+      user_role: 'ADMIN',
+    });
   });
 
   it('keeps one token per (installation, user)', async () => {
     const alice = await exchangeFresh(s, IDS.acme, IDS.aliceAcme);
     const bob = await exchangeFresh(s, IDS.acme, IDS.bobAcme);
     const aliceGlobex = await exchangeFresh(s, IDS.globex, IDS.aliceGlobex);
-    expect(new Set([alice.body.id_token, bob.body.id_token, aliceGlobex.body.id_token]).size).toBe(3);
+    expect(new Set([alice.body.id_token, bob.body.id_token, aliceGlobex.body.id_token]).size).toBe(
+      3,
+    );
     expect((await verify(s, bob.body.id_token)).payload.user_id).toBe(IDS.bobAcme);
     expect((await verify(s, aliceGlobex.body.id_token)).payload.installation_id).toBe(IDS.globex);
   });
 
   it('still checks every code: a used code is refused', async () => {
-    const { code, state } = s.emu.controls.mintLogin({ installationId: IDS.acme, userId: IDS.aliceAcme });
-    const body = { grant_type: 'authorization_code', code, state, client_id: TEST_INTEGRATION.clientId, client_secret: TEST_INTEGRATION.clientSecret };
+    const { code, state } = s.emu.controls.mintLogin({
+      installationId: IDS.acme,
+      userId: IDS.aliceAcme,
+    });
+    const body = {
+      grant_type: 'authorization_code',
+      code,
+      state,
+      client_id: TEST_INTEGRATION.clientId,
+      client_secret: TEST_INTEGRATION.clientSecret,
+    };
     const post = () => request(s.url).post('/v1/integrations/sso/token').send(body);
     expect((await post()).status).toBe(200);
     expect((await post()).status).toBe(400);
@@ -93,7 +114,14 @@ describe('emulator default mode', () => {
 });
 
 describe('PresignedTokens', () => {
-  const key = { installationId: 'icfg_a', userId: 'u1', issuer: 'http://issuer', clientId: 'oac_x', kid: 'k1', ttlSeconds: 300 };
+  const key = {
+    installationId: 'icfg_a',
+    userId: 'u1',
+    issuer: 'http://issuer',
+    clientId: 'oac_x',
+    kid: 'k1',
+    ttlSeconds: 300,
+  };
 
   it('re-signs once the maximum age has passed', async () => {
     let now = 0;
@@ -126,7 +154,12 @@ describe('PresignedTokens', () => {
     let n = 0;
     const sign = async () => `token-${++n}`;
     await cache.get(key, sign);
-    for (const change of [{ issuer: 'http://other' }, { clientId: 'oac_y' }, { kid: 'k2' }, { ttlSeconds: 60 }]) {
+    for (const change of [
+      { issuer: 'http://other' },
+      { clientId: 'oac_y' },
+      { kid: 'k2' },
+      { ttlSeconds: 60 },
+    ]) {
       await cache.get({ ...key, ...change }, sign);
     }
     expect(n).toBe(5);

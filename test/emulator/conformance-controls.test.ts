@@ -1,7 +1,14 @@
 /** The emulator controls added for the conformance kit: what the token endpoint received, and a decoy key sharing a kid. */
 import request from 'supertest';
 import { createLocalJWKSet, decodeProtectedHeader, errors, jwtVerify } from 'jose';
-import { IDS, postToken, startEmulator, tokenBody, TEST_INTEGRATION, type Started } from './helpers';
+import {
+  IDS,
+  postToken,
+  startEmulator,
+  tokenBody,
+  TEST_INTEGRATION,
+  type Started,
+} from './helpers';
 
 let s: Started;
 beforeAll(async () => {
@@ -26,10 +33,19 @@ describe('controls.tokenRequest', () => {
     await request(s.url)
       .post('/v1/integrations/sso/token')
       .type('form')
-      .send({ code: form.code, client_id: TEST_INTEGRATION.clientId, client_secret: TEST_INTEGRATION.clientSecret })
+      .send({
+        code: form.code,
+        client_id: TEST_INTEGRATION.clientId,
+        client_secret: TEST_INTEGRATION.clientSecret,
+      })
       .expect(200); // lenient like the 2026 spec: state optional, grant_type defaulted (VERCEL-SSO.md §5)
     const record = s.emu.controls.tokenRequest(form.code);
-    expect(record).toMatchObject({ json: false, fields: ['client_id', 'client_secret', 'code'], grantType: undefined, status: 200 });
+    expect(record).toMatchObject({
+      json: false,
+      fields: ['client_id', 'client_secret', 'code'],
+      grantType: undefined,
+      status: 200,
+    });
     expect(JSON.stringify(record)).not.toContain(TEST_INTEGRATION.clientSecret);
     expect(JSON.stringify(record)).not.toContain(form.code);
   });
@@ -43,19 +59,29 @@ describe('controls.tokenRequest', () => {
 describe('controls.rotateKey({ decoySharingKid })', () => {
   it('publishes a never-signing key with the new kid first; tokens verify only with the real one; the next rotation drops it', async () => {
     const kid = await s.emu.controls.rotateKey({ decoySharingKid: true });
-    const jwks = (await request(s.url).get('/.well-known/jwks').expect(200)).body as { keys: Array<{ kid: string; n: string }> };
+    const jwks = (await request(s.url).get('/.well-known/jwks').expect(200)).body as {
+      keys: Array<{ kid: string; n: string }>;
+    };
     expect(jwks.keys.filter((k) => k.kid === kid)).toHaveLength(2);
     expect(jwks.keys[0]!.kid).toBe(kid);
 
-    const { code, state } = s.emu.controls.mintLogin({ installationId: IDS.acme, userId: IDS.aliceAcme });
-    const idToken = (await postToken(s.url, tokenBody(code, state)).expect(200)).body.id_token as string;
+    const { code, state } = s.emu.controls.mintLogin({
+      installationId: IDS.acme,
+      userId: IDS.aliceAcme,
+    });
+    const idToken = (await postToken(s.url, tokenBody(code, state)).expect(200)).body
+      .id_token as string;
     expect(decodeProtectedHeader(idToken).kid).toBe(kid);
     const [decoy, real] = jwks.keys;
-    await expect(jwtVerify(idToken, createLocalJWKSet({ keys: [decoy!] }))).rejects.toBeInstanceOf(errors.JWSSignatureVerificationFailed);
+    await expect(jwtVerify(idToken, createLocalJWKSet({ keys: [decoy!] }))).rejects.toBeInstanceOf(
+      errors.JWSSignatureVerificationFailed,
+    );
     await expect(jwtVerify(idToken, createLocalJWKSet({ keys: [real!] }))).resolves.toBeDefined();
 
     await s.emu.controls.rotateKey();
-    const after = (await request(s.url).get('/.well-known/jwks').expect(200)).body as { keys: Array<{ kid: string }> };
+    const after = (await request(s.url).get('/.well-known/jwks').expect(200)).body as {
+      keys: Array<{ kid: string }>;
+    };
     expect(after.keys.filter((k) => k.kid === kid)).toHaveLength(1);
   });
 });

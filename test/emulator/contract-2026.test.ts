@@ -5,7 +5,15 @@
  */
 import request from 'supertest';
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
-import { exchangeFresh, IDS, postToken, startEmulator, TEST_INTEGRATION, tokenBody, type Started } from './helpers';
+import {
+  exchangeFresh,
+  IDS,
+  postToken,
+  startEmulator,
+  TEST_INTEGRATION,
+  tokenBody,
+  type Started,
+} from './helpers';
 
 let s: Started;
 beforeAll(async () => {
@@ -26,10 +34,16 @@ describe('issue 13 item 3: the id_token shape seen in the wild, the old one as a
     expect(res.body.expires_in).toBe(3600);
     const jwks = await request(s.url).get('/.well-known/jwks.json').expect(200);
     expect(jwks.body).toEqual((await request(s.url).get('/.well-known/jwks')).body);
-    const { payload } = await jwtVerify(res.body.id_token, createLocalJWKSet(jwks.body), { issuer: s.url, audience: TEST_INTEGRATION.clientId, algorithms: ['RS256'] });
+    const { payload } = await jwtVerify(res.body.id_token, createLocalJWKSet(jwks.body), {
+      issuer: s.url,
+      audience: TEST_INTEGRATION.clientId,
+      algorithms: ['RS256'],
+    });
     expect(payload.account_id).toMatch(HEX64);
     expect(payload.user_id).toMatch(HEX64);
-    expect(payload.sub).toBe(`account:${payload.account_id as string}:user:${payload.user_id as string}`);
+    expect(payload.sub).toBe(
+      `account:${payload.account_id as string}:user:${payload.user_id as string}`,
+    );
     expect(payload.nbf).toBe(payload.iat);
     expect(payload.exp! - payload.iat!).toBe(3600);
     expect(payload).not.toHaveProperty('type');
@@ -62,19 +76,51 @@ describe('issue 13 item 5: refresh grant, absent state, 429 fault', () => {
   test('the refresh grant answers a new id_token for the same user and a new refresh token; a refresh token works once', async () => {
     const first = await exchangeFresh(s, IDS.acme, IDS.bobAcme);
     expect(first.body.refresh_token).toEqual(expect.any(String));
-    const body = { grant_type: 'refresh_token', refresh_token: first.body.refresh_token, client_id: TEST_INTEGRATION.clientId, client_secret: TEST_INTEGRATION.clientSecret };
+    const body = {
+      grant_type: 'refresh_token',
+      refresh_token: first.body.refresh_token,
+      client_id: TEST_INTEGRATION.clientId,
+      client_secret: TEST_INTEGRATION.clientSecret,
+    };
     const refreshed = await postToken(s.url, body);
     expect(refreshed.status).toBe(200);
-    expect(refreshed.body).toEqual({ id_token: expect.any(String), access_token: expect.any(String), token_type: 'Bearer', expires_in: 3600, refresh_token: expect.any(String) });
+    expect(refreshed.body).toEqual({
+      id_token: expect.any(String),
+      access_token: expect.any(String),
+      token_type: 'Bearer',
+      expires_in: 3600,
+      refresh_token: expect.any(String),
+    });
     expect(refreshed.body.refresh_token).not.toBe(first.body.refresh_token);
-    expect(decodeJwt(refreshed.body.id_token)).toMatchObject({ user_id: IDS.bobAcme, installation_id: IDS.acme, user_role: 'USER' });
+    expect(decodeJwt(refreshed.body.id_token)).toMatchObject({
+      user_id: IDS.bobAcme,
+      installation_id: IDS.acme,
+      user_role: 'USER',
+    });
 
     const again = await postToken(s.url, body);
     expect(again.status).toBe(400);
-    expect(again.body).toEqual({ error: { code: 'invalid_grant', message: 'The refresh token is invalid, expired or already used' } });
-    const wrongSecret = await postToken(s.url, { ...body, refresh_token: refreshed.body.refresh_token, client_secret: 'nope' });
+    expect(again.body).toEqual({
+      error: {
+        code: 'invalid_grant',
+        message: 'The refresh token is invalid, expired or already used',
+      },
+    });
+    const wrongSecret = await postToken(s.url, {
+      ...body,
+      refresh_token: refreshed.body.refresh_token,
+      client_secret: 'nope',
+    });
     expect(wrongSecret.status).toBe(403);
-    expect((await postToken(s.url, { grant_type: 'refresh_token', client_id: TEST_INTEGRATION.clientId, client_secret: TEST_INTEGRATION.clientSecret })).body.error.message).toMatch(/refresh_token/);
+    expect(
+      (
+        await postToken(s.url, {
+          grant_type: 'refresh_token',
+          client_id: TEST_INTEGRATION.clientId,
+          client_secret: TEST_INTEGRATION.clientSecret,
+        })
+      ).body.error.message,
+    ).toMatch(/refresh_token/);
   });
 
   test('a code grant without state is accepted (state is optional in the spec); a wrong state is still refused', async () => {
@@ -84,7 +130,9 @@ describe('issue 13 item 5: refresh grant, absent state, 429 fault', () => {
     expect(ok.status).toBe(200);
     expect(decodeJwt(ok.body.id_token).user_id).toBe(IDS.aliceAcme);
     const minted = s.emu.controls.mintLogin({ installationId: IDS.acme, userId: IDS.aliceAcme });
-    expect((await postToken(s.url, tokenBody(minted.code, 'wrong-state'))).body.error.code).toBe('invalid_grant');
+    expect((await postToken(s.url, tokenBody(minted.code, 'wrong-state'))).body.error.code).toBe(
+      'invalid_grant',
+    );
   });
 
   test('the rate_limited fault answers 429 rate_limited with Retry-After, as the REST API does', async () => {
@@ -92,7 +140,18 @@ describe('issue 13 item 5: refresh grant, absent state, 429 fault', () => {
     const limited = await exchangeFresh(s);
     expect(limited.status).toBe(429);
     expect(limited.headers['retry-after']).toBe('7');
-    expect(limited.body).toEqual({ error: { code: 'rate_limited', message: expect.any(String), limit: { remaining: 0, reset: expect.any(Number), resetMs: expect.any(Number), total: expect.any(Number) } } });
+    expect(limited.body).toEqual({
+      error: {
+        code: 'rate_limited',
+        message: expect.any(String),
+        limit: {
+          remaining: 0,
+          reset: expect.any(Number),
+          resetMs: expect.any(Number),
+          total: expect.any(Number),
+        },
+      },
+    });
     expect((await exchangeFresh(s)).status).toBe(200);
   });
 });

@@ -35,7 +35,8 @@ describe('dashboard', () => {
     expect(res.text).toContain('Acme Labs');
     expect(res.text).toContain('Globex Corporation');
 
-    const ctx = (kind: string) => new URL(hrefOf(res.text, `open-${IDS.acme}-${IDS.bobAcme}-${kind}`), s.url).searchParams;
+    const ctx = (kind: string) =>
+      new URL(hrefOf(res.text, `open-${IDS.acme}-${IDS.bobAcme}-${kind}`), s.url).searchParams;
     expect(Object.fromEntries(ctx('plain'))).toEqual({ installation: IDS.acme, user: IDS.bobAcme });
     expect(ctx('resource').get('resource_id')).toBe('store_acmePostgres0001');
     expect(ctx('resource').get('product_id')).toBe('iap_postgres');
@@ -50,12 +51,16 @@ describe('dashboard', () => {
       expect(ctx(`path-${p}`).get('resource_id')).toBe('store_acmePostgres0001');
     }
     expect(ctx('experimentation').get('experimentation_item_id')).toBe('exp_acmeNewCheckout01');
-    expect(ctx('url').get('url')).toBe('https://provider.example.test/resources/store_acmePostgres0001');
+    expect(ctx('url').get('url')).toBe(
+      'https://provider.example.test/resources/store_acmePostgres0001',
+    );
   });
 
   it('links work end to end: following one redirects with the context', async () => {
     const html = (await request(s.url).get('/')).text;
-    const res = await request(s.url).get(hrefOf(html, `open-${IDS.globex}-${IDS.malloryGlobex}-path-billing`));
+    const res = await request(s.url).get(
+      hrefOf(html, `open-${IDS.globex}-${IDS.malloryGlobex}-path-billing`),
+    );
     expect(res.status).toBe(302);
     const loc = new URL(res.headers.location!);
     expect(loc.searchParams.get('path')).toBe('billing');
@@ -65,7 +70,9 @@ describe('dashboard', () => {
   it('escapes seeded and configured data', async () => {
     const res = await request(s.url).get('/');
     expect(res.text).not.toContain("<script>alert('x')</script>");
-    expect(res.text).toContain('Mallory &quot;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&quot; &amp; Co');
+    expect(res.text).toContain(
+      'Mallory &quot;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&quot; &amp; Co',
+    );
     expect(res.text).not.toContain(TEST_INTEGRATION.name);
     expect(res.text).toContain('Acme &lt;Provider&gt;');
   });
@@ -80,13 +87,19 @@ describe('dashboard', () => {
     expect(firstLink).toBeGreaterThan(intro);
     expect(tokens).toBeGreaterThan(firstLink);
     expect(settings).toBeGreaterThan(firstLink);
-    expect(html).toMatch(new RegExp(`data-testid="open-${IDS.acme}-${IDS.aliceAcme}-invoice">[^<]*<small class="lands">→ the invoice</small>`));
+    expect(html).toMatch(
+      new RegExp(
+        `data-testid="open-${IDS.acme}-${IDS.aliceAcme}-invoice">[^<]*<small class="lands">→ the invoice</small>`,
+      ),
+    );
   });
 
   it('labels the person with HTML in her name as the escaping test, and nobody else', async () => {
     const html = (await request(s.url).get('/')).text;
     const notes = html.match(/data-testid="user-note"/g) ?? [];
-    const malloryRows = s.emu.seed.installations.flatMap((i) => i.members).filter((m) => m.personId === 'person_mallory');
+    const malloryRows = s.emu.seed.installations
+      .flatMap((i) => i.members)
+      .filter((m) => m.personId === 'person_mallory');
     expect(malloryRows.length).toBeGreaterThan(0);
     expect(notes).toHaveLength(malloryRows.length);
     expect(html).toContain('Escaping test');
@@ -98,11 +111,15 @@ describe('dashboard', () => {
   });
 
   it('offers "Expire my provider session" only when the integration names that page', async () => {
-    expect((await request(s.url).get('/')).text).not.toContain('data-testid="expire-provider-session"');
+    expect((await request(s.url).get('/')).text).not.toContain(
+      'data-testid="expire-provider-session"',
+    );
     s.emu.integration.expireProviderSessionUrl = 'http://localhost:3000/_demo/expire-session';
     try {
       const html = (await request(s.url).get('/')).text;
-      expect(html).toContain('href="http://localhost:3000/_demo/expire-session" data-testid="expire-provider-session"');
+      expect(html).toContain(
+        'href="http://localhost:3000/_demo/expire-session" data-testid="expire-provider-session"',
+      );
     } finally {
       delete s.emu.integration.expireProviderSessionUrl;
     }

@@ -19,7 +19,10 @@ describe('seeded development API tokens', () => {
 
     const ids = new Set<string>();
     for (const value of shown) {
-      const res = await request(s.url).get('/v5/user/tokens/current').set('Authorization', `Bearer ${value}`).expect(200);
+      const res = await request(s.url)
+        .get('/v5/user/tokens/current')
+        .set('Authorization', `Bearer ${value}`)
+        .expect(200);
       ids.add((res.body as { token: { id: string } }).token.id);
     }
     expect(ids.size).toBe(shown.length);
@@ -27,7 +30,9 @@ describe('seeded development API tokens', () => {
     const other = await startEmulator();
     try {
       const again = (await request(other.url).get('/').expect(200)).text;
-      expect([...again.matchAll(/data-testid="dev-token">([^<]+)</g)].map((m) => m[1]!)).toEqual(shown);
+      expect([...again.matchAll(/data-testid="dev-token">([^<]+)</g)].map((m) => m[1]!)).toEqual(
+        shown,
+      );
     } finally {
       await other.close();
     }

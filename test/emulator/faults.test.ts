@@ -13,15 +13,21 @@ afterEach(() => s.emu.controls.clearFaults());
 /** GET/POST with a client-side timeout; resolves 'timeout' when nothing came back. */
 function rawRequest(url: string, method: string, timeoutMs: number): Promise<number | 'timeout'> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, headers: { 'content-type': 'application/json' } }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
+    const req = http.request(
+      url,
+      { method, headers: { 'content-type': 'application/json' } },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
     req.setTimeout(timeoutMs, () => {
       req.destroy();
       resolve('timeout');
     });
-    req.on('error', (err) => ((err as NodeJS.ErrnoException).code === 'ECONNRESET' ? resolve('timeout') : reject(err)));
+    req.on('error', (err) =>
+      (err as NodeJS.ErrnoException).code === 'ECONNRESET' ? resolve('timeout') : reject(err),
+    );
     req.end(method === 'POST' ? '{}' : undefined);
   });
 }
@@ -37,7 +43,11 @@ describe('token endpoint faults', () => {
   });
 
   it('status: answers the given status and body; times clears it', async () => {
-    s.emu.controls.setFault('token', { kind: 'status', status: 502, body: '<html>Bad gateway</html>' }, { times: 2 });
+    s.emu.controls.setFault(
+      'token',
+      { kind: 'status', status: 502, body: '<html>Bad gateway</html>' },
+      { times: 2 },
+    );
     for (let i = 0; i < 2; i++) {
       const res = await exchangeFresh(s);
       expect(res.status).toBe(502);
@@ -51,7 +61,9 @@ describe('token endpoint faults', () => {
     s.emu.controls.setFault('token', { kind: 'status', status: 500 });
     const res = await exchangeFresh(s);
     expect(res.status).toBe(500);
-    expect(res.body).toEqual({ error: { code: 'internal_server_error', message: expect.any(String) } });
+    expect(res.body).toEqual({
+      error: { code: 'internal_server_error', message: expect.any(String) },
+    });
   });
 
   it('non_json: 200 text/html', async () => {
@@ -64,7 +76,10 @@ describe('token endpoint faults', () => {
 
   it('missing_id_token: 200 JSON without id_token (the code is consumed)', async () => {
     s.emu.controls.setFault('token', { kind: 'missing_id_token' }, { times: 1 });
-    const { code, state } = s.emu.controls.mintLogin({ installationId: IDS.acme, userId: IDS.aliceAcme });
+    const { code, state } = s.emu.controls.mintLogin({
+      installationId: IDS.acme,
+      userId: IDS.aliceAcme,
+    });
     const res = await postToken(s.url, tokenBody(code, state));
     expect(res.status).toBe(200);
     expect(res.body).not.toHaveProperty('id_token');
@@ -97,7 +112,9 @@ describe('token endpoint faults', () => {
   it('rejects token-only kinds on other targets and invalid faults', () => {
     expect(() => s.emu.controls.setFault('jwks', { kind: 'missing_id_token' })).toThrow(TypeError);
     expect(() => s.emu.controls.setFault('token', { kind: 'delay', ms: -1 })).toThrow(TypeError);
-    expect(() => s.emu.controls.setFault('token', { kind: 'hang' }, { times: 0 })).toThrow(TypeError);
+    expect(() => s.emu.controls.setFault('token', { kind: 'hang' }, { times: 0 })).toThrow(
+      TypeError,
+    );
     expect(() => s.emu.controls.setFault('nope' as never, { kind: 'hang' })).toThrow(TypeError);
   });
 });
@@ -114,12 +131,18 @@ describe('JWKS and discovery faults', () => {
   });
 
   it('status / non_json / delay on discovery', async () => {
-    s.emu.controls.setFault('discovery', { kind: 'status', status: 404, body: 'nope', contentType: 'text/plain' }, { times: 1 });
+    s.emu.controls.setFault(
+      'discovery',
+      { kind: 'status', status: 404, body: 'nope', contentType: 'text/plain' },
+      { times: 1 },
+    );
     const notFound = await request(s.url).get('/.well-known/openid-configuration');
     expect(notFound.status).toBe(404);
     expect(notFound.text).toBe('nope');
     s.emu.controls.setFault('discovery', { kind: 'non_json' }, { times: 1 });
-    expect((await request(s.url).get('/.well-known/openid-configuration')).headers['content-type']).toMatch(/text\/html/);
+    expect(
+      (await request(s.url).get('/.well-known/openid-configuration')).headers['content-type'],
+    ).toMatch(/text\/html/);
     s.emu.controls.setFault('discovery', { kind: 'delay', ms: 150 }, { times: 1 });
     const t0 = Date.now();
     const ok = await request(s.url).get('/.well-known/openid-configuration');

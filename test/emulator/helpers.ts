@@ -34,7 +34,9 @@ export interface Started {
 }
 
 /** Create and listen on an ephemeral port. */
-export async function startEmulator(opts: Partial<Omit<EmulatorOptions, 'integration'>> = {}): Promise<Started> {
+export async function startEmulator(
+  opts: Partial<Omit<EmulatorOptions, 'integration'>> = {},
+): Promise<Started> {
   const emu = await createEmulator({ integration: { ...TEST_INTEGRATION }, ...opts });
   const { url, close } = await emu.listen(0, '127.0.0.1');
   return { emu, url, close };
@@ -53,11 +55,18 @@ export function tokenBody(code: string, state: string): Record<string, string> {
 
 /** POST a JSON token request. */
 export function postToken(url: string, body: Record<string, unknown>): request.Test {
-  return request(url).post('/v1/integrations/sso/token').set('Content-Type', 'application/json').send(JSON.stringify(body));
+  return request(url)
+    .post('/v1/integrations/sso/token')
+    .set('Content-Type', 'application/json')
+    .send(JSON.stringify(body));
 }
 
 /** Mint a login for Alice@Acme and exchange it; returns the response. */
-export async function exchangeFresh(s: Started, installationId: string = IDS.acme, userId: string = IDS.aliceAcme): Promise<request.Response> {
+export async function exchangeFresh(
+  s: Started,
+  installationId: string = IDS.acme,
+  userId: string = IDS.aliceAcme,
+): Promise<request.Response> {
   const { code, state } = s.emu.controls.mintLogin({ installationId, userId });
   return postToken(s.url, tokenBody(code, state));
 }

@@ -9,7 +9,9 @@ beforeAll(async () => {
 afterAll(() => s.close());
 
 async function kids(): Promise<string[]> {
-  return ((await request(s.url).get('/.well-known/jwks')).body.keys as Array<{ kid: string }>).map((k) => k.kid);
+  return ((await request(s.url).get('/.well-known/jwks')).body.keys as Array<{ kid: string }>).map(
+    (k) => k.kid,
+  );
 }
 
 describe('key rotation', () => {

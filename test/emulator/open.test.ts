@@ -1,5 +1,12 @@
 import request from 'supertest';
-import { IDS, postToken, startEmulator, TEST_INTEGRATION, tokenBody, type Started } from './helpers';
+import {
+  IDS,
+  postToken,
+  startEmulator,
+  TEST_INTEGRATION,
+  tokenBody,
+  type Started,
+} from './helpers';
 
 let s: Started;
 beforeAll(async () => {
@@ -11,7 +18,14 @@ describe('GET /open (Open in Provider click)', () => {
   it('302s to the Redirect Login URL with mode, code, state and the known context only', async () => {
     const res = await request(s.url)
       .get('/open')
-      .query({ installation: IDS.acme, user: IDS.bobAcme, resource_id: 'store_x&y', product_id: 'iap_p', evil: '1', pr: 'https://github.com/o/r/pull/1' });
+      .query({
+        installation: IDS.acme,
+        user: IDS.bobAcme,
+        resource_id: 'store_x&y',
+        product_id: 'iap_p',
+        evil: '1',
+        pr: 'https://github.com/o/r/pull/1',
+      });
     expect(res.status).toBe(302);
     const loc = new URL(res.headers.location!);
     expect(`${loc.origin}${loc.pathname}`).toBe(TEST_INTEGRATION.redirectLoginUrl);
@@ -28,7 +42,10 @@ describe('GET /open (Open in Provider click)', () => {
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Lax/);
     // The minted code works exactly once, for Bob in Acme.
-    const tok = await postToken(s.url, tokenBody(loc.searchParams.get('code')!, loc.searchParams.get('state')!));
+    const tok = await postToken(
+      s.url,
+      tokenBody(loc.searchParams.get('code')!, loc.searchParams.get('state')!),
+    );
     expect(tok.status).toBe(200);
   });
 
@@ -44,7 +61,10 @@ describe('GET /open (Open in Provider click)', () => {
     const previous = s.emu.integration.redirectLoginUrl;
     s.emu.integration.redirectLoginUrl = 'http://localhost:3999/cb?tenant=a';
     try {
-      const loc = new URL((await request(s.url).get('/open').query({ installation: IDS.acme, user: IDS.aliceAcme })).headers.location!);
+      const loc = new URL(
+        (await request(s.url).get('/open').query({ installation: IDS.acme, user: IDS.aliceAcme }))
+          .headers.location!,
+      );
       expect(loc.origin).toBe('http://localhost:3999');
       expect(loc.searchParams.get('tenant')).toBe('a');
       expect(loc.searchParams.get('mode')).toBe('sso');
@@ -54,19 +74,32 @@ describe('GET /open (Open in Provider click)', () => {
   });
 
   it('404 unknown installation, 400 non-member / missing params, as HTML', async () => {
-    const unknown = await request(s.url).get('/open').query({ installation: 'icfg_nope', user: IDS.aliceAcme });
+    const unknown = await request(s.url)
+      .get('/open')
+      .query({ installation: 'icfg_nope', user: IDS.aliceAcme });
     expect(unknown.status).toBe(404);
     expect(unknown.headers['content-type']).toMatch(/text\/html/);
-    expect((await request(s.url).get('/open').query({ installation: IDS.acme, user: IDS.carolGlobex })).status).toBe(400);
+    expect(
+      (await request(s.url).get('/open').query({ installation: IDS.acme, user: IDS.carolGlobex }))
+        .status,
+    ).toBe(400);
     expect((await request(s.url).get('/open').query({ installation: IDS.acme })).status).toBe(400);
-    expect((await request(s.url).get(`/open?installation=${IDS.acme}&installation=${IDS.globex}&user=${IDS.aliceAcme}`)).status).toBe(400);
+    expect(
+      (
+        await request(s.url).get(
+          `/open?installation=${IDS.acme}&installation=${IDS.globex}&user=${IDS.aliceAcme}`,
+        )
+      ).status,
+    ).toBe(400);
   });
 
   it('500 page (no stack) when the Redirect Login URL is invalid', async () => {
     const previous = s.emu.integration.redirectLoginUrl;
     s.emu.integration.redirectLoginUrl = 'javascript:alert(1)';
     try {
-      const res = await request(s.url).get('/open').query({ installation: IDS.acme, user: IDS.aliceAcme });
+      const res = await request(s.url)
+        .get('/open')
+        .query({ installation: IDS.acme, user: IDS.aliceAcme });
       expect(res.status).toBe(500);
       expect(res.headers.location).toBeUndefined();
       expect(res.text).not.toMatch(/at .*\.ts/);
@@ -79,7 +112,11 @@ describe('GET /open (Open in Provider click)', () => {
 describe('controls.mintLogin', () => {
   it('returns code, state and redirect URL; forwards the given context; counts codes', () => {
     s.emu.controls.resetStats();
-    const m = s.emu.controls.mintLogin({ installationId: IDS.globex, userId: IDS.carolGlobex, context: { url: 'https://provider.example.test/x', extra: 'kept' } });
+    const m = s.emu.controls.mintLogin({
+      installationId: IDS.globex,
+      userId: IDS.carolGlobex,
+      context: { url: 'https://provider.example.test/x', extra: 'kept' },
+    });
     const loc = new URL(m.redirectUrl);
     expect(loc.searchParams.get('code')).toBe(m.code);
     expect(loc.searchParams.get('state')).toBe(m.state);
@@ -89,8 +126,18 @@ describe('controls.mintLogin', () => {
   });
 
   it('throws for unknown installation, non-member and reserved context keys', () => {
-    expect(() => s.emu.controls.mintLogin({ installationId: 'icfg_x', userId: IDS.aliceAcme })).toThrow(/Unknown installation/);
-    expect(() => s.emu.controls.mintLogin({ installationId: IDS.globex, userId: IDS.bobAcme })).toThrow(/not a member/);
-    expect(() => s.emu.controls.mintLogin({ installationId: IDS.acme, userId: IDS.aliceAcme, context: { state: 'x' } })).toThrow(/state/);
+    expect(() =>
+      s.emu.controls.mintLogin({ installationId: 'icfg_x', userId: IDS.aliceAcme }),
+    ).toThrow(/Unknown installation/);
+    expect(() =>
+      s.emu.controls.mintLogin({ installationId: IDS.globex, userId: IDS.bobAcme }),
+    ).toThrow(/not a member/);
+    expect(() =>
+      s.emu.controls.mintLogin({
+        installationId: IDS.acme,
+        userId: IDS.aliceAcme,
+        context: { state: 'x' },
+      }),
+    ).toThrow(/state/);
   });
 });

@@ -11,7 +11,9 @@ describe('production refusal', () => {
 
   it('createEmulator throws when NODE_ENV=production', async () => {
     process.env.NODE_ENV = 'production';
-    await expect(createEmulator({ integration: { ...TEST_INTEGRATION } })).rejects.toThrow(/production/);
+    await expect(createEmulator({ integration: { ...TEST_INTEGRATION } })).rejects.toThrow(
+      /production/,
+    );
   });
 
   it('main() refuses with exit code 1 and starts nothing', async () => {
@@ -20,7 +22,11 @@ describe('production refusal', () => {
   });
 
   it('createEmulator validates its options', async () => {
-    await expect(createEmulator({ integration: { ...TEST_INTEGRATION, clientSecret: '' } })).rejects.toThrow(TypeError);
-    await expect(createEmulator({ integration: { ...TEST_INTEGRATION }, idTokenTtlSeconds: 0 })).rejects.toThrow(TypeError);
+    await expect(
+      createEmulator({ integration: { ...TEST_INTEGRATION, clientSecret: '' } }),
+    ).rejects.toThrow(TypeError);
+    await expect(
+      createEmulator({ integration: { ...TEST_INTEGRATION }, idTokenTtlSeconds: 0 }),
+    ).rejects.toThrow(TypeError);
   });
 });

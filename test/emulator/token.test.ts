@@ -1,6 +1,21 @@
 import request from 'supertest';
-import { createLocalJWKSet, createRemoteJWKSet, decodeProtectedHeader, jwtVerify, decodeJwt, type JSONWebKeySet } from 'jose';
-import { exchangeFresh, IDS, postToken, startEmulator, TEST_INTEGRATION, tokenBody, type Started } from './helpers';
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  decodeProtectedHeader,
+  jwtVerify,
+  decodeJwt,
+  type JSONWebKeySet,
+} from 'jose';
+import {
+  exchangeFresh,
+  IDS,
+  postToken,
+  startEmulator,
+  TEST_INTEGRATION,
+  tokenBody,
+  type Started,
+} from './helpers';
 
 let s: Started;
 beforeAll(async () => {
@@ -24,7 +39,13 @@ describe('token exchange success', () => {
     const res = await exchangeFresh(s, IDS.acme, IDS.aliceAcme);
     expect(res.status).toBe(200);
     expect(res.headers['cache-control']).toBe('no-store');
-    expect(res.body).toEqual({ id_token: expect.any(String), access_token: expect.any(String), token_type: 'Bearer', expires_in: 120, refresh_token: expect.any(String) });
+    expect(res.body).toEqual({
+      id_token: expect.any(String),
+      access_token: expect.any(String),
+      token_type: 'Bearer',
+      expires_in: 120,
+      refresh_token: expect.any(String),
+    });
     const JWKS = createRemoteJWKSet(new URL(`${s.url}/.well-known/jwks`));
     const { payload, protectedHeader } = await jwtVerify(res.body.id_token, JWKS, {
       issuer: s.url,
@@ -57,8 +78,14 @@ describe('token exchange success', () => {
 
   it('gives the same person different user_id and role per installation', async () => {
     const jwks = createLocalJWKSet((await request(s.url).get('/.well-known/jwks')).body);
-    const a = await jwtVerify((await exchangeFresh(s, IDS.acme, IDS.aliceAcme)).body.id_token, jwks);
-    const g = await jwtVerify((await exchangeFresh(s, IDS.globex, IDS.aliceGlobex)).body.id_token, jwks);
+    const a = await jwtVerify(
+      (await exchangeFresh(s, IDS.acme, IDS.aliceAcme)).body.id_token,
+      jwks,
+    );
+    const g = await jwtVerify(
+      (await exchangeFresh(s, IDS.globex, IDS.aliceGlobex)).body.id_token,
+      jwks,
+    );
     expect(a.payload.user_id).not.toBe(g.payload.user_id);
     expect(a.payload.user_email).toBe(g.payload.user_email);
     expect(a.payload.user_role).toBe('ADMIN');
@@ -67,10 +94,16 @@ describe('token exchange success', () => {
   });
 
   it('accepts application/x-www-form-urlencoded and an omitted grant_type', async () => {
-    const { code, state } = s.emu.controls.mintLogin({ installationId: IDS.acme, userId: IDS.bobAcme });
+    const { code, state } = s.emu.controls.mintLogin({
+      installationId: IDS.acme,
+      userId: IDS.bobAcme,
+    });
     const body = tokenBody(code, state);
     delete body.grant_type;
-    const res = await request(s.url).post('/v1/integrations/sso/token').type('form').send(new URLSearchParams(body).toString());
+    const res = await request(s.url)
+      .post('/v1/integrations/sso/token')
+      .type('form')
+      .send(new URLSearchParams(body).toString());
     expect(res.status).toBe(200);
     expect(decodeJwt(res.body.id_token).user_role).toBe('USER');
   });
@@ -85,13 +118,19 @@ describe('token exchange success', () => {
 
 describe('token exchange errors', () => {
   it('refuses a second use of a code', async () => {
-    const { code, state } = s.emu.controls.mintLogin({ installationId: IDS.acme, userId: IDS.aliceAcme });
+    const { code, state } = s.emu.controls.mintLogin({
+      installationId: IDS.acme,
+      userId: IDS.aliceAcme,
+    });
     expect((await postToken(s.url, tokenBody(code, state))).status).toBe(200);
     expectVercelError(await postToken(s.url, tokenBody(code, state)), 400, 'invalid_grant');
   });
 
   it('refuses an expired code', async () => {
-    const { code, state } = s.emu.controls.mintLogin({ installationId: IDS.acme, userId: IDS.aliceAcme });
+    const { code, state } = s.emu.controls.mintLogin({
+      installationId: IDS.acme,
+      userId: IDS.aliceAcme,
+    });
     await new Promise((r) => setTimeout(r, 550));
     const res = await postToken(s.url, tokenBody(code, state));
     expectVercelError(res, 400, 'invalid_grant');
@@ -99,7 +138,10 @@ describe('token exchange errors', () => {
   });
 
   it('refuses a state mismatch and burns the code', async () => {
-    const { code, state } = s.emu.controls.mintLogin({ installationId: IDS.acme, userId: IDS.aliceAcme });
+    const { code, state } = s.emu.controls.mintLogin({
+      installationId: IDS.acme,
+      userId: IDS.aliceAcme,
+    });
     const res = await postToken(s.url, tokenBody(code, `${state}x`));
     expectVercelError(res, 400, 'invalid_grant');
     expect(res.body.error.message).toMatch(/state/);
@@ -107,9 +149,20 @@ describe('token exchange errors', () => {
   });
 
   it('refuses wrong client credentials with 403 without burning the code', async () => {
-    const { code, state } = s.emu.controls.mintLogin({ installationId: IDS.acme, userId: IDS.aliceAcme });
-    expectVercelError(await postToken(s.url, { ...tokenBody(code, state), client_secret: 'wrong' }), 403, 'invalid_client');
-    expectVercelError(await postToken(s.url, { ...tokenBody(code, state), client_id: 'oac_other' }), 403, 'invalid_client');
+    const { code, state } = s.emu.controls.mintLogin({
+      installationId: IDS.acme,
+      userId: IDS.aliceAcme,
+    });
+    expectVercelError(
+      await postToken(s.url, { ...tokenBody(code, state), client_secret: 'wrong' }),
+      403,
+      'invalid_client',
+    );
+    expectVercelError(
+      await postToken(s.url, { ...tokenBody(code, state), client_id: 'oac_other' }),
+      403,
+      'invalid_client',
+    );
     expect((await postToken(s.url, tokenBody(code, state))).status).toBe(200);
   });
 
@@ -118,7 +171,10 @@ describe('token exchange errors', () => {
   });
 
   it('answers 400 (never 500) to malformed JSON', async () => {
-    const res = await request(s.url).post('/v1/integrations/sso/token').set('Content-Type', 'application/json').send('{"code": ');
+    const res = await request(s.url)
+      .post('/v1/integrations/sso/token')
+      .set('Content-Type', 'application/json')
+      .send('{"code": ');
     expectVercelError(res, 400, 'invalid_request');
     expect(JSON.stringify(res.body)).not.toMatch(/at .*\.js/);
   });
@@ -126,17 +182,42 @@ describe('token exchange errors', () => {
   it('answers 413 to an oversized body and 400 to other content types, arrays and missing fields', async () => {
     const big = await postToken(s.url, { code: 'x'.repeat(20_000) });
     expectVercelError(big, 413, 'invalid_request');
-    expectVercelError(await request(s.url).post('/v1/integrations/sso/token').set('Content-Type', 'text/plain').send('code=x'), 400, 'invalid_request');
-    expectVercelError(await request(s.url).post('/v1/integrations/sso/token').set('Content-Type', 'application/json').send('[1]'), 400, 'invalid_request');
+    expectVercelError(
+      await request(s.url)
+        .post('/v1/integrations/sso/token')
+        .set('Content-Type', 'text/plain')
+        .send('code=x'),
+      400,
+      'invalid_request',
+    );
+    expectVercelError(
+      await request(s.url)
+        .post('/v1/integrations/sso/token')
+        .set('Content-Type', 'application/json')
+        .send('[1]'),
+      400,
+      'invalid_request',
+    );
     const missing = await postToken(s.url, { grant_type: 'authorization_code', code: 'x' });
     expectVercelError(missing, 400, 'invalid_request');
     expect(missing.body.error.message).toMatch(/client_id, client_secret/);
-    expectVercelError(await postToken(s.url, { ...tokenBody('x', 'y'), code: 42 }), 400, 'invalid_request');
+    expectVercelError(
+      await postToken(s.url, { ...tokenBody('x', 'y'), code: 42 }),
+      400,
+      'invalid_request',
+    );
   });
 
   it('refuses a wrong grant_type', async () => {
-    const { code, state } = s.emu.controls.mintLogin({ installationId: IDS.acme, userId: IDS.aliceAcme });
-    expectVercelError(await postToken(s.url, { ...tokenBody(code, state), grant_type: 'password' }), 400, 'unsupported_grant_type');
+    const { code, state } = s.emu.controls.mintLogin({
+      installationId: IDS.acme,
+      userId: IDS.aliceAcme,
+    });
+    expectVercelError(
+      await postToken(s.url, { ...tokenBody(code, state), grant_type: 'password' }),
+      400,
+      'unsupported_grant_type',
+    );
     expect((await postToken(s.url, tokenBody(code, state))).status).toBe(200);
   });
 
@@ -152,7 +233,9 @@ describe('setNextTokenOverride', () => {
   }
 
   it('merges claims, deletes null claims, and applies to the next token only', async () => {
-    s.emu.controls.setNextTokenOverride({ claims: { aud: 'oac_someoneElse', user_role: 'OWNER', type: null } });
+    s.emu.controls.setNextTokenOverride({
+      claims: { aud: 'oac_someoneElse', user_role: 'OWNER', type: null },
+    });
     const first = decodeJwt((await exchangeFresh(s)).body.id_token);
     expect(first.aud).toBe('oac_someoneElse');
     expect(first.user_role).toBe('OWNER');
@@ -166,7 +249,9 @@ describe('setNextTokenOverride', () => {
   it('is not consumed by a failed exchange', async () => {
     s.emu.controls.setNextTokenOverride({ claims: { sub: `account:${IDS.acmeAccount}` } });
     expect((await postToken(s.url, tokenBody('bad', 'bad'))).status).toBe(400);
-    expect(decodeJwt((await exchangeFresh(s)).body.id_token).sub).toBe(`account:${IDS.acmeAccount}`);
+    expect(decodeJwt((await exchangeFresh(s)).body.id_token).sub).toBe(
+      `account:${IDS.acmeAccount}`,
+    );
   });
 
   it('merges the header (e.g. a kid that is not in the JWKS)', async () => {
@@ -181,7 +266,9 @@ describe('setNextTokenOverride', () => {
     const token = (await exchangeFresh(s)).body.id_token;
     const header = decodeProtectedHeader(token);
     expect(header.alg).toBe('RS256');
-    const keys = (await request(s.url).get('/.well-known/jwks')).body.keys as Array<{ kid: string }>;
+    const keys = (await request(s.url).get('/.well-known/jwks')).body.keys as Array<{
+      kid: string;
+    }>;
     expect(keys.map((k) => k.kid)).not.toContain(header.kid);
     await expect(jwtVerify(token, await jwks())).rejects.toThrow();
   });
@@ -201,13 +288,20 @@ describe('setNextTokenOverride', () => {
     expect(decodeProtectedHeader(token).alg).toBe('HS256');
     const { createPublicKey } = await import('node:crypto');
     const { n, e } = (await request(s.url).get('/.well-known/jwks')).body.keys[0];
-    const pem = createPublicKey({ key: { kty: 'RSA', n, e }, format: 'jwk' }).export({ type: 'spki', format: 'pem' }) as string;
-    const verified = await jwtVerify(token, new TextEncoder().encode(pem), { algorithms: ['HS256'] });
+    const pem = createPublicKey({ key: { kty: 'RSA', n, e }, format: 'jwk' }).export({
+      type: 'spki',
+      format: 'pem',
+    }) as string;
+    const verified = await jwtVerify(token, new TextEncoder().encode(pem), {
+      algorithms: ['HS256'],
+    });
     expect(verified.payload.user_id).toBe(IDS.aliceAcme);
     await expect(jwtVerify(token, await jwks(), { algorithms: ['RS256'] })).rejects.toThrow();
   });
 
   it('rejects an invalid override shape', () => {
-    expect(() => s.emu.controls.setNextTokenOverride({ signWith: 'rsa' } as never)).toThrow(TypeError);
+    expect(() => s.emu.controls.setNextTokenOverride({ signWith: 'rsa' } as never)).toThrow(
+      TypeError,
+    );
   });
 });

@@ -26,9 +26,15 @@ describe('discovery document', () => {
   });
 
   it('satisfies openid-client v6 discovery()', async () => {
-    const config = await oidc.discovery(new URL(s.url), TEST_INTEGRATION.clientId, TEST_INTEGRATION.clientSecret, undefined, {
-      execute: [oidc.allowInsecureRequests],
-    });
+    const config = await oidc.discovery(
+      new URL(s.url),
+      TEST_INTEGRATION.clientId,
+      TEST_INTEGRATION.clientSecret,
+      undefined,
+      {
+        execute: [oidc.allowInsecureRequests],
+      },
+    );
     expect(config.serverMetadata().issuer).toBe(s.url);
     expect(config.serverMetadata().jwks_uri).toBe(`${s.url}/.well-known/jwks`);
   });
@@ -38,7 +44,12 @@ describe('discovery document', () => {
     await request(s.url).get('/.well-known/openid-configuration').expect(200);
     await request(s.url).get('/.well-known/jwks').expect(200);
     await request(s.url).get('/.well-known/jwks').expect(200);
-    expect(s.emu.controls.stats()).toEqual({ discoveryRequests: 1, jwksRequests: 2, tokenRequests: 0, codesIssued: 0 });
+    expect(s.emu.controls.stats()).toEqual({
+      discoveryRequests: 1,
+      jwksRequests: 2,
+      tokenRequests: 0,
+      codesIssued: 0,
+    });
   });
 });
 
@@ -47,7 +58,14 @@ describe('JWKS', () => {
     const res = await request(s.url).get('/.well-known/jwks').expect(200);
     expect(res.body.keys).toHaveLength(1);
     const [key] = res.body.keys;
-    expect(key).toEqual({ kty: 'RSA', kid: expect.any(String), alg: 'RS256', use: 'sig', n: expect.any(String), e: 'AQAB' });
+    expect(key).toEqual({
+      kty: 'RSA',
+      kid: expect.any(String),
+      alg: 'RS256',
+      use: 'sig',
+      n: expect.any(String),
+      e: 'AQAB',
+    });
     expect(Buffer.from(key.n, 'base64url').length).toBe(256); // 2048-bit modulus
     for (const priv of ['d', 'p', 'q', 'dp', 'dq', 'qi']) expect(key).not.toHaveProperty(priv);
   });

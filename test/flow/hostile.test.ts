@@ -3,7 +3,15 @@ import type session from 'express-session';
 import { createLogger } from '../../src/web/logger';
 import { createMemorySessionStore } from '../../src/stores/session-store';
 import { MemorySessionIndex } from '../../src/stores/session-index';
-import { ACME, buildApp, cookieLine, PUBLIC_URL, setCookies, startHarness, type Harness } from '../support/harness';
+import {
+  ACME,
+  buildApp,
+  cookieLine,
+  PUBLIC_URL,
+  setCookies,
+  startHarness,
+  type Harness,
+} from '../support/harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -24,14 +32,26 @@ describe('open redirects and injection through deep links: the login succeeds an
     ['url javascript:', { url: 'javascript:alert(document.cookie)' }, '/'],
     ['our host as a subdomain of another', { url: `${PUBLIC_URL}.other.example/x` }, '/'],
     ['userinfo', { url: 'http://localhost:3000@other.example/' }, '/'],
-    ['url on an allow-listed origin', { url: 'https://docs.example.com/guide' }, 'https://docs.example.com/guide'],
+    [
+      'url on an allow-listed origin',
+      { url: 'https://docs.example.com/guide' },
+      'https://docs.example.com/guide',
+    ],
     ['url on our origin', { url: `${PUBLIC_URL}/projects/prj_1` }, '/projects/prj_1'],
     ['path //other.example', { path: '//other.example' }, '/'],
     ['path /\\other.example', { path: '/\\other.example' }, '/'],
     // Provider-minted ids take any printable character (issue 13 item 6): one encoded path segment, escaped on the page.
-    ['resource_id ../', { resource_id: '../../admin' }, `/resources/${encodeURIComponent('../../admin')}`],
+    [
+      'resource_id ../',
+      { resource_id: '../../admin' },
+      `/resources/${encodeURIComponent('../../admin')}`,
+    ],
     ['resource_id %2F', { resource_id: 'a%2Fb' }, '/resources/a%252Fb'],
-    ['resource_id HTML', { resource_id: '"><script>alert(1)</script>' }, `/resources/${encodeURIComponent('"><script>alert(1)</script>')}`],
+    [
+      'resource_id HTML',
+      { resource_id: '"><script>alert(1)</script>' },
+      `/resources/${encodeURIComponent('"><script>alert(1)</script>')}`,
+    ],
     ['resource_id with CRLF', { resource_id: 'x\r\nSet-Cookie: evil=1' }, '/'],
   ])('%s', async (_name, context, landing) => {
     const agent = h.agent();
@@ -41,13 +61,16 @@ describe('open redirects and injection through deep links: the login succeeds an
     expect(setCookies(response).some((line) => line.startsWith('evil='))).toBe(false);
     const page = await agent.get(landing.startsWith('/') ? landing : '/');
     expect(page.text).not.toMatch(/<script>alert|javascript:alert/);
-    if (landing === '/') expect(h.logs.records()).toContainEqual(expect.objectContaining({ event: 'deep_link' }));
+    if (landing === '/')
+      expect(h.logs.records()).toContainEqual(expect.objectContaining({ event: 'deep_link' }));
   });
 });
 
 describe('session safety', () => {
   test('a 3 kB user_name still gives a Set-Cookie under 4096 bytes, and the page shows it escaped and truncated', async () => {
-    h.emulator.controls.setNextTokenOverride({ claims: { user_name: `<b>${'N'.repeat(3000)}</b>` } });
+    h.emulator.controls.setNextTokenOverride({
+      claims: { user_name: `<b>${'N'.repeat(3000)}</b>` },
+    });
     const agent = h.agent();
     const response = await agent.get(h.callbackPath()).expect(302);
     for (const line of setCookies(response)) expect(Buffer.byteLength(line)).toBeLessThan(4096);
@@ -63,8 +86,19 @@ describe('session safety', () => {
         setTimeout(() => inner.set(sid, data, callback), 300);
       },
     });
-    const stores = { kind: 'memory' as const, sessionStore: slow, oneTimeStore: h.sso.oneTimeStore, sessionIndex: new MemorySessionIndex(), rateLimitStore: () => undefined, ping: async () => true, close: async () => (inner as unknown as { stopInterval(): void }).stopInterval() };
-    const app = buildApp(h.config, createLogger('silent'), { verifier: h.sso.verifier, stores }).app;
+    const stores = {
+      kind: 'memory' as const,
+      sessionStore: slow,
+      oneTimeStore: h.sso.oneTimeStore,
+      sessionIndex: new MemorySessionIndex(),
+      rateLimitStore: () => undefined,
+      ping: async () => true,
+      close: async () => (inner as unknown as { stopInterval(): void }).stopInterval(),
+    };
+    const app = buildApp(h.config, createLogger('silent'), {
+      verifier: h.sso.verifier,
+      stores,
+    }).app;
     const started = Date.now();
     const response = await request(app).get(h.callbackPath()).expect(302);
     expect(Date.now() - started).toBeGreaterThanOrEqual(290); // the redirect waited for the save
@@ -77,14 +111,23 @@ describe('session safety', () => {
   test('request bodies over the limit on every POST route: 413', async () => {
     const agent = h.agent();
     await h.login(agent).expect(302);
-    for (const path of ['/signout', '/switch-account', `/resources/${ACME.resource}/rotate-secret`]) {
-      const response = await agent.post(path).type('form').send({ _csrf: 'x'.repeat(10_000) });
+    for (const path of [
+      '/signout',
+      '/switch-account',
+      `/resources/${ACME.resource}/rotate-secret`,
+    ]) {
+      const response = await agent
+        .post(path)
+        .type('form')
+        .send({ _csrf: 'x'.repeat(10_000) });
       expect({ path, status: response.status }).toEqual({ path, status: 413 });
     }
   });
 
   test('nbf one second in the future is accepted within the clock tolerance', async () => {
-    h.emulator.controls.setNextTokenOverride({ claims: { nbf: Math.floor(Date.now() / 1000) + 1 } });
+    h.emulator.controls.setNextTokenOverride({
+      claims: { nbf: Math.floor(Date.now() / 1000) + 1 },
+    });
     await h.agent().get(h.callbackPath()).expect(302);
   });
 });
@@ -93,7 +136,11 @@ describe('key rotation and JWKS faults', () => {
   test('200 concurrent logins right after a rotation cause one JWKS fetch', async () => {
     // Generous upstream timeouts: 200 concurrent exchanges on a busy 2-core machine are slow, and
     // this test is about the number of JWKS fetches, not speed.
-    const fresh = await startHarness({ JWKS_COOLDOWN_MS: '500', TOKEN_EXCHANGE_TIMEOUT_MS: '20000', JWKS_TIMEOUT_MS: '10000' });
+    const fresh = await startHarness({
+      JWKS_COOLDOWN_MS: '500',
+      TOKEN_EXCHANGE_TIMEOUT_MS: '20000',
+      JWKS_TIMEOUT_MS: '10000',
+    });
     try {
       await fresh.agent().get(fresh.callbackPath()).expect(302); // warm cache
       await new Promise((r) => setTimeout(r, 600)); // past the refetch cooldown

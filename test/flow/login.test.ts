@@ -13,7 +13,12 @@ beforeEach(() => {
 
 /** HTML escaping as Eta does it, to find a rendered value. */
 function escapeHtml(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return value
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 interface DashboardLink {
@@ -45,19 +50,25 @@ function expectedLanding(kind: string, context: URLSearchParams): RegExp {
     case 'project':
       return new RegExp(`^/projects/${context.get('project_id')}\\?resource_id=${resource}$`);
     case 'check':
-      return new RegExp(`^/checks/${context.get('check_id')}\\?project_id=${context.get('project_id')}&resource_id=${resource}$`);
+      return new RegExp(
+        `^/checks/${context.get('check_id')}\\?project_id=${context.get('project_id')}&resource_id=${resource}$`,
+      );
     case 'invoice':
       return new RegExp(`^/invoices/${context.get('invoice_id')}$`);
     case 'support':
     case 'path-support':
       return resource ? new RegExp(`^/support\\?resource_id=${resource}$`) : /^\/support$/;
     case 'experimentation':
-      return new RegExp(`^/experimentation/${context.get('experimentation_item_id')}\\?resource_id=${resource}$`);
+      return new RegExp(
+        `^/experimentation/${context.get('experimentation_item_id')}\\?resource_id=${resource}$`,
+      );
     case 'url':
       return new RegExp(`^${new URL(context.get('url')!).pathname}$`);
     default: {
       const section = kind.replace('path-', '');
-      return resource ? new RegExp(`^/resources/${resource}/${section}$`) : new RegExp(`^/${section}$`);
+      return resource
+        ? new RegExp(`^/resources/${resource}/${section}$`)
+        : new RegExp(`^/${section}$`);
     }
   }
 }
@@ -67,7 +78,21 @@ describe('Open in Provider, end to end through the emulator', () => {
     const links = await dashboardLinks();
     const kinds = new Set(links.map((l) => l.testId.split('-').slice(3).join('-')));
     expect([...kinds].sort()).toEqual(
-      ['plain', 'resource', 'project', 'check', 'invoice', 'support', 'path-billing', 'path-usage', 'path-onboarding', 'path-secrets', 'path-support', 'experimentation', 'url'].sort(),
+      [
+        'plain',
+        'resource',
+        'project',
+        'check',
+        'invoice',
+        'support',
+        'path-billing',
+        'path-usage',
+        'path-onboarding',
+        'path-secrets',
+        'path-support',
+        'experimentation',
+        'url',
+      ].sort(),
     );
     expect(links.length).toBeGreaterThanOrEqual(13 * 4);
 
@@ -81,18 +106,32 @@ describe('Open in Provider, end to end through the emulator', () => {
 
       const agent = h.agent();
       const landed = await agent.get(`${callback.pathname}${callback.search}`);
-      expect({ link: link.testId, status: landed.status }).toEqual({ link: link.testId, status: 302 });
-      expect({ link: link.testId, location: landed.headers.location }).toEqual({ link: link.testId, location: expect.stringMatching(expectedLanding(kind, callback.searchParams)) });
+      expect({ link: link.testId, status: landed.status }).toEqual({
+        link: link.testId,
+        status: 302,
+      });
+      expect({ link: link.testId, location: landed.headers.location }).toEqual({
+        link: link.testId,
+        location: expect.stringMatching(expectedLanding(kind, callback.searchParams)),
+      });
 
       const page = await agent.get(landed.headers.location as string).expect(200);
-      const member = h.emulator.seed.installations.find((i) => i.id === installationId)!.members.find((m) => m.userId === userId)!;
+      const member = h.emulator.seed.installations
+        .find((i) => i.id === installationId)!
+        .members.find((m) => m.userId === userId)!;
       const person = h.emulator.seed.people.find((p) => p.id === member.personId)!;
       expect(page.text).toContain(`data-testid="user-name">${escapeHtml(person.name)}<`);
       expect(page.text).toContain(`data-testid="user-role">${member.role}<`);
-      if (member.role === 'USER' && kind !== 'plain') expect(page.text).toContain('data-testid="read-only"');
+      if (member.role === 'USER' && kind !== 'plain')
+        expect(page.text).toContain('data-testid="read-only"');
 
       const session = await agent.get('/api/session').expect(200);
-      expect(session.body).toMatchObject({ installation_id: installationId, user_id: userId, user_role: member.role, user_name: person.name });
+      expect(session.body).toMatchObject({
+        installation_id: installationId,
+        user_id: userId,
+        user_role: member.role,
+        user_name: person.name,
+      });
     }
   });
 });
@@ -137,8 +176,12 @@ describe('the callback response', () => {
     const agent = h.agent();
     await h.login(agent).expect(302);
     expect(h.emulator.controls.stats().tokenRequests).toBe(1);
-    const store = h.sso.sessionStore as unknown as { all(cb: (e: unknown, s: Record<string, unknown>) => void): void };
-    const sessions = await new Promise<Record<string, unknown>>((resolve, reject) => store.all((e, s) => (e ? reject(e) : resolve(s))));
+    const store = h.sso.sessionStore as unknown as {
+      all(cb: (e: unknown, s: Record<string, unknown>) => void): void;
+    };
+    const sessions = await new Promise<Record<string, unknown>>((resolve, reject) =>
+      store.all((e, s) => (e ? reject(e) : resolve(s))),
+    );
     const dump = JSON.stringify(sessions);
     expect(dump).toContain(ACME.admin);
     expect(dump).not.toMatch(/eyJ|id_token|access_token|Bearer/);
@@ -149,19 +192,33 @@ describe('the callback response', () => {
     const planted = cookieLine(await h.login(h.agent(), ACME.user), 'sso_session')!.split(';')[0]!;
 
     // The victim opens their own link: they are asked first, then get a fresh session id.
-    const redirect = await request(h.sso.app).get(h.callbackPath(ACME.admin)).set('Cookie', planted).expect(303);
+    const redirect = await request(h.sso.app)
+      .get(h.callbackPath(ACME.admin))
+      .set('Cookie', planted)
+      .expect(303);
     expect(redirect.headers.location).toBe('/switch-account');
     expect(cookieLine(redirect, 'sso_session')?.split(';')[0] ?? planted).toBe(planted); // same session (a rolling refresh at most)
     const switchCookie = cookieLine(redirect, 'sso_switch')!.split(';')[0]!;
-    const offer = await request(h.sso.app).get('/switch-account').set('Cookie', [planted, switchCookie]).expect(200);
+    const offer = await request(h.sso.app)
+      .get('/switch-account')
+      .set('Cookie', [planted, switchCookie])
+      .expect(200);
     expect(offer.text).toContain('data-testid="switch-account"');
     const csrf = /name="_csrf" value="([^"]+)"/.exec(offer.text)![1]!;
     const switchId = /name="switch_id" value="([^"]+)"/.exec(offer.text)![1]!;
-    const confirmed = await request(h.sso.app).post('/switch-account').set('Cookie', planted).type('form').send({ _csrf: csrf, switch_id: switchId }).expect(303);
+    const confirmed = await request(h.sso.app)
+      .post('/switch-account')
+      .set('Cookie', planted)
+      .type('form')
+      .send({ _csrf: csrf, switch_id: switchId })
+      .expect(303);
     const fresh = cookieLine(confirmed, 'sso_session')!.split(';')[0]!;
     expect(fresh).not.toBe(planted);
     await request(h.sso.app).get('/api/session').set('Cookie', planted).expect(401);
-    const newSession = await request(h.sso.app).get('/api/session').set('Cookie', fresh).expect(200);
+    const newSession = await request(h.sso.app)
+      .get('/api/session')
+      .set('Cookie', fresh)
+      .expect(200);
     expect(newSession.body.user_id).toBe(ACME.admin);
   });
 
@@ -176,7 +233,10 @@ describe('the callback response', () => {
 
   test('a forged session cookie that names no stored session is replaced at login', async () => {
     const forged = 'sso_session=s%3Aattacker-chosen-id.invalidsignature';
-    const response = await request(h.sso.app).get(h.callbackPath(ACME.admin)).set('Cookie', forged).expect(302);
+    const response = await request(h.sso.app)
+      .get(h.callbackPath(ACME.admin))
+      .set('Cookie', forged)
+      .expect(302);
     expect(cookieLine(response, 'sso_session')).not.toContain('attacker-chosen-id');
   });
 
@@ -185,14 +245,23 @@ describe('the callback response', () => {
     await h.login(h.agent(), ACME.user, { project_id: 'prj_acmeWeb000000000001' }).expect(302);
     const outcomes = h.logs.logins();
     expect(outcomes).toHaveLength(1);
-    expect(outcomes[0]).toMatchObject({ outcome: 'success', installation_id: ACME.installationId, user_id: ACME.user, role: 'USER', deep_link: 'project' });
+    expect(outcomes[0]).toMatchObject({
+      outcome: 'success',
+      installation_id: ACME.installationId,
+      user_id: ACME.user,
+      role: 'USER',
+      deep_link: 'project',
+    });
     expect(outcomes[0]!.req).toMatchObject({ id: expect.any(String) });
   });
 });
 
 describe('signed in as one user, a link for another (login CSRF defence)', () => {
   /** Signs `agent` in as Alice (ADMIN), then opens a link for Bob; returns the offer page. */
-  async function offer(agent: ReturnType<Harness['agent']>, context: Record<string, string> = { resource_id: ACME.resource }) {
+  async function offer(
+    agent: ReturnType<Harness['agent']>,
+    context: Record<string, string> = { resource_id: ACME.resource },
+  ) {
     const login = await h.login(agent, ACME.admin).expect(302);
     sessionBefore = cookieLine(login, 'sso_session')!.split(';')[0]!;
     h.logs.clear();
@@ -201,7 +270,8 @@ describe('signed in as one user, a link for another (login CSRF defence)', () =>
     return agent.get('/switch-account');
   }
   let sessionBefore = '';
-  const field = (html: string, name: string) => new RegExp(`name="${name}" value="([^"]+)"`).exec(html)?.[1];
+  const field = (html: string, name: string) =>
+    new RegExp(`name="${name}" value="([^"]+)"`).exec(html)?.[1];
 
   test('the session is not replaced silently: both identities are shown and nothing changes', async () => {
     const agent = h.agent();
@@ -211,7 +281,13 @@ describe('signed in as one user, a link for another (login CSRF defence)', () =>
     expect(page.text).toContain('data-testid="switch-current">Alice Anders<');
     expect(page.text).toContain('data-testid="switch-next">Bob Brown<');
     expect(cookieLine(page, 'sso_session')?.split(';')[0] ?? sessionBefore).toBe(sessionBefore);
-    expect(h.logs.logins()).toEqual([expect.objectContaining({ outcome: 'switch_offered', user_id: ACME.user, current_user_id: ACME.admin })]);
+    expect(h.logs.logins()).toEqual([
+      expect.objectContaining({
+        outcome: 'switch_offered',
+        user_id: ACME.user,
+        current_user_id: ACME.admin,
+      }),
+    ]);
     const me = await agent.get('/api/session').expect(200);
     expect(me.body.user_id).toBe(ACME.admin);
   });
@@ -222,7 +298,11 @@ describe('signed in as one user, a link for another (login CSRF defence)', () =>
     const reload = await agent.get('/switch-account').expect(200);
     expect(reload.text).toContain('data-testid="switch-next">Bob Brown<');
     expect(field(reload.text, 'switch_id')).toBe(field(page.text, 'switch_id'));
-    await agent.post('/switch-account/cancel').type('form').send({ _csrf: field(page.text, '_csrf'), switch_id: field(page.text, 'switch_id') }).expect(303);
+    await agent
+      .post('/switch-account/cancel')
+      .type('form')
+      .send({ _csrf: field(page.text, '_csrf'), switch_id: field(page.text, 'switch_id') })
+      .expect(303);
     const after = await agent.get('/switch-account');
     expect(after.status).toBe(400);
     expect(after.text).toContain('no longer valid');
@@ -241,25 +321,39 @@ describe('signed in as one user, a link for another (login CSRF defence)', () =>
   test('confirming (POST with CSRF) switches to the new user with a fresh session and lands on the deep link', async () => {
     const agent = h.agent();
     const page = await offer(agent);
-    const response = await agent.post('/switch-account').type('form').send({ _csrf: field(page.text, '_csrf'), switch_id: field(page.text, 'switch_id') });
+    const response = await agent
+      .post('/switch-account')
+      .type('form')
+      .send({ _csrf: field(page.text, '_csrf'), switch_id: field(page.text, 'switch_id') });
     expect(response.status).toBe(303);
     expect(response.headers.location).toBe(`/resources/${ACME.resource}`);
     expect(cookieLine(response, 'sso_session')).toBeDefined();
     const me = await agent.get('/api/session').expect(200);
     expect(me.body).toMatchObject({ user_id: ACME.user, user_role: 'USER' });
-    expect(h.logs.logins()).toContainEqual(expect.objectContaining({ outcome: 'success', user_id: ACME.user }));
+    expect(h.logs.logins()).toContainEqual(
+      expect.objectContaining({ outcome: 'success', user_id: ACME.user }),
+    );
     // The offer is used up.
-    const again = await agent.post('/switch-account').type('form').send({ _csrf: field(page.text, '_csrf'), switch_id: field(page.text, 'switch_id') });
+    const again = await agent
+      .post('/switch-account')
+      .type('form')
+      .send({ _csrf: field(page.text, '_csrf'), switch_id: field(page.text, 'switch_id') });
     expect([400, 403]).toContain(again.status);
   });
 
   test('"Stay signed in" (POST with CSRF) drops the offer and keeps the current user', async () => {
     const agent = h.agent();
     const page = await offer(agent);
-    const declined = await agent.post('/switch-account/cancel').type('form').send({ _csrf: field(page.text, '_csrf'), switch_id: field(page.text, 'switch_id') });
+    const declined = await agent
+      .post('/switch-account/cancel')
+      .type('form')
+      .send({ _csrf: field(page.text, '_csrf'), switch_id: field(page.text, 'switch_id') });
     expect(declined.status).toBe(303);
     expect(declined.headers.location).toBe('/');
-    const later = await agent.post('/switch-account').type('form').send({ _csrf: field(page.text, '_csrf'), switch_id: field(page.text, 'switch_id') });
+    const later = await agent
+      .post('/switch-account')
+      .type('form')
+      .send({ _csrf: field(page.text, '_csrf'), switch_id: field(page.text, 'switch_id') });
     expect(later.status).toBe(400);
     expect((await agent.get('/api/session').expect(200)).body.user_id).toBe(ACME.admin);
   });
@@ -269,8 +363,16 @@ describe('signed in as one user, a link for another (login CSRF defence)', () =>
     const page = await offer(agent);
     const form = { _csrf: field(page.text, '_csrf'), switch_id: field(page.text, 'switch_id') };
     const [first, second] = await Promise.all([
-      request(h.sso.app).post('/switch-account').set('Cookie', sessionBefore).type('form').send(form),
-      request(h.sso.app).post('/switch-account').set('Cookie', sessionBefore).type('form').send(form),
+      request(h.sso.app)
+        .post('/switch-account')
+        .set('Cookie', sessionBefore)
+        .type('form')
+        .send(form),
+      request(h.sso.app)
+        .post('/switch-account')
+        .set('Cookie', sessionBefore)
+        .type('form')
+        .send(form),
     ]);
     expect([first.status, second.status].sort()).toEqual([303, 400]);
     await request(h.sso.app).get('/api/session').set('Cookie', sessionBefore).expect(401);
@@ -285,12 +387,21 @@ describe('signed in as one user, a link for another (login CSRF defence)', () =>
     const other = h.agent();
     await h.login(other, ACME.user).expect(302);
     const otherCsrf = field((await other.get('/').expect(200)).text, '_csrf');
-    const stolen = await other.post('/switch-account').type('form').send({ _csrf: otherCsrf, switch_id: switchId });
+    const stolen = await other
+      .post('/switch-account')
+      .type('form')
+      .send({ _csrf: otherCsrf, switch_id: switchId });
     expect(stolen.status).toBe(400);
     expect(stolen.text).toContain('no longer valid');
-    await agent.get('/api/session').expect(200).expect((r) => expect(r.body.user_id).toBe(ACME.admin));
+    await agent
+      .get('/api/session')
+      .expect(200)
+      .expect((r) => expect(r.body.user_id).toBe(ACME.admin));
     // The stolen id did not cancel the offer: its own session can still confirm it.
-    const mine = await agent.post('/switch-account').type('form').send({ _csrf: field(page.text, '_csrf'), switch_id: switchId });
+    const mine = await agent
+      .post('/switch-account')
+      .type('form')
+      .send({ _csrf: field(page.text, '_csrf'), switch_id: switchId });
     expect(mine.status).toBe(303);
   });
 });
@@ -317,7 +428,9 @@ describe('code replay (refresh, back button)', () => {
     expect(replay.status).toBe(400);
     expect(replay.text).toContain('This sign-in link is no longer valid');
     expect(cookieLine(replay, 'sso_session')).toBeUndefined();
-    expect(h.logs.logins()).toEqual([expect.objectContaining({ outcome: 'failure', reason: 'code_replayed' })]);
+    expect(h.logs.logins()).toEqual([
+      expect.objectContaining({ outcome: 'failure', reason: 'code_replayed' }),
+    ]);
     expect(h.emulator.controls.stats().tokenRequests).toBe(1);
   });
 
@@ -348,7 +461,14 @@ describe('secrets never reach the log', () => {
 
     const text = h.logs.text();
     expect(h.logs.lines.length).toBeGreaterThan(5);
-    for (const secret of [query.get('code')!, query.get('state')!, h.config.integration.clientSecret, cookieValue, decodeURIComponent(cookieValue), sessionId]) {
+    for (const secret of [
+      query.get('code')!,
+      query.get('state')!,
+      h.config.integration.clientSecret,
+      cookieValue,
+      decodeURIComponent(cookieValue),
+      sessionId,
+    ]) {
       expect(text.includes(secret)).toBe(false);
     }
     expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}/);
@@ -358,9 +478,16 @@ describe('secrets never reach the log', () => {
 
 describe('behind a TLS-terminating proxy (ngrok)', () => {
   test('with PUBLIC_URL https and trust proxy on, X-Forwarded-Proto: https gives a Secure __Host- cookie', async () => {
-    const proxied = await startHarness({ PUBLIC_URL: 'https://sso.example.com', TRUST_PROXY: 'true' });
+    const proxied = await startHarness({
+      PUBLIC_URL: 'https://sso.example.com',
+      TRUST_PROXY: 'true',
+    });
     try {
-      const response = await proxied.agent().get(proxied.callbackPath()).set('X-Forwarded-Proto', 'https').expect(302);
+      const response = await proxied
+        .agent()
+        .get(proxied.callbackPath())
+        .set('X-Forwarded-Proto', 'https')
+        .expect(302);
       const session = cookieLine(response, '__Host-sso_session');
       expect(session).toMatch(/; Path=\/; .*HttpOnly; Secure; SameSite=Lax/);
       expect(cookieLine(response, '__Host-sso_installation')).toMatch(/; Secure/);
@@ -373,13 +500,18 @@ describe('behind a TLS-terminating proxy (ngrok)', () => {
 
 describe('https PUBLIC_URL but the request is not seen as https', () => {
   test('the callback refuses with a 503 page and an error log instead of a login without its cookie; no code is spent', async () => {
-    const misconfigured = await startHarness({ PUBLIC_URL: 'https://sso.example.com', TRUST_PROXY: 'true' });
+    const misconfigured = await startHarness({
+      PUBLIC_URL: 'https://sso.example.com',
+      TRUST_PROXY: 'true',
+    });
     try {
       const path = misconfigured.callbackPath();
       const response = await misconfigured.agent().get(path).set('X-Forwarded-Proto', 'http');
       expect(response.status).toBe(503);
       expect(response.text).toContain('must be reached over HTTPS');
-      expect(misconfigured.logs.logins()).toEqual([expect.objectContaining({ outcome: 'failure', reason: 'insecure_request', level: 50 })]);
+      expect(misconfigured.logs.logins()).toEqual([
+        expect.objectContaining({ outcome: 'failure', reason: 'insecure_request', level: 50 }),
+      ]);
       expect(misconfigured.emulator.controls.stats().tokenRequests).toBe(0);
       // Once the proxy says https, the same link still works.
       await misconfigured.agent().get(path).set('X-Forwarded-Proto', 'https').expect(302);

@@ -1,6 +1,14 @@
 import request from 'supertest';
 import { createLogger } from '../../src/web/logger';
-import { ACME, buildApp, CLIENT_SECRET, cookieLine, startHarness, type AppDependencies, type Harness } from '../support/harness';
+import {
+  ACME,
+  buildApp,
+  CLIENT_SECRET,
+  cookieLine,
+  startHarness,
+  type AppDependencies,
+  type Harness,
+} from '../support/harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -38,11 +46,18 @@ function freshCallback(context: Record<string, string> = {}, userId = ACME.admin
 }
 
 /** Asserts the common shape of a refused login: status, page, no session cookie, one failure line. */
-async function expectRefused(response: request.Response, status: number, reason: string, text: string | RegExp): Promise<void> {
+async function expectRefused(
+  response: request.Response,
+  status: number,
+  reason: string,
+  text: string | RegExp,
+): Promise<void> {
   expect(response.status).toBe(status);
   expect(response.headers['content-type']).toMatch(/text\/html/);
   expect(response.text).toMatch(text);
-  expect(response.text).toContain(`data-testid="request-id">${response.headers['x-request-id'] as string}<`);
+  expect(response.text).toContain(
+    `data-testid="request-id">${response.headers['x-request-id'] as string}<`,
+  );
   expect(cookieLine(response, 'sso_session')).toBeUndefined();
   const failures = h.logs.logins().filter((l) => l.outcome === 'failure');
   expect(failures).toEqual([expect.objectContaining({ reason })]);
@@ -64,7 +79,10 @@ describe('malformed callback parameters: 400 page, no exchange', () => {
     ['mode not sso', '/callback?mode=login&code=c1&state=s1'],
     ['code repeated', '/callback?mode=sso&code=a&code=b&state=s1'],
     ['state repeated', '/callback?mode=sso&code=c1&state=x&state=y'],
-    ['deep-link parameter repeated', '/callback?mode=sso&code=c1&state=s1&resource_id=a&resource_id=b'],
+    [
+      'deep-link parameter repeated',
+      '/callback?mode=sso&code=c1&state=s1&resource_id=a&resource_id=b',
+    ],
   ])('%s', async (_name, path) => {
     const response = await request(h.sso.app).get(path);
     await expectRefused(response, 400, 'invalid_callback', 'This sign-in link is not valid');
@@ -72,7 +90,9 @@ describe('malformed callback parameters: 400 page, no exchange', () => {
   });
 
   test('unknown extra parameters do not break a login', async () => {
-    const response = await h.agent().get(`${freshCallback({ resource_id: ACME.resource })}&utm_source=vercel&foo=bar`);
+    const response = await h
+      .agent()
+      .get(`${freshCallback({ resource_id: ACME.resource })}&utm_source=vercel&foo=bar`);
     expect(response.status).toBe(302);
     expect(response.headers.location).toBe(`/resources/${ACME.resource}`);
   });
@@ -80,18 +100,24 @@ describe('malformed callback parameters: 400 page, no exchange', () => {
 
 describe('error from Vercel', () => {
   test('error_description is shown escaped, logged at info, no exchange', async () => {
-    const response = await request(h.sso.app).get('/callback?error=access_denied&error_description=%3Cscript%3Ealert(1)%3C%2Fscript%3E');
+    const response = await request(h.sso.app).get(
+      '/callback?error=access_denied&error_description=%3Cscript%3Ealert(1)%3C%2Fscript%3E',
+    );
     expect(response.status).toBe(400);
     expect(response.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(response.text).not.toContain('<script>alert(1)');
-    expect(h.logs.logins()).toEqual([expect.objectContaining({ outcome: 'cancelled', error: 'access_denied', level: 30 })]);
+    expect(h.logs.logins()).toEqual([
+      expect.objectContaining({ outcome: 'cancelled', error: 'access_denied', level: 30 }),
+    ]);
     expect(h.emulator.controls.stats().tokenRequests).toBe(0);
   });
 });
 
 describe('error from Vercel: content spoofing', () => {
   test('an error code that is not an OAuth error word is shown as unknown_error', async () => {
-    const response = await request(h.sso.app).get('/callback?error=Account%20suspended&error_description=Call%20us');
+    const response = await request(h.sso.app).get(
+      '/callback?error=Account%20suspended&error_description=Call%20us',
+    );
     expect(response.status).toBe(400);
     expect(response.text).toContain('data-testid="oauth-error">unknown_error<');
     expect(response.text).not.toContain('Account suspended');
@@ -100,7 +126,10 @@ describe('error from Vercel: content spoofing', () => {
 
 describe('rate limits', () => {
   test('the callback answers 429 with Retry-After past the limit, without calling Vercel', async () => {
-    const limited = await startHarness({ RATE_LIMIT_CALLBACK_MAX: '2', RATE_LIMIT_WINDOW_SECONDS: '60' });
+    const limited = await startHarness({
+      RATE_LIMIT_CALLBACK_MAX: '2',
+      RATE_LIMIT_WINDOW_SECONDS: '60',
+    });
     try {
       await request(limited.sso.app).get('/callback?mode=sso&code=a&state=b').expect(400);
       await request(limited.sso.app).get('/callback?mode=sso&code=a&state=b').expect(400);
@@ -142,34 +171,58 @@ describe('token endpoint failures', () => {
     expect(h.logs.logins()[0]).toMatchObject({ upstream_status: status });
   });
 
-  test.each([401, 403])('upstream %i (our client credentials refused) gives a 502 "misconfigured" page, an error log naming the variables, and the code back', async (status) => {
-    h.emulator.controls.setFault('token', { kind: 'status', status });
-    const path = freshCallback();
-    const response = await h.agent().get(path);
-    expect(response.status).toBe(502);
-    expect(response.text).toContain('Sign-in is misconfigured');
-    expect(cookieLine(response, 'sso_session')).toBeUndefined();
-    const line = h.logs.logins().find((l) => l.outcome === 'failure')!;
-    expect(line).toMatchObject({ reason: 'client_misconfigured', upstream_status: status, level: 50 });
-    expect(String(line.msg)).toMatch(/INTEGRATION_CLIENT_ID and INTEGRATION_CLIENT_SECRET/);
-    // The code was not used by Vercel: once the credentials are fixed the same link works.
-    h.emulator.controls.clearFaults();
-    await h.agent().get(path).expect(302);
-  });
+  test.each([401, 403])(
+    'upstream %i (our client credentials refused) gives a 502 "misconfigured" page, an error log naming the variables, and the code back',
+    async (status) => {
+      h.emulator.controls.setFault('token', { kind: 'status', status });
+      const path = freshCallback();
+      const response = await h.agent().get(path);
+      expect(response.status).toBe(502);
+      expect(response.text).toContain('Sign-in is misconfigured');
+      expect(cookieLine(response, 'sso_session')).toBeUndefined();
+      const line = h.logs.logins().find((l) => l.outcome === 'failure')!;
+      expect(line).toMatchObject({
+        reason: 'client_misconfigured',
+        upstream_status: status,
+        level: 50,
+      });
+      expect(String(line.msg)).toMatch(/INTEGRATION_CLIENT_ID and INTEGRATION_CLIENT_SECRET/);
+      // The code was not used by Vercel: once the credentials are fixed the same link works.
+      h.emulator.controls.clearFaults();
+      await h.agent().get(path).expect(302);
+    },
+  );
 
   test('a reused code (Vercel says 400) gives the "no longer valid" page', async () => {
     const path = freshCallback();
     const code = new URLSearchParams(path.split('?')[1]).get('code')!;
     const state = new URLSearchParams(path.split('?')[1]).get('state')!;
     // Redeem the code directly at the emulator first, as if another server had used it.
-    await request(h.emulator.app).post('/v1/integrations/sso/token').send({ grant_type: 'authorization_code', code, state, client_id: h.config.integration.clientId, client_secret: CLIENT_SECRET }).expect(200);
+    await request(h.emulator.app)
+      .post('/v1/integrations/sso/token')
+      .send({
+        grant_type: 'authorization_code',
+        code,
+        state,
+        client_id: h.config.integration.clientId,
+        client_secret: CLIENT_SECRET,
+      })
+      .expect(200);
     const response = await h.agent().get(path);
     await expectRefused(response, 400, 'exchange_rejected', 'no longer valid');
   });
 
   test.each([
     ['500', { kind: 'status', status: 500 } as const],
-    ['502 with an HTML body', { kind: 'status', status: 502, body: '<html><body>Bad gateway</body></html>', contentType: 'text/html' } as const],
+    [
+      '502 with an HTML body',
+      {
+        kind: 'status',
+        status: 502,
+        body: '<html><body>Bad gateway</body></html>',
+        contentType: 'text/html',
+      } as const,
+    ],
     ['200 with a non-JSON body', { kind: 'non_json' } as const],
     ['200 JSON without id_token', { kind: 'missing_id_token' } as const],
   ])('upstream %s gives a 502 page', async (_name, fault) => {
@@ -188,7 +241,10 @@ describe('token endpoint failures', () => {
   });
 
   test('a refused connection gives a 502 page', async () => {
-    const app = variantApp({ verifier: h.sso.verifier, options: { vercel: { ...h.config.options.vercel, apiUrl: 'http://127.0.0.1:9' } } });
+    const app = variantApp({
+      verifier: h.sso.verifier,
+      options: { vercel: { ...h.config.options.vercel, apiUrl: 'http://127.0.0.1:9' } },
+    });
     const response = await request(app).get(freshCallback());
     await expectRefused(response, 502, 'exchange_failed', 'Vercel could not complete the sign-in');
     expect(h.logs.logins()[0]).toMatchObject({ detail: 'network' });
@@ -218,11 +274,21 @@ describe('id_token verification: 401 page naming the failed check in the log', (
     ['iat ten minutes in the future', { claims: { iat: now() + 600 } }, 'iat'],
     ['another issuer', { claims: { iss: 'https://evil.example.com' } }, 'iss'],
     ['another audience', { claims: { aud: 'oac_someoneelse' } }, 'aud'],
-    ['aud an array holding ours and another', { claims: { aud: ['oac_test0000000000000000000', 'oac_other'] } }, 'aud'],
+    [
+      'aud an array holding ours and another',
+      { claims: { aud: ['oac_test0000000000000000000', 'oac_other'] } },
+      'aud',
+    ],
     ['alg none', { signWith: 'none' }, 'alg'],
     ['HS256 signed with the public key', { signWith: 'hs256-public-key' }, 'alg'],
     ['signed by an unknown key', { signWith: 'unknown-key' }, 'kid'],
-    ['a system token (sub without :user:)', { claims: { sub: 'account:ac3e00000000000000000000000000000000000000000000000000000000a001' } }, 'claim:sub'],
+    [
+      'a system token (sub without :user:)',
+      {
+        claims: { sub: 'account:ac3e00000000000000000000000000000000000000000000000000000000a001' },
+      },
+      'claim:sub',
+    ],
     ['user_role outside ADMIN/USER', { claims: { user_role: 'OWNER' } }, 'claim:user_role'],
     ['type access_token', { claims: { type: 'access_token' } }, 'claim:type'],
     ['missing installation_id', { claims: { installation_id: null } }, 'claim:installation_id'],
@@ -274,10 +340,20 @@ describe('the vendor account hook', () => {
   test('a refusal shows the reason (escaped) with 403 and creates no session', async () => {
     const app = variantApp({
       verifier: h.sso.verifier,
-      options: { onLogin: async ({ identity }) => (identity.role === 'USER' ? { allow: false, reason: 'Viewers <b>cannot</b> use this plan.' } : { allow: true, accountRef: 'acct_42' }) },
+      options: {
+        onLogin: async ({ identity }) =>
+          identity.role === 'USER'
+            ? { allow: false, reason: 'Viewers <b>cannot</b> use this plan.' }
+            : { allow: true, accountRef: 'acct_42' },
+      },
     });
     const refused = await request(app).get(freshCallback({}, ACME.user));
-    await expectRefused(refused, 403, 'account_refused', 'Viewers &lt;b&gt;cannot&lt;/b&gt; use this plan.');
+    await expectRefused(
+      refused,
+      403,
+      'account_refused',
+      'Viewers &lt;b&gt;cannot&lt;/b&gt; use this plan.',
+    );
 
     const agent = request.agent(app);
     await agent.get(freshCallback({}, ACME.admin)).expect(302);

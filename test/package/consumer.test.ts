@@ -21,8 +21,24 @@ beforeAll(async () => {
   // `npm test` builds dist/ first (pretest); pack exactly what would be published.
   const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', dir], { cwd: ROOT });
   const { filename } = (JSON.parse(stdout) as Array<{ filename: string }>)[0]!;
-  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'vendor-app', private: true }));
-  await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', `./${filename}`, '@types/node@22.20.7', 'typescript@5.9.3'], { cwd: dir });
+  writeFileSync(
+    path.join(dir, 'package.json'),
+    JSON.stringify({ name: 'vendor-app', private: true }),
+  );
+  await run(
+    'npm',
+    [
+      'install',
+      '--prefer-offline',
+      '--no-audit',
+      '--no-fund',
+      '--ignore-scripts',
+      `./${filename}`,
+      '@types/node@22.20.7',
+      'typescript@5.9.3',
+    ],
+    { cwd: dir },
+  );
   cpSync(path.join(__dirname, 'fixtures'), dir, { recursive: true });
   cpSync(path.join(ROOT, 'examples', 'express-app', 'app.js'), path.join(dir, 'example-app.js'));
 });
@@ -55,7 +71,10 @@ interface Checks {
 }
 
 async function consumer(file: string): Promise<Checks> {
-  const { stdout } = await run(process.execPath, [file], { cwd: dir, env: { ...process.env, NODE_ENV: 'test' } });
+  const { stdout } = await run(process.execPath, [file], {
+    cwd: dir,
+    env: { ...process.env, NODE_ENV: 'test' },
+  });
   return JSON.parse(stdout.trim().split('\n').pop()!) as Checks;
 }
 
@@ -70,7 +89,12 @@ function expectVendorAppWorks(out: Checks): void {
   expect(out.cookieNames).toEqual(expect.arrayContaining(['vendor.sid', 'sso_session']));
   // The protected vendor route sees the identity (and the accountRef onLogin returned).
   expect(out.dashboard.status).toBe(200);
-  expect(JSON.parse(out.dashboard.text)).toMatchObject({ installationId: 'icfg_acme0000000000000001', userId: 'a11ce000000000000000000000000000000000000000000000000000000000a1', role: 'ADMIN', accountRef: 'acct-a11ce000000000000000000000000000000000000000000000000000000000a1' });
+  expect(JSON.parse(out.dashboard.text)).toMatchObject({
+    installationId: 'icfg_acme0000000000000001',
+    userId: 'a11ce000000000000000000000000000000000000000000000000000000000a1',
+    role: 'ADMIN',
+    accountRef: 'acct-a11ce000000000000000000000000000000000000000000000000000000000a1',
+  });
   expect(out.dashboard.text).not.toMatch(/eyJ/);
   // The vendor's own session kept its data across the login, and onLogin could write to it.
   expect(out.visitsAfter.visits).toBe(out.visitsBefore.visits + 1);
@@ -81,15 +105,38 @@ function expectVendorAppWorks(out: Checks): void {
   expect(out.adminAsUser.status).toBe(403);
   expect(out.adminAsUser.text).toContain('Administrators only');
   expect(out.failureCodes).toContain('exchange_timeout');
-  expect(out.optionsError).toMatchObject({ name: 'VercelSsoOptionsError', code: 'ERR_VERCEL_SSO_OPTIONS' });
+  expect(out.optionsError).toMatchObject({
+    name: 'VercelSsoOptionsError',
+    code: 'ERR_VERCEL_SSO_OPTIONS',
+  });
   expect(out.optionsError!.message).toMatch(/clientId .*clientSecret .*publicUrl .*sessionSecret/s);
 }
 
 test('npm pack ships the runtime only: no tests, bench, sources or source maps', async () => {
   const { stdout } = await run('npm', ['pack', '--dry-run', '--json'], { cwd: ROOT });
-  const files = (JSON.parse(stdout) as Array<{ files: Array<{ path: string }> }>)[0]!.files.map((f) => f.path);
-  expect(files).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', 'dist/emulator/index.js', 'dist/cli/main.js', 'views/error.eta', 'public/app.css', 'LICENSE', 'README.md', 'CHANGELOG.md', 'SECURITY.md']));
-  const unwanted = files.filter((f) => /^(test|bench|src|examples|deploy|\.ci)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts') && !f.endsWith('.d.ts'));
+  const files = (JSON.parse(stdout) as Array<{ files: Array<{ path: string }> }>)[0]!.files.map(
+    (f) => f.path,
+  );
+  expect(files).toEqual(
+    expect.arrayContaining([
+      'dist/index.js',
+      'dist/index.d.ts',
+      'dist/emulator/index.js',
+      'dist/cli/main.js',
+      'views/error.eta',
+      'public/app.css',
+      'LICENSE',
+      'README.md',
+      'CHANGELOG.md',
+      'SECURITY.md',
+    ]),
+  );
+  const unwanted = files.filter(
+    (f) =>
+      /^(test|bench|src|examples|deploy|\.ci)\//.test(f) ||
+      f.endsWith('.map') ||
+      (f.endsWith('.ts') && !f.endsWith('.d.ts')),
+  );
   expect(unwanted).toEqual([]);
 });
 
@@ -105,22 +152,38 @@ test('an ESM vendor app (import) does the same', async () => {
 
 test('a TypeScript vendor app type-checks against the shipped .d.ts (node16 resolution, exhaustive codes)', async () => {
   const tsc = path.join(dir, 'node_modules', 'typescript', 'bin', 'tsc');
-  const checked = await run(process.execPath, [tsc, '-p', 'tsconfig.consumer.json'], { cwd: dir }).catch((error: { stdout: string }) => error);
+  const checked = await run(process.execPath, [tsc, '-p', 'tsconfig.consumer.json'], {
+    cwd: dir,
+  }).catch((error: { stdout: string }) => error);
   expect(checked.stdout).toBe(''); // tsc prints nothing when the consumer type-checks
   // And a wrong option is a compile error, not a runtime surprise.
-  writeFileSync(path.join(dir, 'wrong.ts'), "import { createVercelSso } from 'vercel-marketplace-sso';\ncreateVercelSso({ clientId: 'x', clientSecret: 'y', publicUrl: 'https://a.example', sessionSecret: 'z', sessionSecrett: 1 });\n");
-  writeFileSync(path.join(dir, 'tsconfig.wrong.json'), JSON.stringify({ extends: './tsconfig.consumer.json', files: ['wrong.ts'] }));
-  await expect(run(process.execPath, [tsc, '-p', 'tsconfig.wrong.json'], { cwd: dir })).rejects.toMatchObject({ stdout: expect.stringContaining('sessionSecrett') });
+  writeFileSync(
+    path.join(dir, 'wrong.ts'),
+    "import { createVercelSso } from 'vercel-marketplace-sso';\ncreateVercelSso({ clientId: 'x', clientSecret: 'y', publicUrl: 'https://a.example', sessionSecret: 'z', sessionSecrett: 1 });\n",
+  );
+  writeFileSync(
+    path.join(dir, 'tsconfig.wrong.json'),
+    JSON.stringify({ extends: './tsconfig.consumer.json', files: ['wrong.ts'] }),
+  );
+  await expect(
+    run(process.execPath, [tsc, '-p', 'tsconfig.wrong.json'], { cwd: dir }),
+  ).rejects.toMatchObject({ stdout: expect.stringContaining('sessionSecrett') });
 });
 
 test('examples/express-app works from the package: its pages, its 404, sign-in onto its pages, roles', async () => {
   const { stdout } = await run(process.execPath, ['example.cjs'], { cwd: dir });
   const out = JSON.parse(stdout.trim()) as Record<string, Observation>;
   expect(out.pricing!.status).toBe(200);
-  expect(out.missing).toMatchObject({ status: 404, text: expect.stringContaining('Vendor Cloud: page not found') });
+  expect(out.missing).toMatchObject({
+    status: 404,
+    text: expect.stringContaining('Vendor Cloud: page not found'),
+  });
   expect(out.appSignedOut!.status).toBe(401);
   expect(out.deepLink).toMatchObject({ status: 302, location: '/resources/store_1' });
-  expect(out.resource).toMatchObject({ status: 200, text: expect.stringContaining('Resource store_1') });
+  expect(out.resource).toMatchObject({
+    status: 200,
+    text: expect.stringContaining('Resource store_1'),
+  });
   expect(out.app!.text).toMatch(/Hello .+Organisation org_1 · role ADMIN/s);
   expect(out.adminSettings).toMatchObject({ status: 200, text: 'settings saved' });
   expect(out.userLogin!.status).toBe(302);
@@ -132,14 +195,22 @@ test('the vercel-marketplace-sso command works from the fresh directory (help, e
   expect(readdirSync(path.join(dir, 'node_modules', '.bin'))).toContain('vercel-marketplace-sso');
   const help = await run(bin, ['--help'], { cwd: dir });
   expect(help.stdout).toMatch(/serve[\s\S]*emulator[\s\S]*tokens/);
-  const unknown = await run(bin, ['nope'], { cwd: dir }).catch((error: { code: number; stderr: string }) => error);
+  const unknown = await run(bin, ['nope'], { cwd: dir }).catch(
+    (error: { code: number; stderr: string }) => error,
+  );
   expect(unknown).toMatchObject({ code: 2, stderr: expect.stringContaining('Unknown command') });
 
-  const child = spawn(bin, ['emulator'], { cwd: dir, env: { ...process.env, EMULATOR_PORT: '0', NODE_ENV: 'development' } });
+  const child = spawn(bin, ['emulator'], {
+    cwd: dir,
+    env: { ...process.env, EMULATOR_PORT: '0', NODE_ENV: 'development' },
+  });
   try {
     const url = await new Promise<string>((resolve, reject) => {
       let output = '';
-      const timer = setTimeout(() => reject(new Error(`emulator did not start: ${output}`)), 20_000);
+      const timer = setTimeout(
+        () => reject(new Error(`emulator did not start: ${output}`)),
+        20_000,
+      );
       child.stdout.on('data', (chunk: Buffer) => {
         output += chunk.toString();
         const match = /"dashboard":"(http:\/\/[^"]+)"/.exec(output);

@@ -3,7 +3,12 @@ import path from 'node:path';
 import { createClient } from 'redis';
 import request from 'supertest';
 import { ACME, startHarness, type Harness } from '../support/harness';
-import { describeWithRedisServer, eventually, RedisProcesses, type RedisProcess } from '../support/redis-servers';
+import {
+  describeWithRedisServer,
+  eventually,
+  RedisProcesses,
+  type RedisProcess,
+} from '../support/redis-servers';
 import { uniquePrefix } from '../support/redis';
 
 // Sessions, one-time records and rate limits through node-redis's Sentinel and Cluster clients,
@@ -25,14 +30,42 @@ describeWithRedisServer('Redis Sentinel: master + replica + 3 sentinels', () => 
 
   beforeAll(async () => {
     master = await redis.server(['--requirepass', PASSWORD, '--masterauth', PASSWORD], PASSWORD);
-    replica = await redis.server(['--requirepass', PASSWORD, '--masterauth', PASSWORD, '--replicaof', '127.0.0.1', String(master.port)], PASSWORD);
+    replica = await redis.server(
+      [
+        '--requirepass',
+        PASSWORD,
+        '--masterauth',
+        PASSWORD,
+        '--replicaof',
+        '127.0.0.1',
+        String(master.port),
+      ],
+      PASSWORD,
+    );
     sentinels = [];
-    for (let i = 0; i < 3; i += 1) sentinels.push(await redis.sentinel(MASTER_NAME, master.port, PASSWORD));
+    for (let i = 0; i < 3; i += 1)
+      sentinels.push(await redis.sentinel(MASTER_NAME, master.port, PASSWORD));
     // A failover needs the sentinels to know the replica, and the replica to be in sync.
     await eventually('the sentinels to discover the replica', () =>
-      sentinels.every((s) => redis.cli(['-p', String(s.port), 'SENTINEL', 'REPLICAS', MASTER_NAME]).includes(String(replica.port))),
+      sentinels.every((s) =>
+        redis
+          .cli(['-p', String(s.port), 'SENTINEL', 'REPLICAS', MASTER_NAME])
+          .includes(String(replica.port)),
+      ),
     );
-    await eventually('the replica to sync', () => redis.cli(['-p', String(replica.port), '-a', PASSWORD, '--no-auth-warning', 'INFO', 'replication']).includes('master_link_status:up'));
+    await eventually('the replica to sync', () =>
+      redis
+        .cli([
+          '-p',
+          String(replica.port),
+          '-a',
+          PASSWORD,
+          '--no-auth-warning',
+          'INFO',
+          'replication',
+        ])
+        .includes('master_link_status:up'),
+    );
     h = await startHarness({
       REDIS_SENTINEL_NODES: sentinels.map((s) => `redis://127.0.0.1:${s.port}`).join(','),
       REDIS_SENTINEL_MASTER_NAME: MASTER_NAME,
@@ -79,8 +112,20 @@ describeWithRedisServer('Redis Sentinel: master + replica + 3 sentinels', () => 
       100,
     );
     const failoverMs = resumedAt - killedAt;
-    const promoted = redis.cli(['-p', String(sentinels[0]!.port), 'SENTINEL', 'GET-MASTER-ADDR-BY-NAME', MASTER_NAME]);
-    report({ topology: 'sentinel', failover_ms: failoverMs, login_attempts: attempts, statuses_while_failing: [...failedStatuses], down_after_ms: 1000 });
+    const promoted = redis.cli([
+      '-p',
+      String(sentinels[0]!.port),
+      'SENTINEL',
+      'GET-MASTER-ADDR-BY-NAME',
+      MASTER_NAME,
+    ]);
+    report({
+      topology: 'sentinel',
+      failover_ms: failoverMs,
+      login_attempts: attempts,
+      statuses_while_failing: [...failedStatuses],
+      down_after_ms: 1000,
+    });
 
     expect(promoted).toContain(String(replica.port));
     // While there was no master, logins were refused with 503, never a 500 (h.close checks for 500s).
@@ -100,10 +145,30 @@ describeWithRedisServer('Redis Cluster: 3 masters', () => {
   beforeAll(async () => {
     nodes = [];
     for (let i = 0; i < 3; i += 1) {
-      nodes.push(await redis.server(['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${Date.now()}-${i}.conf`, '--cluster-node-timeout', '2000']));
+      nodes.push(
+        await redis.server([
+          '--cluster-enabled',
+          'yes',
+          '--cluster-config-file',
+          `nodes-${Date.now()}-${i}.conf`,
+          '--cluster-node-timeout',
+          '2000',
+        ]),
+      );
     }
-    redis.cli(['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', '0', '--cluster-yes']);
-    await eventually('the cluster to be ok', () => nodes.every((n) => redis.cli(['-p', String(n.port), 'CLUSTER', 'INFO']).includes('cluster_state:ok')));
+    redis.cli([
+      '--cluster',
+      'create',
+      ...nodes.map((n) => `127.0.0.1:${n.port}`),
+      '--cluster-replicas',
+      '0',
+      '--cluster-yes',
+    ]);
+    await eventually('the cluster to be ok', () =>
+      nodes.every((n) =>
+        redis.cli(['-p', String(n.port), 'CLUSTER', 'INFO']).includes('cluster_state:ok'),
+      ),
+    );
     h = await startHarness({
       REDIS_CLUSTER_NODES: nodes.map((n) => `redis://127.0.0.1:${n.port}`).join(','),
       REDIS_KEY_PREFIX: prefix,
@@ -123,7 +188,8 @@ describeWithRedisServer('Redis Cluster: 3 masters', () => {
   test('logins, the replay guard and the rate limit work across the three masters, and keys spread over them', async () => {
     const agents = [h.agent(), h.agent(), h.agent(), h.agent()];
     for (const agent of agents) expect((await h.login(agent)).status).toBe(302);
-    for (const agent of agents) expect((await agent.get('/api/session')).body).toMatchObject({ user_id: ACME.admin });
+    for (const agent of agents)
+      expect((await agent.get('/api/session')).body).toMatchObject({ user_id: ACME.admin });
 
     // The code is claimed once across the cluster: the same callback again is a replay, not a second login.
     const path = h.callbackPath();
@@ -149,7 +215,10 @@ describeWithRedisServer('Redis Cluster: 3 masters', () => {
 });
 
 async function waitForReplication(masterPort: number): Promise<void> {
-  const client = createClient({ socket: { host: '127.0.0.1', port: masterPort }, password: PASSWORD });
+  const client = createClient({
+    socket: { host: '127.0.0.1', port: masterPort },
+    password: PASSWORD,
+  });
   await client.connect();
   try {
     const acknowledged = await client.sendCommand(['WAIT', '1', '5000']);
@@ -164,7 +233,8 @@ async function countKeys(port: number, prefix: string): Promise<number> {
   await client.connect();
   let count = 0;
   try {
-    for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) count += keys.length;
+    for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 }))
+      count += keys.length;
   } finally {
     client.destroy();
   }
@@ -174,5 +244,8 @@ async function countKeys(port: number, prefix: string): Promise<number> {
 function report(measurement: Record<string, unknown>): void {
   process.stdout.write(`[redis-failover] ${JSON.stringify(measurement)}\n`);
   mkdirSync(path.dirname(ARTIFACT), { recursive: true });
-  writeFileSync(ARTIFACT, `${JSON.stringify({ ...measurement, measured_at: new Date().toISOString() }, null, 2)}\n`);
+  writeFileSync(
+    ARTIFACT,
+    `${JSON.stringify({ ...measurement, measured_at: new Date().toISOString() }, null, 2)}\n`,
+  );
 }

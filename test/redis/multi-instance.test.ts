@@ -1,8 +1,21 @@
 import request from 'supertest';
 import { createEmulator, type Emulator } from '../../src/emulator';
 import { startBackendProcess, type BackendProcess } from '../support/backend-process';
-import { ACME, CLIENT_ID, CLIENT_SECRET, PUBLIC_URL, SESSION_SECRET, SLUG } from '../support/harness';
-import { countKeys, deleteKeys, describeWithRedis, TEST_REDIS_URL, uniquePrefix } from '../support/redis';
+import {
+  ACME,
+  CLIENT_ID,
+  CLIENT_SECRET,
+  PUBLIC_URL,
+  SESSION_SECRET,
+  SLUG,
+} from '../support/harness';
+import {
+  countKeys,
+  deleteKeys,
+  describeWithRedis,
+  TEST_REDIS_URL,
+  uniquePrefix,
+} from '../support/redis';
 
 describeWithRedis('two backend processes sharing one Redis', () => {
   const prefix = uniquePrefix();
@@ -13,7 +26,13 @@ describeWithRedis('two backend processes sharing one Redis', () => {
 
   beforeAll(async () => {
     emulator = await createEmulator({
-      integration: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, slug: SLUG, name: 'Acme Provider', redirectLoginUrl: `${PUBLIC_URL}/callback` },
+      integration: {
+        clientId: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        slug: SLUG,
+        name: 'Acme Provider',
+        redirectLoginUrl: `${PUBLIC_URL}/callback`,
+      },
     });
     const listening = await emulator.listen(0, '127.0.0.1');
     closeEmulator = listening.close;
@@ -44,7 +63,10 @@ describeWithRedis('two backend processes sharing one Redis', () => {
   });
 
   function callbackPath(userId = ACME.admin, context: Record<string, string> = {}): string {
-    const url = new URL(emulator.controls.mintLogin({ installationId: ACME.installationId, userId, context }).redirectUrl);
+    const url = new URL(
+      emulator.controls.mintLogin({ installationId: ACME.installationId, userId, context })
+        .redirectUrl,
+    );
     return `${url.pathname}${url.search}`;
   }
 
@@ -54,16 +76,30 @@ describeWithRedis('two backend processes sharing one Redis', () => {
   }
 
   test('a session created on A works on B; signing out on B kills it on A', async () => {
-    const login = await request(a.url).get(callbackPath(ACME.user, { project_id: 'prj_acmeWeb000000000001' })).expect(302);
+    const login = await request(a.url)
+      .get(callbackPath(ACME.user, { project_id: 'prj_acmeWeb000000000001' }))
+      .expect(302);
     const cookie = sessionCookie(login)!;
     expect(cookie).toBeDefined();
 
     const onB = await request(b.url).get('/api/session').set('Cookie', cookie).expect(200);
-    expect(onB.body).toMatchObject({ installation_id: ACME.installationId, user_id: ACME.user, user_role: 'USER' });
-    const page = await request(b.url).get('/projects/prj_acmeWeb000000000001').set('Cookie', cookie).expect(200);
+    expect(onB.body).toMatchObject({
+      installation_id: ACME.installationId,
+      user_id: ACME.user,
+      user_role: 'USER',
+    });
+    const page = await request(b.url)
+      .get('/projects/prj_acmeWeb000000000001')
+      .set('Cookie', cookie)
+      .expect(200);
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
 
-    await request(b.url).post('/signout').set('Cookie', cookie).type('form').send({ _csrf: csrf }).expect(303);
+    await request(b.url)
+      .post('/signout')
+      .set('Cookie', cookie)
+      .type('form')
+      .send({ _csrf: csrf })
+      .expect(303);
     await request(a.url).get('/api/session').set('Cookie', cookie).expect(401);
   });
 
@@ -81,7 +117,9 @@ describeWithRedis('two backend processes sharing one Redis', () => {
   test('50 concurrent callbacks with the same code across both instances give exactly one session', async () => {
     const path = callbackPath();
     emulator.controls.resetStats();
-    const responses = await Promise.all(Array.from({ length: 50 }, (_, i) => request(i % 2 === 0 ? a.url : b.url).get(path)));
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => request(i % 2 === 0 ? a.url : b.url).get(path)),
+    );
     const statuses = responses.map((r) => r.status).sort();
     expect(statuses.filter((s) => s === 302)).toHaveLength(1);
     expect(statuses.filter((s) => s === 400)).toHaveLength(49);
@@ -93,7 +131,10 @@ describeWithRedis('two backend processes sharing one Redis', () => {
   test('both instances are ready', async () => {
     for (const backend of [a, b]) {
       const ready = await request(backend.url).get('/readyz').expect(200);
-      expect(ready.body).toEqual({ status: 'ready', checks: { session_store: 'ok', issuer_keys: 'ok' } });
+      expect(ready.body).toEqual({
+        status: 'ready',
+        checks: { session_store: 'ok', issuer_keys: 'ok' },
+      });
     }
   });
 });
@@ -102,7 +143,13 @@ describeWithRedis('graceful shutdown', () => {
   test('SIGTERM lets an in-flight login finish, then the process exits 0', async () => {
     const prefix = uniquePrefix();
     const emulator = await createEmulator({
-      integration: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, slug: SLUG, name: 'Acme Provider', redirectLoginUrl: `${PUBLIC_URL}/callback` },
+      integration: {
+        clientId: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        slug: SLUG,
+        name: 'Acme Provider',
+        redirectLoginUrl: `${PUBLIC_URL}/callback`,
+      },
     });
     const listening = await emulator.listen(0, '127.0.0.1');
     const backend = await startBackendProcess({
@@ -118,7 +165,10 @@ describeWithRedis('graceful shutdown', () => {
       SHUTDOWN_GRACE_MS: '5000',
     });
     try {
-      const url = new URL(emulator.controls.mintLogin({ installationId: ACME.installationId, userId: ACME.admin }).redirectUrl);
+      const url = new URL(
+        emulator.controls.mintLogin({ installationId: ACME.installationId, userId: ACME.admin })
+          .redirectUrl,
+      );
       emulator.controls.setFault('token', { kind: 'delay', ms: 800 }, { times: 1 });
       const inFlight = request(backend.url).get(`${url.pathname}${url.search}`);
       const pending = inFlight.then((r) => r);

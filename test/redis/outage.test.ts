@@ -22,14 +22,26 @@ describeWithRedis('Redis outage through a proxy the test controls', () => {
 
   beforeAll(async () => {
     await proxy.start();
-    const env = { REDIS_URL: `redis://127.0.0.1:${proxy.port}`, REDIS_KEY_PREFIX: prefix, REDIS_COMMAND_TIMEOUT_MS: String(COMMAND_TIMEOUT_MS), READINESS_CHECK_INTERVAL_MS: '100' };
+    const env = {
+      REDIS_URL: `redis://127.0.0.1:${proxy.port}`,
+      REDIS_KEY_PREFIX: prefix,
+      REDIS_COMMAND_TIMEOUT_MS: String(COMMAND_TIMEOUT_MS),
+      READINESS_CHECK_INTERVAL_MS: '100',
+    };
     const logs = new LogCapture();
-    const base = loadConfig({ PUBLIC_URL: 'http://localhost:3000', INTEGRATION_CLIENT_ID: 'x', INTEGRATION_CLIENT_SECRET: 'x', SESSION_SECRET: 'x'.repeat(32), ...env });
+    const base = loadConfig({
+      PUBLIC_URL: 'http://localhost:3000',
+      INTEGRATION_CLIENT_ID: 'x',
+      INTEGRATION_CLIENT_SECRET: 'x',
+      SESSION_SECRET: 'x'.repeat(32),
+      ...env,
+    });
     stores = createStores(base, createLogger('info', logs));
     h = await startHarness(env, { stores });
     (h as { redisLogs?: LogCapture }).redisLogs = logs;
     // Wait for the first connection.
-    for (let i = 0; i < 50 && !(await stores.ping()); i += 1) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 50 && !(await stores.ping()); i += 1)
+      await new Promise((r) => setTimeout(r, 100));
   });
 
   afterAll(async () => {
@@ -74,7 +86,10 @@ describeWithRedis('Redis outage through a proxy the test controls', () => {
     // Readiness says why; liveness stays up.
     const ready = await timed(() => h.agent().get('/readyz'));
     expect(ready.status).toBe(503);
-    expect(ready.body).toEqual({ status: 'not_ready', checks: { session_store: 'unavailable', issuer_keys: 'ok' } });
+    expect(ready.body).toEqual({
+      status: 'not_ready',
+      checks: { session_store: 'unavailable', issuer_keys: 'ok' },
+    });
     await h.agent().get('/healthz').expect(200);
 
     for (const latency of latencies) expect(latency).toBeLessThan(ANSWER_BOUND_MS);
@@ -109,7 +124,16 @@ describeWithRedis('Redis outage through a proxy the test controls', () => {
 
     // Measurements for the README / closing note (no assertion on them).
     const sorted = [...latencies].sort((x, y) => x - y);
-    const report = { outage_503_ms: { min: sorted[0], median: sorted[Math.floor(sorted.length / 2)], max: sorted[sorted.length - 1], samples: sorted.length }, recovery_ms: recoveredAfter, command_timeout_ms: COMMAND_TIMEOUT_MS };
+    const report = {
+      outage_503_ms: {
+        min: sorted[0],
+        median: sorted[Math.floor(sorted.length / 2)],
+        max: sorted[sorted.length - 1],
+        samples: sorted.length,
+      },
+      recovery_ms: recoveredAfter,
+      command_timeout_ms: COMMAND_TIMEOUT_MS,
+    };
     writeReport('redis-outage-cut.json', report);
   });
 
@@ -144,7 +168,11 @@ describeWithRedis('Redis outage through a proxy the test controls', () => {
     }
     expect(recoveredAfter).toBeGreaterThanOrEqual(0); // the same session, not a new login
     const sorted = [...latencies].sort((x, y) => x - y);
-    writeReport('redis-outage-blackhole.json', { outage_503_ms: { min: sorted[0], max: sorted[sorted.length - 1], samples: sorted.length }, recovery_ms: recoveredAfter, command_timeout_ms: COMMAND_TIMEOUT_MS });
+    writeReport('redis-outage-blackhole.json', {
+      outage_503_ms: { min: sorted[0], max: sorted[sorted.length - 1], samples: sorted.length },
+      recovery_ms: recoveredAfter,
+      command_timeout_ms: COMMAND_TIMEOUT_MS,
+    });
   });
 });
 

@@ -33,10 +33,13 @@ describeWithRedis('rate limits shared through Redis', () => {
       stores.push(s);
       return buildApp(config, logger, { stores: s }).app;
     });
-    for (const s of stores) for (let i = 0; i < 50 && !(await s.ping()); i += 1) await new Promise((r) => setTimeout(r, 50));
+    for (const s of stores)
+      for (let i = 0; i < 50 && !(await s.ping()); i += 1)
+        await new Promise((r) => setTimeout(r, 50));
 
     const statuses: number[] = [];
-    for (let i = 0; i < 5; i += 1) statuses.push((await request(apps[i % 2]!).get('/callback?mode=sso')).status);
+    for (let i = 0; i < 5; i += 1)
+      statuses.push((await request(apps[i % 2]!).get('/callback?mode=sso')).status);
     expect(statuses).toEqual([400, 400, 400, 429, 429]);
   });
 });

@@ -10,10 +10,20 @@ import request from 'supertest';
 import { createEmulator, type Emulator } from '../../src/emulator';
 import { RedisSessionIndex } from '../../src/stores/session-index';
 import { startBackendProcess, type BackendProcess } from '../support/backend-process';
-import { ACME, CLIENT_ID, CLIENT_SECRET, PUBLIC_URL, SESSION_SECRET, SLUG } from '../support/harness';
+import {
+  ACME,
+  CLIENT_ID,
+  CLIENT_SECRET,
+  PUBLIC_URL,
+  SESSION_SECRET,
+  SLUG,
+} from '../support/harness';
 import { deleteKeys, describeWithRedis, TEST_REDIS_URL, uniquePrefix } from '../support/redis';
 
-const GLOBEX = { installationId: 'icfg_globex00000000000001', admin: 'ca4010000000000000000000000000000000000000000000000000000000b001' };
+const GLOBEX = {
+  installationId: 'icfg_globex00000000000001',
+  admin: 'ca4010000000000000000000000000000000000000000000000000000000b001',
+};
 const ABSOLUTE_SECONDS = 3600;
 const IDLE_SECONDS = 600;
 
@@ -28,7 +38,13 @@ describeWithRedis('uninstall revokes sessions on two instances sharing Redis', (
   beforeAll(async () => {
     await redis.connect();
     emulator = await createEmulator({
-      integration: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, slug: SLUG, name: 'Acme Provider', redirectLoginUrl: `${PUBLIC_URL}/callback` },
+      integration: {
+        clientId: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        slug: SLUG,
+        name: 'Acme Provider',
+        redirectLoginUrl: `${PUBLIC_URL}/callback`,
+      },
     });
     const listening = await emulator.listen(0, '127.0.0.1');
     closeEmulator = listening.close;
@@ -66,25 +82,38 @@ describeWithRedis('uninstall revokes sessions on two instances sharing Redis', (
     return `${url.pathname}${url.search}`;
   }
 
-  async function signIn(on: BackendProcess, installationId: string, userId: string): Promise<string> {
+  async function signIn(
+    on: BackendProcess,
+    installationId: string,
+    userId: string,
+  ): Promise<string> {
     const login = await request(on.url).get(callbackPath(installationId, userId)).expect(302);
     const lines = (login.headers['set-cookie'] as unknown as string[] | undefined) ?? [];
     return lines.find((line) => line.startsWith('sso_session='))!.split(';')[0]!;
   }
 
-  const status = async (on: BackendProcess, cookie: string) => (await request(on.url).get('/api/session').set('Cookie', cookie)).status;
+  const status = async (on: BackendProcess, cookie: string) =>
+    (await request(on.url).get('/api/session').set('Cookie', cookie)).status;
 
   test('three users of two installations; uninstalling one signs its users out on both instances, the other stays', async () => {
     const alice = await signIn(a, ACME.installationId, ACME.admin);
     const bob = await signIn(b, ACME.installationId, ACME.user);
     const carol = await signIn(a, GLOBEX.installationId, GLOBEX.admin);
-    for (const cookie of [alice, bob, carol]) for (const backend of [a, b]) expect(await status(backend, cookie)).toBe(200);
+    for (const cookie of [alice, bob, carol])
+      for (const backend of [a, b]) expect(await status(backend, cookie)).toBe(200);
 
-    const index = new RedisSessionIndex(({ command }) => redis.sendCommand(command), `${prefix}sidx:`, 1000);
+    const index = new RedisSessionIndex(
+      ({ command }) => redis.sendCommand(command),
+      `${prefix}sidx:`,
+      1000,
+    );
     expect(await redis.sCard(index.allKey(ACME.installationId))).toBe(2);
 
     const result = await emulator.controls.uninstall(ACME.installationId);
-    expect(result.partnerApi).toMatchObject({ url: `${a.url}/v1/installations/${ACME.installationId}`, status: 200 });
+    expect(result.partnerApi).toMatchObject({
+      url: `${a.url}/v1/installations/${ACME.installationId}`,
+      status: 200,
+    });
     expect(result.webhook).toMatchObject({ status: 200 });
 
     for (const backend of [a, b]) {
@@ -93,15 +122,32 @@ describeWithRedis('uninstall revokes sessions on two instances sharing Redis', (
       expect(await status(backend, carol)).toBe(200);
     }
     // The DELETE on A ended both sessions; the webhook on B found none left.
-    const revokedOn = (backend: BackendProcess) => backend.lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((r) => r.event === 'sessions_revoked');
-    expect(revokedOn(a).map((r) => [r.installation_id, r.count])).toEqual([[ACME.installationId, 2]]);
-    expect(revokedOn(b).map((r) => [r.installation_id, r.count])).toEqual([[ACME.installationId, 0]]);
-    expect(b.lines.some((line) => line.includes('"event":"webhook_handled"') && line.includes('integration-configuration.removed'))).toBe(true);
+    const revokedOn = (backend: BackendProcess) =>
+      backend.lines
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .filter((r) => r.event === 'sessions_revoked');
+    expect(revokedOn(a).map((r) => [r.installation_id, r.count])).toEqual([
+      [ACME.installationId, 2],
+    ]);
+    expect(revokedOn(b).map((r) => [r.installation_id, r.count])).toEqual([
+      [ACME.installationId, 0],
+    ]);
+    expect(
+      b.lines.some(
+        (line) =>
+          line.includes('"event":"webhook_handled"') &&
+          line.includes('integration-configuration.removed'),
+      ),
+    ).toBe(true);
     expect(await redis.exists(index.allKey(ACME.installationId))).toBe(0);
   });
 
   test('index keys carry the {installationId} hash tag and live as long as the session can (absolute lifetime)', async () => {
-    const index = new RedisSessionIndex(({ command }) => redis.sendCommand(command), `${prefix}sidx:`, 1000);
+    const index = new RedisSessionIndex(
+      ({ command }) => redis.sendCommand(command),
+      `${prefix}sidx:`,
+      1000,
+    );
     await signIn(b, GLOBEX.installationId, GLOBEX.admin);
     const all = index.allKey(GLOBEX.installationId);
     const user = index.userKey(GLOBEX.installationId, GLOBEX.admin);
@@ -120,9 +166,17 @@ describeWithRedis('uninstall revokes sessions on two instances sharing Redis', (
   });
 
   test('revoking one user on Redis leaves the teammates and removes the user from the installation index', async () => {
-    const index = new RedisSessionIndex(({ command }) => redis.sendCommand(command), `${prefix}sidx:`, 1000);
+    const index = new RedisSessionIndex(
+      ({ command }) => redis.sendCommand(command),
+      `${prefix}sidx:`,
+      1000,
+    );
     const carolAgain = await signIn(a, GLOBEX.installationId, GLOBEX.admin);
-    const mallory = await signIn(b, GLOBEX.installationId, '3a11030000000000000000000000000000000000000000000000000000000b03');
+    const mallory = await signIn(
+      b,
+      GLOBEX.installationId,
+      '3a11030000000000000000000000000000000000000000000000000000000b03',
+    );
     const before = await redis.sCard(index.allKey(GLOBEX.installationId));
     const taken = await index.takeUser(GLOBEX.installationId, GLOBEX.admin);
     expect(taken.length).toBe(before - 1);

@@ -18,7 +18,14 @@ function freePort(): Promise<number> {
 
 test('the demo prints readable logs, then the banner last; SIGUSR2 prints the banner again', async () => {
   const [port, emulatorPort] = await Promise.all([freePort(), freePort()]);
-  const env = { ...process.env, NODE_ENV: 'development', PORT: String(port), EMULATOR_PORT: String(emulatorPort), LOG_LEVEL: 'info', SESSION_IDLE_TIMEOUT_SECONDS: '90' };
+  const env = {
+    ...process.env,
+    NODE_ENV: 'development',
+    PORT: String(port),
+    EMULATOR_PORT: String(emulatorPort),
+    LOG_LEVEL: 'info',
+    SESSION_IDLE_TIMEOUT_SECONDS: '90',
+  };
   const child = spawn(process.execPath, [DEMO], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
@@ -26,7 +33,8 @@ test('the demo prints readable logs, then the banner last; SIGUSR2 prints the ba
   const waitFor = async (predicate: () => boolean) => {
     const deadline = Date.now() + 15_000;
     while (!predicate()) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`demo output so far:\n${out}`);
+      if (Date.now() > deadline || child.exitCode !== null)
+        throw new Error(`demo output so far:\n${out}`);
       await new Promise((r) => setTimeout(r, 50));
     }
   };
@@ -35,7 +43,9 @@ test('the demo prints readable logs, then the banner last; SIGUSR2 prints the ba
     await waitFor(() => banners() === 1 && out.trimEnd().endsWith('─'));
     expect(out).toContain('INFO: SSO backend listening');
     expect(out).not.toMatch(/^\{"level"/m); // not pino's JSON lines
-    expect(out.lastIndexOf('SSO backend listening')).toBeLessThan(out.indexOf('vercel-marketplace-sso demo'));
+    expect(out.lastIndexOf('SSO backend listening')).toBeLessThan(
+      out.indexOf('vercel-marketplace-sso demo'),
+    );
     expect(out).toContain(`http://127.0.0.1:${emulatorPort}/`);
     expect(out).toContain(`http://localhost:${port}/callback`);
     expect(out).toContain('Session idle timeout 90 s');
@@ -43,6 +53,8 @@ test('the demo prints readable logs, then the banner last; SIGUSR2 prints the ba
     await waitFor(() => banners() === 2);
   } finally {
     child.kill('SIGTERM');
-    await new Promise((resolve) => (child.exitCode !== null ? resolve(undefined) : child.once('exit', resolve)));
+    await new Promise((resolve) =>
+      child.exitCode !== null ? resolve(undefined) : child.once('exit', resolve),
+    );
   }
 });

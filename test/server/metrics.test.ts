@@ -6,7 +6,14 @@ import { loadConfig } from '../../src/config';
 import { createEmulator, type Emulator } from '../../src/emulator';
 import { startServer, type RunningServer } from '../../src/server/start';
 import { createLogger } from '../../src/web/logger';
-import { ACME, CLIENT_ID, CLIENT_SECRET, PUBLIC_URL, SESSION_SECRET, SLUG } from '../support/harness';
+import {
+  ACME,
+  CLIENT_ID,
+  CLIENT_SECRET,
+  PUBLIC_URL,
+  SESSION_SECRET,
+  SLUG,
+} from '../support/harness';
 
 // Issue 14 item 2: Prometheus metrics on a listener of their own. Every test reads /metrics from a
 // real started server (startServer with METRICS_PORT=0) whose Vercel is the emulator.
@@ -22,7 +29,13 @@ interface Running {
 
 async function start(env: Record<string, string> = {}): Promise<Running> {
   const emulator = await createEmulator({
-    integration: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, slug: SLUG, name: 'Acme Provider', redirectLoginUrl: `${PUBLIC_URL}/callback` },
+    integration: {
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      slug: SLUG,
+      name: 'Acme Provider',
+      redirectLoginUrl: `${PUBLIC_URL}/callback`,
+    },
   });
   const listening = await emulator.listen(0, '127.0.0.1');
   const config = loadConfig({
@@ -77,7 +90,9 @@ async function scrape(s: Running): Promise<string> {
 }
 
 function callbackFor(s: Running, userId = ACME.admin): string {
-  const url = new URL(s.emulator.controls.mintLogin({ installationId: ACME.installationId, userId }).redirectUrl);
+  const url = new URL(
+    s.emulator.controls.mintLogin({ installationId: ACME.installationId, userId }).redirectUrl,
+  );
   return `${url.pathname}${url.search}`;
 }
 
@@ -91,11 +106,36 @@ describe('metrics listener', () => {
   });
 
   test('each login outcome moves its own counter, and only that one', async () => {
-    const logins = (text: string, outcome: string, reason: string) => sample(text, 'vercel_sso_logins_total', { outcome, reason });
-    const cases: Array<{ name: string; outcome: string; reason: string; status: number; run: () => Promise<request.Response> }> = [
-      { name: 'success', outcome: 'success', reason: 'none', status: 302, run: () => request(s.url).get(callbackFor(s)) },
-      { name: 'invalid_callback', outcome: 'failure', reason: 'invalid_callback', status: 400, run: () => request(s.url).get('/callback?mode=sso&state=only') },
-      { name: 'cancelled', outcome: 'cancelled', reason: 'login_cancelled', status: 400, run: () => request(s.url).get('/callback?error=access_denied') },
+    const logins = (text: string, outcome: string, reason: string) =>
+      sample(text, 'vercel_sso_logins_total', { outcome, reason });
+    const cases: Array<{
+      name: string;
+      outcome: string;
+      reason: string;
+      status: number;
+      run: () => Promise<request.Response>;
+    }> = [
+      {
+        name: 'success',
+        outcome: 'success',
+        reason: 'none',
+        status: 302,
+        run: () => request(s.url).get(callbackFor(s)),
+      },
+      {
+        name: 'invalid_callback',
+        outcome: 'failure',
+        reason: 'invalid_callback',
+        status: 400,
+        run: () => request(s.url).get('/callback?mode=sso&state=only'),
+      },
+      {
+        name: 'cancelled',
+        outcome: 'cancelled',
+        reason: 'login_cancelled',
+        status: 400,
+        run: () => request(s.url).get('/callback?error=access_denied'),
+      },
       {
         name: 'exchange_rejected',
         outcome: 'failure',
@@ -142,9 +182,16 @@ describe('metrics listener', () => {
       const response = await c.run();
       expect([c.name, response.status]).toEqual([c.name, c.status]);
       const after = await scrape(s);
-      expect([c.name, logins(after, c.outcome, c.reason) - logins(before, c.outcome, c.reason)]).toEqual([c.name, 1]);
+      expect([
+        c.name,
+        logins(after, c.outcome, c.reason) - logins(before, c.outcome, c.reason),
+      ]).toEqual([c.name, 1]);
       // No other login series moved.
-      const total = (text: string) => text.split('\n').filter((l) => l.startsWith('vercel_sso_logins_total{')).reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+      const total = (text: string) =>
+        text
+          .split('\n')
+          .filter((l) => l.startsWith('vercel_sso_logins_total{'))
+          .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
       expect([c.name, total(after) - total(before)]).toEqual([c.name, 1]);
     }
   });
@@ -155,11 +202,19 @@ describe('metrics listener', () => {
     expect((await request(s.url).get(path)).status).toBe(302);
     expect((await request(s.url).get(path)).status).toBe(400); // a fresh browser: another user's code
     const after = await scrape(s);
-    expect(sample(after, 'vercel_sso_logins_total', { outcome: 'failure', reason: 'code_replayed' }) - sample(before, 'vercel_sso_logins_total', { outcome: 'failure', reason: 'code_replayed' })).toBe(1);
+    expect(
+      sample(after, 'vercel_sso_logins_total', { outcome: 'failure', reason: 'code_replayed' }) -
+        sample(before, 'vercel_sso_logins_total', { outcome: 'failure', reason: 'code_replayed' }),
+    ).toBe(1);
     // One exchange only: the replay is refused before any upstream call.
-    expect(sample(after, 'vercel_sso_exchange_duration_seconds_count') - sample(before, 'vercel_sso_exchange_duration_seconds_count')).toBe(1);
+    expect(
+      sample(after, 'vercel_sso_exchange_duration_seconds_count') -
+        sample(before, 'vercel_sso_exchange_duration_seconds_count'),
+    ).toBe(1);
     expect(sample(after, 'vercel_sso_exchange_duration_seconds_sum')).toBeGreaterThan(0);
-    expect(sample(after, 'vercel_sso_jwks_fetches_total', { result: 'ok' })).toBeGreaterThanOrEqual(1);
+    expect(sample(after, 'vercel_sso_jwks_fetches_total', { result: 'ok' })).toBeGreaterThanOrEqual(
+      1,
+    );
   });
 
   test('an uninstall counts the revoked sessions', async () => {
@@ -170,16 +225,36 @@ describe('metrics listener', () => {
     const result = await s.emulator.controls.uninstall(ACME.installationId);
     expect(result.partnerApi?.status).toBe(200);
     expect((await agent.get('/api/session')).status).toBe(401);
-    expect(sample(await scrape(s), 'vercel_sso_sessions_revoked_total') - before).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(await scrape(s), 'vercel_sso_sessions_revoked_total') - before,
+    ).toBeGreaterThanOrEqual(1);
   });
 
   test('a rate-limited request is counted by route template; requests are timed by route template', async () => {
     for (let i = 0; i < 3; i += 1) await request(s.url).post('/signout').type('form').send({});
     const text = await scrape(s);
     expect(sample(text, 'vercel_sso_rate_limited_total', { route: '/signout' })).toBe(1);
-    expect(sample(text, 'vercel_sso_http_request_duration_seconds_count', { method: 'POST', route: '/signout', status_code: '429' })).toBe(1);
-    expect(sample(text, 'vercel_sso_http_request_duration_seconds_count', { method: 'GET', route: '/callback', status_code: '302' })).toBeGreaterThanOrEqual(1);
-    expect(sample(text, 'vercel_sso_http_request_duration_seconds_count', { method: 'DELETE', route: '/v1/installations/:installationId', status_code: '200' })).toBe(1);
+    expect(
+      sample(text, 'vercel_sso_http_request_duration_seconds_count', {
+        method: 'POST',
+        route: '/signout',
+        status_code: '429',
+      }),
+    ).toBe(1);
+    expect(
+      sample(text, 'vercel_sso_http_request_duration_seconds_count', {
+        method: 'GET',
+        route: '/callback',
+        status_code: '302',
+      }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(text, 'vercel_sso_http_request_duration_seconds_count', {
+        method: 'DELETE',
+        route: '/v1/installations/:installationId',
+        status_code: '200',
+      }),
+    ).toBe(1);
     // The default process metrics are there too.
     expect(text).toMatch(/^process_cpu_user_seconds_total \d/m);
     expect(text).toMatch(/^nodejs_eventloop_lag_seconds \d/m);
@@ -194,13 +269,22 @@ describe('metrics listener', () => {
     };
     const requests: Array<() => request.Test> = [];
     for (let i = 0; i < 60; i += 1) {
-      requests.push(() => request(s.url).get(`/callback?mode=sso&code=${token()}&state=${token()}`));
-      requests.push(() => request(s.url).get(`/callback?code=${token()}&error_description=${token()}`));
+      requests.push(() =>
+        request(s.url).get(`/callback?mode=sso&code=${token()}&state=${token()}`),
+      );
+      requests.push(() =>
+        request(s.url).get(`/callback?code=${token()}&error_description=${token()}`),
+      );
       requests.push(() => request(s.url).get(`/v1/installations/icfg_${token()}`));
       requests.push(() => request(s.url).get(`/${token()}/${token()}?id=${token()}`));
       requests.push(() => request(s.url).post(`/webhooks/vercel/${token()}`).send({ id: token() }));
       requests.push(() => request(s.url).get(`/static/${token()}.css`));
-      requests.push(() => request(s.url).delete(`/v1/installations/${token()}`).set('Authorization', `Bearer ${token()}`).set('X-Vercel-Auth', 'system'));
+      requests.push(() =>
+        request(s.url)
+          .delete(`/v1/installations/${token()}`)
+          .set('Authorization', `Bearer ${token()}`)
+          .set('X-Vercel-Auth', 'system'),
+      );
     }
     // A few at a time: the point is the labels, not the load.
     for (let i = 0; i < requests.length; i += 10) {
@@ -214,7 +298,8 @@ describe('metrics listener', () => {
     expect(leaked).toEqual([]);
     // Route labels are templates or the fixed unmatched label: a handful, however many paths were sent.
     const routes = new Set([...text.matchAll(/route="([^"]*)"/g)].map((m) => m[1]));
-    for (const route of routes) expect(route).toMatch(/^(\(unmatched\)|\(requireUser\)|(\/[A-Za-z0-9_.-]*|\/:[A-Za-z]+)+)$/);
+    for (const route of routes)
+      expect(route).toMatch(/^(\(unmatched\)|\(requireUser\)|(\/[A-Za-z0-9_.-]*|\/:[A-Za-z]+)+)$/);
     expect(routes.size).toBeLessThan(20);
     expect([...routes]).toContain('(unmatched)');
     expect([...routes]).toContain('/v1/installations/:installationId');
@@ -237,14 +322,25 @@ describe('metrics listener', () => {
 describe('store errors', () => {
   test('a login while Redis is unreachable counts the one-time store error and the store_unavailable failure', async () => {
     const port = await closedPort();
-    const s = await start({ REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_COMMAND_TIMEOUT_MS: '300', READINESS_CHECK_INTERVAL_MS: '60000' });
+    const s = await start({
+      REDIS_URL: `redis://127.0.0.1:${port}`,
+      REDIS_COMMAND_TIMEOUT_MS: '300',
+      READINESS_CHECK_INTERVAL_MS: '60000',
+    });
     try {
       const response = await request(s.url).get(callbackFor(s));
       expect(response.status).toBe(503);
       const text = await scrape(s);
-      const oneTime = sample(text, 'vercel_sso_store_errors_total', { store: 'one_time', kind: 'timeout' }) + sample(text, 'vercel_sso_store_errors_total', { store: 'one_time', kind: 'error' });
+      const oneTime =
+        sample(text, 'vercel_sso_store_errors_total', { store: 'one_time', kind: 'timeout' }) +
+        sample(text, 'vercel_sso_store_errors_total', { store: 'one_time', kind: 'error' });
       expect(oneTime).toBeGreaterThanOrEqual(1);
-      expect(sample(text, 'vercel_sso_logins_total', { outcome: 'failure', reason: 'store_unavailable' })).toBe(1);
+      expect(
+        sample(text, 'vercel_sso_logins_total', {
+          outcome: 'failure',
+          reason: 'store_unavailable',
+        }),
+      ).toBe(1);
     } finally {
       await s.close();
     }
@@ -253,7 +349,17 @@ describe('store errors', () => {
 
 describe('off by default', () => {
   test('without METRICS_PORT no metrics listener is started', async () => {
-    const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', PUBLIC_URL, INTEGRATION_CLIENT_ID: CLIENT_ID, INTEGRATION_CLIENT_SECRET: CLIENT_SECRET, SESSION_SECRET, VERCEL_API_URL: 'http://127.0.0.1:9', VERCEL_ISSUER: 'http://127.0.0.1:9' });
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      PUBLIC_URL,
+      INTEGRATION_CLIENT_ID: CLIENT_ID,
+      INTEGRATION_CLIENT_SECRET: CLIENT_SECRET,
+      SESSION_SECRET,
+      VERCEL_API_URL: 'http://127.0.0.1:9',
+      VERCEL_ISSUER: 'http://127.0.0.1:9',
+    });
     expect(config.metricsListener).toBeUndefined();
     const backend = await startServer(config, createLogger('silent'));
     try {
@@ -265,7 +371,13 @@ describe('off by default', () => {
   });
 
   test('METRICS_HOST defaults to 127.0.0.1 (never public by default)', () => {
-    const config = loadConfig({ PUBLIC_URL, INTEGRATION_CLIENT_ID: CLIENT_ID, INTEGRATION_CLIENT_SECRET: CLIENT_SECRET, SESSION_SECRET, METRICS_PORT: '9464' });
+    const config = loadConfig({
+      PUBLIC_URL,
+      INTEGRATION_CLIENT_ID: CLIENT_ID,
+      INTEGRATION_CLIENT_SECRET: CLIENT_SECRET,
+      SESSION_SECRET,
+      METRICS_PORT: '9464',
+    });
     expect(config.metricsListener).toEqual({ port: 9464, host: '127.0.0.1' });
   });
 });

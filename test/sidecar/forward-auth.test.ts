@@ -18,7 +18,16 @@ describeWithRedis('sidecar forward-auth', () => {
   beforeAll(async () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    stack = await startSidecarStack(base, { PORT: String(port), REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: prefix, ASSERTION_AUDIENCE: 'https://upstream.example' }, { onLogin: () => ({ allow: true, accountRef: ACCOUNT_REF }) });
+    stack = await startSidecarStack(
+      base,
+      {
+        PORT: String(port),
+        REDIS_URL: TEST_REDIS_URL,
+        REDIS_KEY_PREFIX: prefix,
+        ASSERTION_AUDIENCE: 'https://upstream.example',
+      },
+      { onLogin: () => ({ allow: true, accountRef: ACCOUNT_REF }) },
+    );
   });
 
   afterAll(async () => {
@@ -28,20 +37,28 @@ describeWithRedis('sidecar forward-auth', () => {
 
   async function signIn(userId: string): Promise<Browser> {
     const browser = new Browser();
-    const { redirectUrl } = stack.emulator.controls.mintLogin({ installationId: ACME.installationId, userId, context: {} });
+    const { redirectUrl } = stack.emulator.controls.mintLogin({
+      installationId: ACME.installationId,
+      userId,
+      context: {},
+    });
     expect((await browser.request(redirectUrl)).status).toBe(302);
     return browser;
   }
 
   it('answers 401 without a session, naming where to sign in and come back', async () => {
     const browser = new Browser();
-    const response = await browser.request(`${base}/_sso/auth`, { headers: { 'X-Forwarded-Uri': '/reports?a=1&b=2' } });
+    const response = await browser.request(`${base}/_sso/auth`, {
+      headers: { 'X-Forwarded-Uri': '/reports?a=1&b=2' },
+    });
     expect(response.status).toBe(401);
     const location = `/_sso/start?rd=${encodeURIComponent('/reports?a=1&b=2')}`;
     expect(response.headers.get('x-sso-sign-in')).toBe(location);
     expect(response.headers.get('x-vercel-user-id')).toBeNull();
     // Caddy and Traefik pass the answer to the browser: ?redirect=1 makes it a redirect for pages only.
-    const page = await browser.request(`${base}/_sso/auth?redirect=1`, { headers: { 'X-Forwarded-Uri': '/reports?a=1&b=2' } });
+    const page = await browser.request(`${base}/_sso/auth?redirect=1`, {
+      headers: { 'X-Forwarded-Uri': '/reports?a=1&b=2' },
+    });
     expect(page.status).toBe(302);
     expect(page.headers.get('location')).toBe(location);
     const api = await new Browser('application/json').request(`${base}/_sso/auth?redirect=1`);
@@ -57,17 +74,32 @@ describeWithRedis('sidecar forward-auth', () => {
     expect(response.headers.get('x-vercel-user-role')).toBe('ADMIN');
     expect(response.headers.get('x-vercel-account-id')).toMatch(/^[A-Za-z0-9_-]+$/);
     expect(decodeURIComponent(response.headers.get('x-vercel-user-name')!)).toBe('Alice Anders');
-    expect(decodeURIComponent(response.headers.get('x-vercel-user-email')!)).toBe('alice@example.com');
+    expect(decodeURIComponent(response.headers.get('x-vercel-user-email')!)).toBe(
+      'alice@example.com',
+    );
     expect(response.headers.get('x-vercel-account-ref')).toBe(encodeURIComponent(ACCOUNT_REF));
     expect(response.headers.get('cache-control')).toBe('no-store');
 
     const assertion = response.headers.get('x-vercel-sso-assertion')!;
     const jwks = createRemoteJWKSet(new URL(`${base}/.well-known/jwks.json`));
-    const { payload, protectedHeader } = await jwtVerify(assertion, jwks, { issuer: base, audience: 'https://upstream.example', algorithms: ['ES256'] });
+    const { payload, protectedHeader } = await jwtVerify(assertion, jwks, {
+      issuer: base,
+      audience: 'https://upstream.example',
+      algorithms: ['ES256'],
+    });
     expect(protectedHeader.kid).toBeTruthy();
     expect(payload.exp! - payload.iat!).toBeLessThanOrEqual(60);
-    expect(payload).toMatchObject({ sub: expect.stringContaining(':user:'), installation_id: ACME.installationId, user_id: ACME.admin, user_role: 'ADMIN', user_email: 'alice@example.com', account_ref: ACCOUNT_REF });
-    const keys = (await (await fetch(`${base}/.well-known/jwks.json`)).json()) as { keys: Array<Record<string, unknown>> };
+    expect(payload).toMatchObject({
+      sub: expect.stringContaining(':user:'),
+      installation_id: ACME.installationId,
+      user_id: ACME.admin,
+      user_role: 'ADMIN',
+      user_email: 'alice@example.com',
+      account_ref: ACCOUNT_REF,
+    });
+    const keys = (await (await fetch(`${base}/.well-known/jwks.json`)).json()) as {
+      keys: Array<Record<string, unknown>>;
+    };
     expect(keys.keys.map((k) => k.kid)).toContain(decodeProtectedHeader(assertion).kid);
     expect(keys.keys.every((k) => k.d === undefined)).toBe(true);
   });
@@ -91,7 +123,8 @@ describeWithRedis('sidecar forward-auth', () => {
       if (line.includes(prefix)) commands.push(line);
     });
     stack.logs.clear();
-    for (let i = 0; i < 20; i += 1) expect((await browser.request(`${base}/_sso/auth`)).status).toBe(200);
+    for (let i = 0; i < 20; i += 1)
+      expect((await browser.request(`${base}/_sso/auth`)).status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 200));
     await monitor.close();
     const writes = commands.filter((line) => !/"(get|GET|mget|MGET)"/.test(line));
@@ -105,7 +138,11 @@ describeWithRedis('sidecar forward-auth', () => {
     const browser = await signIn(ACME.admin);
     const page = await browser.request(`${base}/_sso/signout`);
     const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
-    const out = await browser.request(`${base}/_sso/signout`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `_csrf=${encodeURIComponent(token)}` });
+    const out = await browser.request(`${base}/_sso/signout`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `_csrf=${encodeURIComponent(token)}`,
+    });
     expect(out.status).toBe(303);
     expect((await browser.request(`${base}/_sso/auth`)).status).toBe(401);
   });
@@ -116,7 +153,9 @@ describeWithRedis('sidecar forward-auth', () => {
     expect(local.headers.get('location')).toBe('/a?b=1');
     const same = await browser.request(`${base}/_sso/start?rd=${encodeURIComponent(`${base}/c`)}`);
     expect(same.headers.get('location')).toBe('/c');
-    const evil = await browser.request(`${base}/_sso/start?rd=${encodeURIComponent('https://evil.example/steal')}`);
+    const evil = await browser.request(
+      `${base}/_sso/start?rd=${encodeURIComponent('https://evil.example/steal')}`,
+    );
     expect(evil.headers.get('location')).toBe('/');
   });
 });

@@ -33,7 +33,11 @@ describe('sidecar upstream mode', () => {
   async function verify(headers: IncomingMessage['headers']): Promise<Seen> {
     const token = headers['x-vercel-sso-assertion'];
     try {
-      const { payload } = await jwtVerify(String(token), createRemoteJWKSet(new URL(`${base}/.well-known/jwks.json`)), { issuer: base, audience: `http://127.0.0.1:${upstreamPort}`, algorithms: ['ES256'] });
+      const { payload } = await jwtVerify(
+        String(token),
+        createRemoteJWKSet(new URL(`${base}/.well-known/jwks.json`)),
+        { issuer: base, audience: `http://127.0.0.1:${upstreamPort}`, algorithms: ['ES256'] },
+      );
       return { verified: true, userId: String(payload.user_id), headers };
     } catch {
       return { verified: false, headers };
@@ -53,17 +57,25 @@ describe('sidecar upstream mode', () => {
         if (req.method === 'POST') {
           const chunks: Buffer[] = [];
           for await (const chunk of req) chunks.push(chunk as Buffer);
-          res.writeHead(200, { 'content-type': 'text/plain' }).end(`${seen.userId}:${Buffer.concat(chunks).toString()}`);
+          res
+            .writeHead(200, { 'content-type': 'text/plain' })
+            .end(`${seen.userId}:${Buffer.concat(chunks).toString()}`);
           return;
         }
-        res.writeHead(200, { 'content-type': 'application/json', 'x-upstream': 'yes' }).end(JSON.stringify({ ...seen, path: req.url }));
+        res
+          .writeHead(200, { 'content-type': 'application/json', 'x-upstream': 'yes' })
+          .end(JSON.stringify({ ...seen, path: req.url }));
       })();
     });
     server.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
       upgraded.add(socket);
       void verify(req.headers).then((seen) => {
-        const accept = createHash('sha1').update(`${String(req.headers['sec-websocket-key'])}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
-        socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+        const accept = createHash('sha1')
+          .update(`${String(req.headers['sec-websocket-key'])}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`)
+          .digest('base64');
+        socket.write(
+          `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
+        );
         socket.write(`hello ${seen.verified ? seen.userId : 'unverified'}\n`);
         socket.on('data', (data: Buffer) => socket.write(data)); // echo
       });
@@ -76,7 +88,10 @@ describe('sidecar upstream mode', () => {
     upstreamPort = up;
     base = `http://127.0.0.1:${port}`;
     upstream = await startUpstream(upstreamPort);
-    stack = await startSidecarStack(base, { PORT: String(port), UPSTREAM_URL: `http://127.0.0.1:${upstreamPort}` });
+    stack = await startSidecarStack(base, {
+      PORT: String(port),
+      UPSTREAM_URL: `http://127.0.0.1:${upstreamPort}`,
+    });
   });
 
   afterAll(async () => {
@@ -86,19 +101,36 @@ describe('sidecar upstream mode', () => {
 
   async function signIn(userId = ACME.admin): Promise<Browser> {
     const browser = new Browser();
-    const { redirectUrl } = stack.emulator.controls.mintLogin({ installationId: ACME.installationId, userId, context: {} });
+    const { redirectUrl } = stack.emulator.controls.mintLogin({
+      installationId: ACME.installationId,
+      userId,
+      context: {},
+    });
     expect(redirectUrl.startsWith(`${base}/_sso/callback?`)).toBe(true);
     expect((await browser.request(redirectUrl)).status).toBe(302);
     return browser;
   }
 
   /** A raw WebSocket handshake through the sidecar; resolves with the status line and, on 101, the first bytes. */
-  function upgrade(headers: Record<string, string>): Promise<{ status: number; socket?: Duplex; first?: string }> {
+  function upgrade(
+    headers: Record<string, string>,
+  ): Promise<{ status: number; socket?: Duplex; first?: string }> {
     return new Promise((resolve, reject) => {
-      const req = httpRequest(`${base}/live`, { headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', ...headers } });
+      const req = httpRequest(`${base}/live`, {
+        headers: {
+          Connection: 'Upgrade',
+          Upgrade: 'websocket',
+          'Sec-WebSocket-Version': '13',
+          'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+          ...headers,
+        },
+      });
       req.on('upgrade', (res, socket, head: Buffer) => {
         if (head.length > 0) resolve({ status: res.statusCode!, socket, first: head.toString() });
-        else socket.once('data', (data: Buffer) => resolve({ status: res.statusCode!, socket, first: data.toString() }));
+        else
+          socket.once('data', (data: Buffer) =>
+            resolve({ status: res.statusCode!, socket, first: data.toString() }),
+          );
       });
       req.on('response', (res) => {
         res.resume();
@@ -112,21 +144,33 @@ describe('sidecar upstream mode', () => {
   it('sends a signed-out page to sign in, answers an API call with 401 JSON, and refuses a WebSocket', async () => {
     const page = await new Browser().request(`${base}/projects/7?tab=logs`);
     expect(page.status).toBe(302);
-    expect(page.headers.get('location')).toBe(`/_sso/start?rd=${encodeURIComponent('/projects/7?tab=logs')}`);
+    expect(page.headers.get('location')).toBe(
+      `/_sso/start?rd=${encodeURIComponent('/projects/7?tab=logs')}`,
+    );
     const api = await new Browser('application/json').request(`${base}/api/projects`);
     expect(api.status).toBe(401);
     expect(((await api.json()) as { error: { code: string } }).error.code).toBe('no_session');
     expect((await upgrade({})).status).toBe(401);
   });
 
-  it('proxies with a verified identity, strips client X-Vercel-* headers and leaves the upstream\'s headers alone', async () => {
+  it("proxies with a verified identity, strips client X-Vercel-* headers and leaves the upstream's headers alone", async () => {
     const browser = await signIn();
-    const response = await browser.request(`${base}/projects/7?tab=logs`, { headers: { 'X-Vercel-User-Id': 'forged', 'X-Vercel-Anything': 'forged', 'X-Vercel-SSO-Assertion': 'forged' } });
+    const response = await browser.request(`${base}/projects/7?tab=logs`, {
+      headers: {
+        'X-Vercel-User-Id': 'forged',
+        'X-Vercel-Anything': 'forged',
+        'X-Vercel-SSO-Assertion': 'forged',
+      },
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('x-upstream')).toBe('yes');
     expect(response.headers.get('content-security-policy')).toBeNull();
     const seen = (await response.json()) as Seen & { path: string };
-    expect(seen).toMatchObject({ verified: true, userId: ACME.admin, path: '/projects/7?tab=logs' });
+    expect(seen).toMatchObject({
+      verified: true,
+      userId: ACME.admin,
+      path: '/projects/7?tab=logs',
+    });
     expect(seen.headers['x-vercel-user-id']).toBe(ACME.admin);
     expect(seen.headers['x-vercel-anything']).toBeUndefined();
   });
@@ -138,7 +182,9 @@ describe('sidecar upstream mode', () => {
     });
     expect(response.status).toBe(200);
     const seen = (await response.json()) as Seen;
-    const forged = Object.entries(seen.headers).filter(([name, value]) => /^x[-_]vercel[-_]/i.test(name) && /forged/i.test(String(value)));
+    const forged = Object.entries(seen.headers).filter(
+      ([name, value]) => /^x[-_]vercel[-_]/i.test(name) && /forged/i.test(String(value)),
+    );
     expect(forged).toEqual([]);
     // This stack trusts loopback (TRUST_PROXY), so forwarding headers are kept here; without a trusted
     // proxy they are dropped (test/sidecar/identity-headers.test.ts).
@@ -151,7 +197,9 @@ describe('sidecar upstream mode', () => {
     for (const origin of ['', 'Origin: https://evil.example\r\n']) {
       await new Promise<void>((resolve) => {
         const socket = connect(port, '127.0.0.1', () => {
-          socket.write(`GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n${origin}\r\n`);
+          socket.write(
+            `GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n${origin}\r\n`,
+          );
           socket.resetAndDestroy();
           setTimeout(resolve, 100);
         });
@@ -162,7 +210,9 @@ describe('sidecar upstream mode', () => {
 
   it('serves its own paths itself', async () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
-    const jwks = (await (await fetch(`${base}/.well-known/jwks.json`)).json()) as { keys: unknown[] };
+    const jwks = (await (await fetch(`${base}/.well-known/jwks.json`)).json()) as {
+      keys: unknown[];
+    };
     expect(jwks.keys.length).toBeGreaterThan(0);
   });
 
@@ -176,7 +226,12 @@ describe('sidecar upstream mode', () => {
       },
     });
     const cookie = await cookieOf(browser);
-    const posted = await fetch(`${base}/upload`, { method: 'POST', body, duplex: 'half', headers: { cookie, accept: 'application/json' } } as RequestInit);
+    const posted = await fetch(`${base}/upload`, {
+      method: 'POST',
+      body,
+      duplex: 'half',
+      headers: { cookie, accept: 'application/json' },
+    } as RequestInit);
     expect(await posted.text()).toBe(`${ACME.admin}:part1-part2`);
 
     // The first chunk arrives while the upstream still holds the response open.
@@ -186,17 +241,24 @@ describe('sidecar upstream mode', () => {
     expect(new TextDecoder().decode(first.value)).toBe('first\n');
     releaseStream();
     let rest = '';
-    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += new TextDecoder().decode(chunk.value);
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read())
+      rest += new TextDecoder().decode(chunk.value);
     expect(rest).toBe('second\n');
   });
 
   it('passes a signed-in WebSocket through both ways, and refuses a cross-site one', async () => {
     const browser = await signIn();
     const cookie = await cookieOf(browser);
-    const { status, socket, first } = await upgrade({ cookie, 'X-Vercel-User-Id': 'forged', Origin: base });
+    const { status, socket, first } = await upgrade({
+      cookie,
+      'X-Vercel-User-Id': 'forged',
+      Origin: base,
+    });
     expect(status).toBe(101);
     expect(first).toBe(`hello ${ACME.admin}\n`);
-    const echoed = new Promise<string>((resolve) => socket!.once('data', (data: Buffer) => resolve(data.toString())));
+    const echoed = new Promise<string>((resolve) =>
+      socket!.once('data', (data: Buffer) => resolve(data.toString())),
+    );
     socket!.write('ping');
     expect(await echoed).toBe('ping');
     socket!.destroy();
@@ -211,9 +273,13 @@ describe('sidecar upstream mode', () => {
       expect(page.status).toBe(502);
       expect(page.headers.get('content-type')).toMatch(/text\/html/);
       expect(await page.text()).toMatch(/not answering/);
-      const api = await browser.request(`${base}/api/projects`, { headers: { accept: 'application/json' } });
+      const api = await browser.request(`${base}/api/projects`, {
+        headers: { accept: 'application/json' },
+      });
       expect(api.status).toBe(502);
-      expect(((await api.json()) as { error: { code: string } }).error.code).toBe('upstream_unavailable');
+      expect(((await api.json()) as { error: { code: string } }).error.code).toBe(
+        'upstream_unavailable',
+      );
       expect(stack.logs.records().some((r) => r.event === 'upstream_unavailable')).toBe(true);
     } finally {
       upstream = await startUpstream(upstreamPort);

@@ -12,8 +12,12 @@ import { freePort, PYTHON, startUpstream, type Child } from '../support/sidecar-
 const ISSUER = 'https://sso.example.test';
 const KID = 'test-key-1';
 
-const pythonReady = spawnSync(PYTHON, ['-c', 'import jwt, cryptography'], { stdio: 'ignore' }).status === 0;
-if (!pythonReady && process.env.CI !== 'true') console.warn(`Skipping the Python verifier tests: ${PYTHON} cannot import jwt (apt-get install -y python3-jwt python3-cryptography). CI installs it and never skips.`);
+const pythonReady =
+  spawnSync(PYTHON, ['-c', 'import jwt, cryptography'], { stdio: 'ignore' }).status === 0;
+if (!pythonReady && process.env.CI !== 'true')
+  console.warn(
+    `Skipping the Python verifier tests: ${PYTHON} cannot import jwt (apt-get install -y python3-jwt python3-cryptography). CI installs it and never skips.`,
+  );
 
 const verifiers = [
   { kind: 'node' as const, run: true },
@@ -31,7 +35,11 @@ describe('example upstream verifiers', () => {
     otherKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
     const publicJwk = { ...(await exportJWK(key)), kid: KID, alg: 'ES256', use: 'sig' };
     delete (publicJwk as { d?: string }).d;
-    jwksServer = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [publicJwk] })));
+    jwksServer = createServer((_req, res) =>
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ keys: [publicJwk] })),
+    );
     const port = await freePort();
     await new Promise<void>((resolve) => jwksServer.listen(port, '127.0.0.1', resolve));
     jwksUrl = `http://127.0.0.1:${port}/jwks.json`;
@@ -51,16 +59,27 @@ describe('example upstream verifiers', () => {
         const port = await freePort();
         url = `http://127.0.0.1:${port}/page`;
         audience = `http://127.0.0.1:${port}`;
-        app = await startUpstream(verifier.kind, port, { SSO_ORIGIN: ISSUER, AUDIENCE: audience, JWKS_URL: jwksUrl });
+        app = await startUpstream(verifier.kind, port, {
+          SSO_ORIGIN: ISSUER,
+          AUDIENCE: audience,
+          JWKS_URL: jwksUrl,
+        });
       }, 20_000);
 
       afterAll(async () => {
         await app?.stop();
       });
 
-      const claims = { installation_id: 'icfg_1', account_id: 'team_1', user_id: 'user_1', user_role: 'ADMIN' };
+      const claims = {
+        installation_id: 'icfg_1',
+        account_id: 'team_1',
+        user_id: 'user_1',
+        user_role: 'ADMIN',
+      };
 
-      async function token(options: { aud?: string; iss?: string; ageSeconds?: number; signWith?: KeyObject } = {}): Promise<string> {
+      async function token(
+        options: { aud?: string; iss?: string; ageSeconds?: number; signWith?: KeyObject } = {},
+      ): Promise<string> {
         const now = Math.floor(Date.now() / 1000) - (options.ageSeconds ?? 0);
         return new SignJWT(claims)
           .setProtectedHeader({ alg: 'ES256', kid: KID, typ: 'JWT' })
@@ -72,8 +91,12 @@ describe('example upstream verifiers', () => {
           .sign(options.signWith ?? key);
       }
 
-      async function answer(assertion: string | undefined): Promise<{ status: number; verified: boolean }> {
-        const response = await fetch(url, { headers: assertion === undefined ? {} : { 'X-Vercel-SSO-Assertion': assertion } });
+      async function answer(
+        assertion: string | undefined,
+      ): Promise<{ status: number; verified: boolean }> {
+        const response = await fetch(url, {
+          headers: assertion === undefined ? {} : { 'X-Vercel-SSO-Assertion': assertion },
+        });
         const body = (await response.json()) as { verified: boolean };
         return { status: response.status, verified: body.verified };
       }
@@ -84,20 +107,44 @@ describe('example upstream verifiers', () => {
 
       it('refuses a missing, expired, wrongly addressed or wrongly issued assertion', async () => {
         expect(await answer(undefined)).toEqual({ status: 401, verified: false });
-        expect(await answer(await token({ ageSeconds: 600 }))).toEqual({ status: 401, verified: false });
-        expect(await answer(await token({ aud: 'https://other-app.example' }))).toEqual({ status: 401, verified: false });
-        expect(await answer(await token({ iss: 'https://evil.example' }))).toEqual({ status: 401, verified: false });
+        expect(await answer(await token({ ageSeconds: 600 }))).toEqual({
+          status: 401,
+          verified: false,
+        });
+        expect(await answer(await token({ aud: 'https://other-app.example' }))).toEqual({
+          status: 401,
+          verified: false,
+        });
+        expect(await answer(await token({ iss: 'https://evil.example' }))).toEqual({
+          status: 401,
+          verified: false,
+        });
       });
 
       it('refuses a token signed by another key under the same kid, and alg none', async () => {
-        expect(await answer(await token({ signWith: otherKey }))).toEqual({ status: 401, verified: false });
+        expect(await answer(await token({ signWith: otherKey }))).toEqual({
+          status: 401,
+          verified: false,
+        });
         const now = Math.floor(Date.now() / 1000);
         const header = base64url.encode(JSON.stringify({ alg: 'none', kid: KID, typ: 'JWT' }));
-        const payload = base64url.encode(JSON.stringify({ ...claims, sub: 'account:team_1:user:user_1', iss: ISSUER, aud: audience, iat: now, exp: now + 60 }));
+        const payload = base64url.encode(
+          JSON.stringify({
+            ...claims,
+            sub: 'account:team_1:user:user_1',
+            iss: ISSUER,
+            aud: audience,
+            iat: now,
+            exp: now + 60,
+          }),
+        );
         expect(await answer(`${header}.${payload}.`)).toEqual({ status: 401, verified: false });
         // A valid token with its signature cut off is no better.
         const valid = await token();
-        expect(await answer(valid.slice(0, valid.lastIndexOf('.') + 1))).toEqual({ status: 401, verified: false });
+        expect(await answer(valid.slice(0, valid.lastIndexOf('.') + 1))).toEqual({
+          status: 401,
+          verified: false,
+        });
       });
     });
   }

@@ -19,7 +19,10 @@ const SERVER = path.resolve(__dirname, '..', '..', 'dist', 'server.js');
  * compiled entry point (the image-contents test runs a pruned copy of dist/).
  * @throws when the process exits or does not listen within 10 s.
  */
-export function startBackendProcess(env: Record<string, string>, serverPath = SERVER): Promise<BackendProcess> {
+export function startBackendProcess(
+  env: Record<string, string>,
+  serverPath = SERVER,
+): Promise<BackendProcess> {
   const child = spawn(process.execPath, [serverPath], {
     env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -43,7 +43,14 @@ export function buildApp(config: Config, logger: Logger, deps: AppDependencies =
   const verifier = deps.verifier ?? createIdTokenVerifier(settings);
   const sso = assembleVercelSso(settings, { stores, verifier });
   const { app } = createApp({ config, logger, sso, ...(deps.demo ? { demo: deps.demo } : {}) });
-  return { app, sso, verifier, stores, sessionStore: stores.sessionStore, oneTimeStore: stores.oneTimeStore };
+  return {
+    app,
+    sso,
+    verifier,
+    stores,
+    sessionStore: stores.sessionStore,
+    oneTimeStore: stores.oneTimeStore,
+  };
 }
 import { LogCapture } from './log-capture';
 
@@ -81,9 +88,18 @@ export interface Harness {
  * Starts the emulator on an ephemeral port and builds a backend whose Vercel API, issuer and
  * SSO origin are the emulator. `env` overrides environment variables; `deps` overrides app dependencies.
  */
-export async function startHarness(env: Record<string, string> = {}, deps: AppDependencies = {}): Promise<Harness> {
+export async function startHarness(
+  env: Record<string, string> = {},
+  deps: AppDependencies = {},
+): Promise<Harness> {
   const emulator = await createEmulator({
-    integration: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, slug: SLUG, name: 'Acme Provider', redirectLoginUrl: `${PUBLIC_URL}/callback` },
+    integration: {
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      slug: SLUG,
+      name: 'Acme Provider',
+      redirectLoginUrl: `${PUBLIC_URL}/callback`,
+    },
   });
   const server = await emulator.listen(0, '127.0.0.1');
   const config = loadConfig({
@@ -126,7 +142,8 @@ export async function startHarness(env: Record<string, string> = {}, deps: AppDe
       await server.close();
       await sso.sso.close(); // stops the readiness timer and closes the stores
       // "No request in the test suite is answered with a 500" (issue #2): checked for every harness.
-      if (logs.internalErrors.length > 0) throw new Error(`responses with status 500:\n${logs.internalErrors.join('\n')}`);
+      if (logs.internalErrors.length > 0)
+        throw new Error(`responses with status 500:\n${logs.internalErrors.join('\n')}`);
     },
   };
   return harness;

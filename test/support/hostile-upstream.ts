@@ -32,7 +32,11 @@ let bomb: Buffer | undefined;
 function gzipBomb(): Buffer {
   if (bomb) return bomb;
   const member = zlib.gzipSync(Buffer.alloc(MB, 'a'), { level: 9 });
-  bomb = Buffer.concat([zlib.gzipSync('{"id_token":"'), ...Array.from({ length: 256 }, () => member), zlib.gzipSync('"}')]);
+  bomb = Buffer.concat([
+    zlib.gzipSync('{"id_token":"'),
+    ...Array.from({ length: 256 }, () => member),
+    zlib.gzipSync('"}'),
+  ]);
   return bomb;
 }
 
@@ -41,7 +45,12 @@ const nestedBodies = new Map<number, Buffer>();
 function nested(depth: number): Buffer {
   const cached = nestedBodies.get(depth);
   if (cached) return cached;
-  const body = Buffer.concat([Buffer.from('{"id_token":"x","keys":'), Buffer.alloc(depth, '['), Buffer.alloc(depth, ']'), Buffer.from('}')]);
+  const body = Buffer.concat([
+    Buffer.from('{"id_token":"x","keys":'),
+    Buffer.alloc(depth, '['),
+    Buffer.alloc(depth, ']'),
+    Buffer.from('}'),
+  ]);
   nestedBodies.set(depth, body);
   return body;
 }
@@ -57,7 +66,10 @@ export const FAKE_ID_TOKEN = [
  * Starts the double. `mode` applies to `paths` (default: every path); other paths answer `ok`
  * (e.g. a well-formed token exchange so that the JWKS fetch is the hostile one).
  */
-export async function startHostileUpstream(mode: HostileMode, paths?: string[]): Promise<HostileUpstream> {
+export async function startHostileUpstream(
+  mode: HostileMode,
+  paths?: string[],
+): Promise<HostileUpstream> {
   const requests: string[] = [];
   const timers = new Set<NodeJS.Timeout>();
   let url = '';
@@ -71,11 +83,26 @@ export async function startHostileUpstream(mode: HostileMode, paths?: string[]):
     switch (answer) {
       case 'ok': {
         if (path.endsWith('/openid-configuration')) {
-          res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ issuer: url, jwks_uri: `${url}/.well-known/jwks.json`, authorization_endpoint: `${url}/authorize`, response_types_supported: ['code'], subject_types_supported: ['public'], id_token_signing_alg_values_supported: ['RS256'] }));
+          res
+            .writeHead(200, { 'Content-Type': 'application/json' })
+            .end(
+              JSON.stringify({
+                issuer: url,
+                jwks_uri: `${url}/.well-known/jwks.json`,
+                authorization_endpoint: `${url}/authorize`,
+                response_types_supported: ['code'],
+                subject_types_supported: ['public'],
+                id_token_signing_alg_values_supported: ['RS256'],
+              }),
+            );
         } else if (path.endsWith('/jwks.json')) {
-          res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ keys: [] }));
+          res
+            .writeHead(200, { 'Content-Type': 'application/json' })
+            .end(JSON.stringify({ keys: [] }));
         } else {
-          res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ id_token: FAKE_ID_TOKEN, access_token: null, token_type: null }));
+          res
+            .writeHead(200, { 'Content-Type': 'application/json' })
+            .end(JSON.stringify({ id_token: FAKE_ID_TOKEN, access_token: null, token_type: null }));
         }
         return;
       }
@@ -98,13 +125,21 @@ export async function startHostileUpstream(mode: HostileMode, paths?: string[]):
       }
       case 'gzip-bomb': {
         const body = gzipBomb();
-        res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip', 'Content-Length': body.length }).end(body);
+        res
+          .writeHead(200, {
+            'Content-Type': 'application/json',
+            'Content-Encoding': 'gzip',
+            'Content-Length': body.length,
+          })
+          .end(body);
         return;
       }
       case 'nested':
       case 'deep': {
         const body = nested(answer === 'nested' ? 10 * MB : 30_000);
-        res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': body.length }).end(body);
+        res
+          .writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': body.length })
+          .end(body);
         return;
       }
       case 'drip': {

@@ -73,12 +73,29 @@ export class RedisProcesses {
   async server(args: string[] = [], password?: string): Promise<RedisProcess> {
     const port = await randomSparePort();
     const workDir = path.join(this.dir, String(port));
-    const base = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir, '--dbfilename', `dump-${port}.rdb`];
+    const base = [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      this.dir,
+      '--dbfilename',
+      `dump-${port}.rdb`,
+    ];
     return this.launch(port, [...base, ...args], password, workDir);
   }
 
   /** Starts a sentinel monitoring `masterName` at `masterPort` (quorum 2, down after 1000 ms). */
-  async sentinel(masterName: string, masterPort: number, masterPassword?: string): Promise<RedisProcess> {
+  async sentinel(
+    masterName: string,
+    masterPort: number,
+    masterPassword?: string,
+  ): Promise<RedisProcess> {
     const port = await randomSparePort();
     const file = path.join(this.dir, `sentinel-${port}.conf`);
     writeFileSync(
@@ -98,11 +115,22 @@ export class RedisProcesses {
     return this.launch(port, [file, '--sentinel'], undefined, file);
   }
 
-  private async launch(port: number, args: string[], password: string | undefined, label: string): Promise<RedisProcess> {
+  private async launch(
+    port: number,
+    args: string[],
+    password: string | undefined,
+    label: string,
+  ): Promise<RedisProcess> {
     const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
-    child.stderr!.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
+    child.stdout!.on(
+      'data',
+      (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)),
+    );
+    child.stderr!.on(
+      'data',
+      (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)),
+    );
     const entry: RedisProcess = {
       port,
       child,
@@ -126,7 +154,8 @@ export class RedisProcesses {
   /** Runs `redis-cli` with `args`; throws with its output when it fails. */
   cli(args: string[]): string {
     const result = spawnSync('redis-cli', args, { encoding: 'utf8', timeout: 30_000 });
-    if (result.status !== 0) throw new Error(`redis-cli ${args.join(' ')} failed: ${result.stdout}${result.stderr}`);
+    if (result.status !== 0)
+      throw new Error(`redis-cli ${args.join(' ')} failed: ${result.stdout}${result.stderr}`);
     return result.stdout;
   }
 
@@ -138,7 +167,10 @@ export class RedisProcesses {
 }
 
 async function answersPing(port: number, password?: string): Promise<boolean> {
-  const client = createClient({ socket: { host: '127.0.0.1', port, connectTimeout: 500, reconnectStrategy: false }, ...(password ? { password } : {}) });
+  const client = createClient({
+    socket: { host: '127.0.0.1', port, connectTimeout: 500, reconnectStrategy: false },
+    ...(password ? { password } : {}),
+  });
   client.on('error', () => undefined);
   try {
     await client.connect();
@@ -151,7 +183,12 @@ async function answersPing(port: number, password?: string): Promise<boolean> {
 }
 
 /** Polls `check` every `intervalMs` until it holds; throws after `maxMs` with `what` (a hang guard, not a timing assertion). */
-export async function eventually(what: string, check: () => Promise<boolean> | boolean, maxMs = 30_000, intervalMs = 100): Promise<void> {
+export async function eventually(
+  what: string,
+  check: () => Promise<boolean> | boolean,
+  maxMs = 30_000,
+  intervalMs = 100,
+): Promise<void> {
   const until = Date.now() + maxMs;
   for (;;) {
     try {

@@ -68,7 +68,8 @@ export async function countKeys(prefix: string, url = TEST_REDIS_URL): Promise<n
   await client.connect();
   let count = 0;
   try {
-    for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) count += keys.length;
+    for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 }))
+      count += keys.length;
   } finally {
     await client.close();
   }

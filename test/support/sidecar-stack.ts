@@ -29,10 +29,16 @@ export function freePort(): Promise<number> {
 }
 
 /** Waits until something accepts TCP connections on `port`. @throws after `timeoutMs`. */
-export async function waitForPort(port: number, timeoutMs = 10_000, child?: ChildProcess, output?: () => string): Promise<void> {
+export async function waitForPort(
+  port: number,
+  timeoutMs = 10_000,
+  child?: ChildProcess,
+  output?: () => string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (child && child.exitCode !== null) throw new Error(`process exited with ${child.exitCode}: ${output?.() ?? ''}`);
+    if (child && child.exitCode !== null)
+      throw new Error(`process exited with ${child.exitCode}: ${output?.() ?? ''}`);
     const ok = await new Promise<boolean>((resolve) => {
       const socket = require('node:net').connect(port, '127.0.0.1') as import('node:net').Socket;
       socket.once('connect', () => {
@@ -42,7 +48,8 @@ export async function waitForPort(port: number, timeoutMs = 10_000, child?: Chil
       socket.once('error', () => resolve(false));
     });
     if (ok) return;
-    if (Date.now() > deadline) throw new Error(`nothing listens on ${port} after ${timeoutMs} ms: ${output?.() ?? ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`nothing listens on ${port} after ${timeoutMs} ms: ${output?.() ?? ''}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -55,8 +62,18 @@ export interface Child {
 }
 
 /** Spawns `command` and waits for `port` to accept connections. */
-export async function startChild(command: string, args: string[], env: Record<string, string>, port: number, cwd?: string): Promise<Child> {
-  const child = spawn(command, args, { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env }, stdio: ['ignore', 'pipe', 'pipe'], ...(cwd ? { cwd } : {}) });
+export async function startChild(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  port: number,
+  cwd?: string,
+): Promise<Child> {
+  const child = spawn(command, args, {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(cwd ? { cwd } : {}),
+  });
   let text = '';
   readline.createInterface({ input: child.stdout! }).on('line', (line) => (text += `${line}\n`));
   readline.createInterface({ input: child.stderr! }).on('line', (line) => (text += `${line}\n`));
@@ -79,7 +96,11 @@ export function installed(command: string): boolean {
 }
 
 /** Starts the example upstream app (`node` or `python`) on `port`. */
-export function startUpstream(kind: 'node' | 'python', port: number, env: { SSO_ORIGIN: string; AUDIENCE: string; JWKS_URL: string }): Promise<Child> {
+export function startUpstream(
+  kind: 'node' | 'python',
+  port: number,
+  env: { SSO_ORIGIN: string; AUDIENCE: string; JWKS_URL: string },
+): Promise<Child> {
   const base = { PORT: String(port), HOST: '127.0.0.1', ...env };
   return kind === 'node'
     ? startChild(process.execPath, [path.join(EXAMPLES, 'upstream-node', 'server.mjs')], base, port)
@@ -92,18 +113,36 @@ export function render(template: string, values: Record<string, string>): string
 }
 
 /** Starts nginx with examples/sidecar/nginx.conf.template on `port`, in its own temporary prefix. */
-export async function startNginx(port: number, sidecar: string, upstream: string): Promise<Child & { dir: string }> {
+export async function startNginx(
+  port: number,
+  sidecar: string,
+  upstream: string,
+): Promise<Child & { dir: string }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'vms-nginx-'));
-  const site = render(readFileSync(path.join(EXAMPLES, 'nginx.conf.template'), 'utf8'), { LISTEN_PORT: `127.0.0.1:${port}`, SIDECAR: sidecar, UPSTREAM: upstream });
+  const site = render(readFileSync(path.join(EXAMPLES, 'nginx.conf.template'), 'utf8'), {
+    LISTEN_PORT: `127.0.0.1:${port}`,
+    SIDECAR: sidecar,
+    UPSTREAM: upstream,
+  });
   writeFileSync(path.join(dir, 'site.conf'), site);
-  copyFileSync(path.join(EXAMPLES, 'vercel-sso-identity.conf'), path.join(dir, 'vercel-sso-identity.conf'));
-  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => `${kind}_temp_path ${dir}/${kind};`).join(' ');
+  copyFileSync(
+    path.join(EXAMPLES, 'vercel-sso-identity.conf'),
+    path.join(dir, 'vercel-sso-identity.conf'),
+  );
+  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']
+    .map((kind) => `${kind}_temp_path ${dir}/${kind};`)
+    .join(' ');
   const root = process.getuid?.() === 0 ? 'user root;' : '';
   writeFileSync(
     path.join(dir, 'nginx.conf'),
     `${root} daemon off; worker_processes 1; pid ${dir}/nginx.pid; error_log ${dir}/error.log warn;\nevents { worker_connections 1024; }\nhttp { access_log off; ${temp} include ${dir}/site.conf; }\n`,
   );
-  const child = await startChild('nginx', ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'error.log')], {}, port);
+  const child = await startChild(
+    'nginx',
+    ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'error.log')],
+    {},
+    port,
+  );
   return {
     ...child,
     dir,
@@ -121,7 +160,14 @@ export async function startCaddy(port: number, sidecar: string, upstream: string
   const child = await startChild(
     'caddy',
     ['run', '--config', path.join(EXAMPLES, 'Caddyfile'), '--adapter', 'caddyfile'],
-    { LISTEN_PORT: String(port), SIDECAR: sidecar, UPSTREAM: upstream, HOME: dir, XDG_DATA_HOME: dir, XDG_CONFIG_HOME: dir },
+    {
+      LISTEN_PORT: String(port),
+      SIDECAR: sidecar,
+      UPSTREAM: upstream,
+      HOME: dir,
+      XDG_DATA_HOME: dir,
+      XDG_CONFIG_HOME: dir,
+    },
     port,
   );
   return {
@@ -157,9 +203,19 @@ export interface SidecarStack {
  * Starts the emulator (Redirect Login URL `publicUrl/_sso/callback`) and the reference service in
  * sidecar mode (`SIDECAR_ENABLED=true`, or upstream mode with `UPSTREAM_URL` in `env`).
  */
-export async function startSidecarStack(publicUrl: string, env: Record<string, string> = {}, options: Partial<VercelSsoOptions> = {}): Promise<SidecarStack> {
+export async function startSidecarStack(
+  publicUrl: string,
+  env: Record<string, string> = {},
+  options: Partial<VercelSsoOptions> = {},
+): Promise<SidecarStack> {
   const emulator = await createEmulator({
-    integration: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, slug: SLUG, name: 'Acme Provider', redirectLoginUrl: `${publicUrl}/_sso/callback` },
+    integration: {
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      slug: SLUG,
+      name: 'Acme Provider',
+      redirectLoginUrl: `${publicUrl}/_sso/callback`,
+    },
   });
   const emulatorServer = await emulator.listen(0, '127.0.0.1');
   const config = loadConfig({
@@ -196,7 +252,8 @@ export async function startSidecarStack(publicUrl: string, env: Record<string, s
     async close() {
       await running.stop();
       await emulatorServer.close();
-      if (logs.internalErrors.length > 0) throw new Error(`responses with status 500:\n${logs.internalErrors.join('\n')}`);
+      if (logs.internalErrors.length > 0)
+        throw new Error(`responses with status 500:\n${logs.internalErrors.join('\n')}`);
     },
   };
 }
@@ -208,7 +265,10 @@ export class Browser {
   constructor(private readonly accept = 'text/html,application/xhtml+xml') {}
 
   /** One request; stores cookies from the answer. */
-  async request(url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Response> {
+  async request(
+    url: string,
+    init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+  ): Promise<Response> {
     const cookie = [...this.jar].map(([name, value]) => `${name}=${value}`).join('; ');
     const response = await fetch(url, {
       method: init.method ?? 'GET',
@@ -221,7 +281,11 @@ export class Browser {
       const index = pair!.indexOf('=');
       const name = pair!.slice(0, index).trim();
       const value = pair!.slice(index + 1).trim();
-      const expired = attributes.some((a) => /^\s*max-age=0\s*$/i.test(a) || (/^\s*expires=/i.test(a) && Date.parse(a.split('=')[1]!) < Date.now()));
+      const expired = attributes.some(
+        (a) =>
+          /^\s*max-age=0\s*$/i.test(a) ||
+          (/^\s*expires=/i.test(a) && Date.parse(a.split('=')[1]!) < Date.now()),
+      );
       if (expired || value === '') this.jar.delete(name);
       else this.jar.set(name, value);
     }
@@ -229,7 +293,11 @@ export class Browser {
   }
 
   /** Follows redirects (absolute or relative) from `url`; returns the last answer and every URL visited. */
-  async follow(url: string, headers: Record<string, string> = {}, maxHops = 10): Promise<{ response: Response; visited: string[] }> {
+  async follow(
+    url: string,
+    headers: Record<string, string> = {},
+    maxHops = 10,
+  ): Promise<{ response: Response; visited: string[] }> {
     const visited = [url];
     let response = await this.request(url, { headers });
     for (let hop = 0; hop < maxHops && response.status >= 300 && response.status < 400; hop += 1) {

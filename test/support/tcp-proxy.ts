@@ -12,9 +12,7 @@ export class TcpProxy {
   private stalled = false;
   private readonly pairs = new Set<[net.Socket, net.Socket]>();
 
-  constructor(
-    private readonly target: { host: string; port: number },
-  ) {}
+  constructor(private readonly target: { host: string; port: number }) {}
 
   /** Starts listening (on an ephemeral port the first time, the same port afterwards). */
   async start(): Promise<void> {
@@ -28,7 +26,9 @@ export class TcpProxy {
       client.pipe(upstream).pipe(client);
       if (this.stalled) this.pause(client, upstream);
       this.pairs.add([client, upstream]);
-      client.once('close', () => this.pairs.forEach((pair) => pair[0] === client && this.pairs.delete(pair)));
+      client.once('close', () =>
+        this.pairs.forEach((pair) => pair[0] === client && this.pairs.delete(pair)),
+      );
       client.once('close', () => upstream.destroy());
       upstream.once('close', () => client.destroy());
     });

@@ -5,7 +5,14 @@ import path from 'node:path';
 import request from 'supertest';
 import { createEmulator } from '../../src/emulator';
 import { startBackendProcess } from '../support/backend-process';
-import { ACME, CLIENT_ID, CLIENT_SECRET, PUBLIC_URL, SESSION_SECRET, SLUG } from '../support/harness';
+import {
+  ACME,
+  CLIENT_ID,
+  CLIENT_SECRET,
+  PUBLIC_URL,
+  SESSION_SECRET,
+  SLUG,
+} from '../support/harness';
 
 // The production image (Dockerfile, stage "runtime") must hold the backend only: no emulator, CLI,
 // demo, bench or test code. No Docker engine runs here, so the test applies the Dockerfile's own
@@ -20,7 +27,9 @@ function listFiles(dir: string, base = dir): string[] {
   return readdirSync(dir, { withFileTypes: true })
     .flatMap((entry) => {
       const full = path.join(dir, entry.name);
-      return entry.isDirectory() ? listFiles(full, base) : [path.relative(base, full).split(path.sep).join('/')];
+      return entry.isDirectory()
+        ? listFiles(full, base)
+        : [path.relative(base, full).split(path.sep).join('/')];
     })
     .sort();
 }
@@ -38,7 +47,8 @@ describe('production image contents', () => {
   beforeAll(() => {
     // The image's layout: /app/{dist,node_modules,views,public}.
     cpSync(path.join(ROOT, 'dist'), dist, { recursive: true });
-    for (const dir of ['node_modules', 'views', 'public']) symlinkSync(path.join(ROOT, dir), path.join(app, dir));
+    for (const dir of ['node_modules', 'views', 'public'])
+      symlinkSync(path.join(ROOT, dir), path.join(app, dir));
     execFileSync('sh', [PRUNE, dist]);
   });
 
@@ -46,26 +56,62 @@ describe('production image contents', () => {
 
   test('the pruned dist/ holds no emulator, CLI, demo, test or bench code, nor maps or declarations', () => {
     const files = listFiles(dist);
-    process.stdout.write(`[image-contents] dist/ after ${path.relative(ROOT, PRUNE)} (${files.length} files):\n  ${files.join('\n  ')}\n`);
-    expect(files).toEqual(expect.arrayContaining(['server.js', 'server/app.js', 'flow/callback.js', 'stores/redis-client.js', 'vercel/sso-token.js']));
-    const forbidden = files.filter((file) => /^(emulator|cli|dev|conformance|test|bench)\//.test(file) || /\.(map|d\.ts)$/.test(file) || /\.test\.js$/.test(file));
+    process.stdout.write(
+      `[image-contents] dist/ after ${path.relative(ROOT, PRUNE)} (${files.length} files):\n  ${files.join('\n  ')}\n`,
+    );
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'server.js',
+        'server/app.js',
+        'flow/callback.js',
+        'stores/redis-client.js',
+        'vercel/sso-token.js',
+      ]),
+    );
+    const forbidden = files.filter(
+      (file) =>
+        /^(emulator|cli|dev|conformance|test|bench)\//.test(file) ||
+        /\.(map|d\.ts)$/.test(file) ||
+        /\.test\.js$/.test(file),
+    );
     expect(forbidden).toEqual([]);
     // Nothing left behind refers to the removed code.
-    const referencing = files.filter((file) => /require\("\.\.?\/(?:\.\.\/)*(emulator|cli|dev)\//.test(readFileSync(path.join(dist, file), 'utf8')));
+    const referencing = files.filter((file) =>
+      /require\("\.\.?\/(?:\.\.\/)*(emulator|cli|dev)\//.test(
+        readFileSync(path.join(dist, file), 'utf8'),
+      ),
+    );
     expect(referencing).toEqual([]);
   });
 
   test('the pruned backend starts and serves a whole login', async () => {
     const emulator = await createEmulator({
-      integration: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, slug: SLUG, name: 'Acme Provider', redirectLoginUrl: `${PUBLIC_URL}/callback` },
+      integration: {
+        clientId: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        slug: SLUG,
+        name: 'Acme Provider',
+        redirectLoginUrl: `${PUBLIC_URL}/callback`,
+      },
     });
     const listening = await emulator.listen(0, '127.0.0.1');
     const backend = await startBackendProcess(
-      { NODE_ENV: 'production', PUBLIC_URL, INTEGRATION_CLIENT_ID: CLIENT_ID, INTEGRATION_CLIENT_SECRET: CLIENT_SECRET, SESSION_SECRET, VERCEL_API_URL: listening.url, VERCEL_ISSUER: listening.url },
+      {
+        NODE_ENV: 'production',
+        PUBLIC_URL,
+        INTEGRATION_CLIENT_ID: CLIENT_ID,
+        INTEGRATION_CLIENT_SECRET: CLIENT_SECRET,
+        SESSION_SECRET,
+        VERCEL_API_URL: listening.url,
+        VERCEL_ISSUER: listening.url,
+      },
       path.join(dist, 'server.js'),
     );
     try {
-      const url = new URL(emulator.controls.mintLogin({ installationId: ACME.installationId, userId: ACME.admin }).redirectUrl);
+      const url = new URL(
+        emulator.controls.mintLogin({ installationId: ACME.installationId, userId: ACME.admin })
+          .redirectUrl,
+      );
       const login = await request(backend.url).get(`${url.pathname}${url.search}`);
       expect(login.status).toBe(302);
       expect((await request(backend.url).get('/readyz')).status).toBe(200);

@@ -21,8 +21,13 @@ interface HalfOpen {
 
 async function openHalfOpen(port: number): Promise<HalfOpen> {
   const socket = net.connect(port, '127.0.0.1');
-  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
-  const state: HalfOpen = { received: '', closed: new Promise((resolve) => socket.once('close', () => resolve())) };
+  await new Promise<void>((resolve, reject) =>
+    socket.once('connect', resolve).once('error', reject),
+  );
+  const state: HalfOpen = {
+    received: '',
+    closed: new Promise((resolve) => socket.once('close', () => resolve())),
+  };
   socket.on('data', (chunk: Buffer) => (state.received += chunk.toString('latin1')));
   socket.on('error', () => undefined);
   socket.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Slow: ');
@@ -30,7 +35,9 @@ async function openHalfOpen(port: number): Promise<HalfOpen> {
 }
 
 function rssMb(pid: number): number {
-  return Math.round(Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
+  return Math.round(
+    Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
+  );
 }
 
 test('half-open requests get a 408 and are closed; connections past the maximum are refused; /healthz answers meanwhile', async () => {
@@ -59,7 +66,9 @@ test('half-open requests get a 408 and are closed; connections past the maximum 
     const all = [...first, ...extra];
     const refused = all.filter((c) => c.received === '');
     const timedOut = all.filter((c) => c.received.startsWith('HTTP/1.1 408'));
-    process.stdout.write(`half-open: ${all.length} opened, ${timedOut.length} answered 408, ${refused.length} refused; RSS ${rssBefore} -> ${rssHeld} MB\n`);
+    process.stdout.write(
+      `half-open: ${all.length} opened, ${timedOut.length} answered 408, ${refused.length} refused; RSS ${rssBefore} -> ${rssHeld} MB\n`,
+    );
     // 90 held + 30 more against a maximum of 100: 20 refused at once, the 100 accepted ones timed out.
     expect(refused).toHaveLength(20);
     expect(timedOut).toHaveLength(100);
@@ -70,8 +79,23 @@ test('half-open requests get a 408 and are closed; connections past the maximum 
 });
 
 test('server limits are configurable and validated', () => {
-  const base = { PUBLIC_URL, INTEGRATION_CLIENT_ID: CLIENT_ID, INTEGRATION_CLIENT_SECRET: CLIENT_SECRET, SESSION_SECRET };
-  expect(loadConfig(base).server).toEqual({ headersTimeoutMs: 10_000, requestTimeoutMs: 15_000, keepAliveTimeoutMs: 65_000, maxConnections: 2_000, maxHeaderBytes: 16_384 });
-  expect(() => loadConfig({ ...base, SERVER_HEADERS_TIMEOUT_MS: '20000', SERVER_REQUEST_TIMEOUT_MS: '15000' })).toThrow(/SERVER_HEADERS_TIMEOUT_MS is malformed: expected at most SERVER_REQUEST_TIMEOUT_MS/);
-  expect(() => loadConfig({ ...base, SERVER_MAX_CONNECTIONS: '0' })).toThrow(/SERVER_MAX_CONNECTIONS/);
+  const base = {
+    PUBLIC_URL,
+    INTEGRATION_CLIENT_ID: CLIENT_ID,
+    INTEGRATION_CLIENT_SECRET: CLIENT_SECRET,
+    SESSION_SECRET,
+  };
+  expect(loadConfig(base).server).toEqual({
+    headersTimeoutMs: 10_000,
+    requestTimeoutMs: 15_000,
+    keepAliveTimeoutMs: 65_000,
+    maxConnections: 2_000,
+    maxHeaderBytes: 16_384,
+  });
+  expect(() =>
+    loadConfig({ ...base, SERVER_HEADERS_TIMEOUT_MS: '20000', SERVER_REQUEST_TIMEOUT_MS: '15000' }),
+  ).toThrow(/SERVER_HEADERS_TIMEOUT_MS is malformed: expected at most SERVER_REQUEST_TIMEOUT_MS/);
+  expect(() => loadConfig({ ...base, SERVER_MAX_CONNECTIONS: '0' })).toThrow(
+    /SERVER_MAX_CONNECTIONS/,
+  );
 });

@@ -25,7 +25,17 @@ function sourceFiles(dir: string): string[] {
 
 describe('issue 13 item 13: docs/VERCEL-SSO.md is the 2026 contract, and the code cites it', () => {
   test('the document carries the 2026 facts the code relies on', () => {
-    for (const fact of ['"invalidToken":true', 'refresh_token', '.well-known/jwks.json', 'sso:https://', 'X-Vercel-Auth', 'flag:<id>', 'revokedAt', 'passes `next` back verbatim', '64-hex account and user ids']) {
+    for (const fact of [
+      '"invalidToken":true',
+      'refresh_token',
+      '.well-known/jwks.json',
+      'sso:https://',
+      'X-Vercel-Auth',
+      'flag:<id>',
+      'revokedAt',
+      'passes `next` back verbatim',
+      '64-hex account and user ids',
+    ]) {
       expect({ fact, present: doc.includes(fact) }).toEqual({ fact, present: true });
     }
     expect([...sections.keys()]).toEqual(['1', '2', '3', '4', '4a', '5', '6']);
@@ -41,8 +51,11 @@ describe('issue 13 item 13: docs/VERCEL-SSO.md is the 2026 contract, and the cod
           citations += 1;
           const [, section, item] = ref;
           const body = sections.get(section!);
-          const ok = body !== undefined && (item === undefined || new RegExp(`^${item}\\. `, 'm').test(body));
-          if (!ok) dangling.push(`${path.relative(ROOT, file)}: §${section}${item ? `.${item}` : ''}`);
+          const ok =
+            body !== undefined &&
+            (item === undefined || new RegExp(`^${item}\\. `, 'm').test(body));
+          if (!ok)
+            dangling.push(`${path.relative(ROOT, file)}: §${section}${item ? `.${item}` : ''}`);
         }
       }
     }

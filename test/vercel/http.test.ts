@@ -10,20 +10,32 @@ const page = { tokens: [], pagination: { count: 0, next: null, prev: null } };
 describe('user-token calls on the fetch wrapper', () => {
   test('bearer header, User-Agent, paging query, teamId/slug on create only (VERCEL-SSO.md §5), no redirects followed', async () => {
     const token = { id: 'x', name: 'n', type: 'oauth2-token', activeAt: 1, createdAt: 1 };
-    let answers = [Response.json(page), Response.json({ token }), Response.json({ token, bearerToken: 'v' })];
+    let answers = [
+      Response.json(page),
+      Response.json({ token }),
+      Response.json({ token, bearerToken: 'v' }),
+    ];
     const { calls, fetch } = recordingFetch(() => {
       const [next, ...rest] = answers;
       answers = rest;
       return next!;
     });
-    const client = createVercelAuthClient({ apiUrl: new URL('https://api.vercel.example'), bearerToken: 'tok_123', teamId: 'team_1', slug: 'my team', fetch });
+    const client = createVercelAuthClient({
+      apiUrl: new URL('https://api.vercel.example'),
+      bearerToken: 'tok_123',
+      teamId: 'team_1',
+      slug: 'my team',
+      fetch,
+    });
     await client.listTokens({ limit: 5, until: 1700000000000 });
     await client.getToken('id/with?odd#chars');
     await client.createToken({ name: 'ci' });
     const [list, get, create] = calls;
     expect(list!.url).toBe('https://api.vercel.example/v6/user/tokens?limit=5&until=1700000000000');
     expect(get!.url).toBe('https://api.vercel.example/v5/user/tokens/id%2Fwith%3Fodd%23chars');
-    expect(create!.url).toBe('https://api.vercel.example/v3/user/tokens?teamId=team_1&slug=my+team');
+    expect(create!.url).toBe(
+      'https://api.vercel.example/v3/user/tokens?teamId=team_1&slug=my+team',
+    );
     const headers = list!.init.headers as Record<string, string>;
     expect(headers.Authorization).toBe('Bearer tok_123');
     expect(headers['User-Agent']).toMatch(/^vercel-marketplace-sso\//);
@@ -33,7 +45,11 @@ describe('user-token calls on the fetch wrapper', () => {
   test('a token that could split the header is refused before any request, without echoing it', async () => {
     const { calls, fetch } = recordingFetch(() => Response.json(page));
     const secret = 'abc\r\nX-Evil: 1';
-    const client = createVercelAuthClient({ apiUrl: new URL('https://api.vercel.example'), bearerToken: secret, fetch });
+    const client = createVercelAuthClient({
+      apiUrl: new URL('https://api.vercel.example'),
+      bearerToken: secret,
+      fetch,
+    });
     const error = (await client.listTokens().catch((e: unknown) => e)) as Error;
     expect(error).toBeInstanceOf(TypeError);
     expect(error.message).not.toContain('abc');
@@ -42,8 +58,15 @@ describe('user-token calls on the fetch wrapper', () => {
 
   test('a 2xx body without the documented shape is a malformed_response', async () => {
     const { fetch } = recordingFetch(() => Response.json({ tokens: [{ id: 'x' }] }));
-    const client = createVercelAuthClient({ apiUrl: new URL('https://api.vercel.example'), bearerToken: 'tok', fetch });
-    await expect(client.listTokens()).rejects.toMatchObject({ constructor: VercelUnavailableError, reason: 'malformed_response' });
+    const client = createVercelAuthClient({
+      apiUrl: new URL('https://api.vercel.example'),
+      bearerToken: 'tok',
+      fetch,
+    });
+    await expect(client.listTokens()).rejects.toMatchObject({
+      constructor: VercelUnavailableError,
+      reason: 'malformed_response',
+    });
   });
 
   test('the token calls need a bearer token', async () => {
@@ -61,8 +84,17 @@ describe('Retry-After on an error answer (RFC 9110 §10.2.3)', () => {
     ['soon', undefined],
     [null, undefined],
   ])('Retry-After %j → retryAfterSeconds %j', async (header, expected) => {
-    const { fetch } = recordingFetch(() => Response.json({ error: { code: 'rate_limited', message: 'slow down' } }, { status: 429, headers: header === null ? {} : { 'Retry-After': header } }));
-    const client = createVercelAuthClient({ apiUrl: new URL('https://api.vercel.example'), bearerToken: 'tok', fetch });
+    const { fetch } = recordingFetch(() =>
+      Response.json(
+        { error: { code: 'rate_limited', message: 'slow down' } },
+        { status: 429, headers: header === null ? {} : { 'Retry-After': header } },
+      ),
+    );
+    const client = createVercelAuthClient({
+      apiUrl: new URL('https://api.vercel.example'),
+      bearerToken: 'tok',
+      fetch,
+    });
     const error = await client.listTokens().catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 429, code: 'rate_limited', invalidToken: false });
     const seconds = (error as { retryAfterSeconds?: number }).retryAfterSeconds;

@@ -5,7 +5,10 @@ import { ACME, cookieLine, SLUG, startHarness, type Harness } from '../support/h
 let clock = Date.now();
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ SESSION_IDLE_TIMEOUT_SECONDS: '600', SESSION_ABSOLUTE_TIMEOUT_SECONDS: '3600' }, { options: { now: () => clock } });
+  h = await startHarness(
+    { SESSION_IDLE_TIMEOUT_SECONDS: '600', SESSION_ABSOLUTE_TIMEOUT_SECONDS: '3600' },
+    { options: { now: () => clock } },
+  );
 });
 afterAll(() => h.close());
 beforeEach(() => {
@@ -30,7 +33,9 @@ describe('signed-in pages', () => {
     expect(home.text).toContain('data-testid="user-name">Alice Anders<');
     expect(home.text).toContain('data-testid="identity-role">ADMIN<');
     expect(home.text).toContain(`data-testid="identity-installation">${ACME.installationId}<`);
-    expect(home.text).toContain('data-testid="identity-account">ac3e00000000000000000000000000000000000000000000000000000000a001<');
+    expect(home.text).toContain(
+      'data-testid="identity-account">ac3e00000000000000000000000000000000000000000000000000000000a001<',
+    );
     expect(home.text).toMatch(/<img class="avatar" src="http:\/\/127\.0\.0\.1:\d+\/avatars\//);
   });
 
@@ -52,7 +57,10 @@ describe('signed-in pages', () => {
     const page = await agent.get(`/resources/${ACME.resource}`).expect(200);
     expect(page.text).toContain('data-testid="read-only"');
     const token = await csrfToken(agent, `/resources/${ACME.resource}`);
-    const refused = await agent.post(`/resources/${ACME.resource}/rotate-secret`).type('form').send({ _csrf: token });
+    const refused = await agent
+      .post(`/resources/${ACME.resource}/rotate-secret`)
+      .type('form')
+      .send({ _csrf: token });
     expect(refused.status).toBe(403);
     expect(refused.text).toContain('Administrators only');
   });
@@ -61,7 +69,11 @@ describe('signed-in pages', () => {
     const agent = h.agent();
     await h.login(agent, ACME.admin).expect(302);
     const token = await csrfToken(agent, `/resources/${ACME.resource}`);
-    const done = await agent.post(`/resources/${ACME.resource}/rotate-secret`).type('form').send({ _csrf: token }).expect(303);
+    const done = await agent
+      .post(`/resources/${ACME.resource}/rotate-secret`)
+      .type('form')
+      .send({ _csrf: token })
+      .expect(303);
     expect(done.headers.location).toBe(`/resources/${ACME.resource}`);
     expect(h.logs.records().filter((r) => r.event === 'admin_action')).toHaveLength(1);
     const result = await agent.get(`/resources/${ACME.resource}`).expect(200);
@@ -70,9 +82,15 @@ describe('signed-in pages', () => {
     const reload = await agent.get(`/resources/${ACME.resource}`).expect(200);
     expect(reload.text).not.toContain('data-testid="notice"');
     expect(h.logs.records().filter((r) => r.event === 'admin_action')).toHaveLength(1);
-    const forged = await agent.post(`/resources/${ACME.resource}/rotate-secret`).type('form').send({ _csrf: 'forged' });
+    const forged = await agent
+      .post(`/resources/${ACME.resource}/rotate-secret`)
+      .type('form')
+      .send({ _csrf: 'forged' });
     expect(forged.status).toBe(403);
-    const missing = await agent.post(`/resources/${ACME.resource}/rotate-secret`).type('form').send({});
+    const missing = await agent
+      .post(`/resources/${ACME.resource}/rotate-secret`)
+      .type('form')
+      .send({});
     expect(missing.status).toBe(403);
   });
 
@@ -99,7 +117,11 @@ describe('signed-in pages', () => {
     const agent = h.agent();
     await h.login(agent, ACME.user).expect(302);
     const token = await csrfToken(agent, `/resources/${ACME.resource}`);
-    const refused = await agent.post(`/resources/${ACME.resource}/rotate-secret`).type('form').send({ _csrf: token }).expect(403);
+    const refused = await agent
+      .post(`/resources/${ACME.resource}/rotate-secret`)
+      .type('form')
+      .send({ _csrf: token })
+      .expect(403);
     expect(refused.text).toContain('data-testid="user-role">USER<');
     expect(refused.text).toMatch(/Owner/);
     expect(refused.text).toContain('data-testid="next-step"');
@@ -132,7 +154,10 @@ describe('sign-out', () => {
   test('a body over the limit is refused with 413', async () => {
     const agent = h.agent();
     await h.login(agent).expect(302);
-    const response = await agent.post('/signout').type('form').send({ _csrf: 'x'.repeat(10_000) });
+    const response = await agent
+      .post('/signout')
+      .type('form')
+      .send({ _csrf: 'x'.repeat(10_000) });
     expect(response.status).toBe(413);
   });
 });
@@ -154,13 +179,17 @@ describe('no session', () => {
     const deep = await agent.get('/projects/prj_acmeWeb000000000001?tab=checks');
     expect(deep.status).toBe(302);
     const target = new URL(deep.headers.location as string);
-    expect(`${target.origin}${target.pathname}`).toBe(`${h.emulatorUrl}/sso/integrations/${SLUG}/${ACME.installationId}`);
+    expect(`${target.origin}${target.pathname}`).toBe(
+      `${h.emulatorUrl}/sso/integrations/${SLUG}/${ACME.installationId}`,
+    );
     expect(cookieLine(deep, 'sso_return_to')).toMatch(/HttpOnly; SameSite=Lax/);
     expect(deep.headers.location).not.toContain('prj_acmeWeb');
 
     // At Vercel (the emulator), the user is chosen and sent back to the Redirect Login URL.
     clock = Date.now();
-    const atVercel = await request(h.emulator.app).get(`${target.pathname}?as=${ACME.user}`).expect(302);
+    const atVercel = await request(h.emulator.app)
+      .get(`${target.pathname}?as=${ACME.user}`)
+      .expect(302);
     const callback = new URL(atVercel.headers.location as string);
     const landed = await agent.get(`${callback.pathname}${callback.search}`).expect(302);
     expect(landed.headers.location).toBe('/projects/prj_acmeWeb000000000001?tab=checks');
@@ -171,15 +200,21 @@ describe('no session', () => {
 
 describe('provider-initiated SSO redirect abuse', () => {
   test('a path longer than 512 characters is not remembered; the redirect still happens', async () => {
-    const response = await request(h.sso.app).get(`/support?${'a'.repeat(2000)}`).set('Cookie', `sso_installation=${ACME.installationId}`);
+    const response = await request(h.sso.app)
+      .get(`/support?${'a'.repeat(2000)}`)
+      .set('Cookie', `sso_installation=${ACME.installationId}`);
     expect(response.status).toBe(302);
     expect(cookieLine(response, 'sso_return_to')).toBeUndefined();
   });
 
   test('a browser keeps one return-to record: the second redirect reuses its id', async () => {
-    const first = await request(h.sso.app).get('/projects/prj_a').set('Cookie', `sso_installation=${ACME.installationId}`);
+    const first = await request(h.sso.app)
+      .get('/projects/prj_a')
+      .set('Cookie', `sso_installation=${ACME.installationId}`);
     const id = cookieLine(first, 'sso_return_to')!.split(';')[0]!.split('=')[1]!;
-    const second = await request(h.sso.app).get('/projects/prj_b').set('Cookie', `sso_installation=${ACME.installationId}; sso_return_to=${id}`);
+    const second = await request(h.sso.app)
+      .get('/projects/prj_b')
+      .set('Cookie', `sso_installation=${ACME.installationId}; sso_return_to=${id}`);
     expect(cookieLine(second, 'sso_return_to')!.split(';')[0]).toBe(`sso_return_to=${id}`);
   });
 
@@ -187,7 +222,14 @@ describe('provider-initiated SSO redirect abuse', () => {
     const limited = await startHarness({ RATE_LIMIT_CALLBACK_MAX: '3' });
     try {
       const statuses: number[] = [];
-      for (let i = 0; i < 4; i += 1) statuses.push((await request(limited.sso.app).get('/projects/prj_a').set('Cookie', `sso_installation=${ACME.installationId}`)).status);
+      for (let i = 0; i < 4; i += 1)
+        statuses.push(
+          (
+            await request(limited.sso.app)
+              .get('/projects/prj_a')
+              .set('Cookie', `sso_installation=${ACME.installationId}`)
+          ).status,
+        );
       expect(statuses).toEqual([302, 302, 302, 429]);
       // Signed-in users and requests that would not redirect are not counted.
       const agent = limited.agent();
@@ -201,7 +243,10 @@ describe('provider-initiated SSO redirect abuse', () => {
 
 describe('session lifetimes, enforced on the server', () => {
   test('idle: the store forgets a session unused for longer than the idle lifetime; each use extends it', async () => {
-    const idle = await startHarness({ SESSION_IDLE_TIMEOUT_SECONDS: '1', SESSION_ABSOLUTE_TIMEOUT_SECONDS: '60' });
+    const idle = await startHarness({
+      SESSION_IDLE_TIMEOUT_SECONDS: '1',
+      SESSION_ABSOLUTE_TIMEOUT_SECONDS: '60',
+    });
     try {
       const login = await idle.login(idle.agent()).expect(302);
       const cookie = cookieLine(login, 'sso_session')!.split(';')[0]!;
@@ -226,7 +271,9 @@ describe('session lifetimes, enforced on the server', () => {
     }
     clock += 590_000; // 3540 + 590 s > 3600 s
     await agent.get('/api/session').expect(401);
-    expect(h.logs.records()).toContainEqual(expect.objectContaining({ event: 'session_expired', lifetime: 'absolute' }));
+    expect(h.logs.records()).toContainEqual(
+      expect.objectContaining({ event: 'session_expired', lifetime: 'absolute' }),
+    );
   });
 
   test('a request in flight during sign-out does not bring the session back when it ends', async () => {
@@ -236,7 +283,10 @@ describe('session lifetimes, enforced on the server', () => {
     const token = await csrfToken(agent);
     // A slow request holding the session: a callback whose exchange Vercel answers late.
     h.emulator.controls.setFault('token', { kind: 'delay', ms: 800 }, { times: 1 });
-    const inFlight = request(h.sso.app).get('/callback?mode=sso&code=not-a-real-code&state=x').set('Cookie', cookie).then((r) => r);
+    const inFlight = request(h.sso.app)
+      .get('/callback?mode=sso&code=not-a-real-code&state=x')
+      .set('Cookie', cookie)
+      .then((r) => r);
     await new Promise((r) => setTimeout(r, 200));
     await agent.post('/signout').type('form').send({ _csrf: token }).expect(303);
     expect((await inFlight).status).toBe(400);
@@ -261,14 +311,18 @@ describe('operational routes', () => {
   });
 
   test('every response carries a request id; a client cannot choose it without a trusted proxy', async () => {
-    const response = await request(h.sso.app).get('/healthz').set('X-Request-Id', 'lb-req-12345678');
+    const response = await request(h.sso.app)
+      .get('/healthz')
+      .set('X-Request-Id', 'lb-req-12345678');
     expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   test('TRUST_PROXY alone does not let a client choose the request id', async () => {
     const proxied = await startHarness({ TRUST_PROXY: 'loopback' });
     try {
-      const response = await request(proxied.sso.app).get('/healthz').set('X-Request-Id', 'lb-req-12345678');
+      const response = await request(proxied.sso.app)
+        .get('/healthz')
+        .set('X-Request-Id', 'lb-req-12345678');
       expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     } finally {
       await proxied.close();
@@ -278,12 +332,20 @@ describe('operational routes', () => {
   test('with TRUST_REQUEST_ID a well-formed X-Request-Id is kept (page and logs), a malformed one replaced', async () => {
     const proxied = await startHarness({ TRUST_PROXY: 'loopback', TRUST_REQUEST_ID: 'true' });
     try {
-      const kept = await request(proxied.sso.app).get('/nope').set('X-Request-Id', 'lb-req-12345678');
+      const kept = await request(proxied.sso.app)
+        .get('/nope')
+        .set('X-Request-Id', 'lb-req-12345678');
       expect(kept.headers['x-request-id']).toBe('lb-req-12345678');
       expect(kept.text).toContain('lb-req-12345678');
-      expect(proxied.logs.records().some((r) => (r.req as { id?: string } | undefined)?.id === 'lb-req-12345678')).toBe(true);
+      expect(
+        proxied.logs
+          .records()
+          .some((r) => (r.req as { id?: string } | undefined)?.id === 'lb-req-12345678'),
+      ).toBe(true);
       for (const hostile of ['bad id <script>', 'short', 'x'.repeat(65), 'lb req;12345678']) {
-        const replaced = await request(proxied.sso.app).get('/healthz').set('X-Request-Id', hostile);
+        const replaced = await request(proxied.sso.app)
+          .get('/healthz')
+          .set('X-Request-Id', hostile);
         expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
       }
     } finally {
@@ -291,10 +353,17 @@ describe('operational routes', () => {
     }
   });
 
-  test.each(['j:{"a":1}', 'j:1', 'j:[]', 'j%3A%7B%7D', '%FF', 's:', 's%3A.'])('a malformed session cookie (%s) is ignored, never a 500', async (value) => {
-    const api = await request(h.sso.app).get('/api/session').set('Cookie', `sso_session=${value}`);
-    expect(api.status).toBe(401);
-    const callback = await request(h.sso.app).get(h.callbackPath()).set('Cookie', `sso_session=${value}`);
-    expect(callback.status).toBe(302);
-  });
+  test.each(['j:{"a":1}', 'j:1', 'j:[]', 'j%3A%7B%7D', '%FF', 's:', 's%3A.'])(
+    'a malformed session cookie (%s) is ignored, never a 500',
+    async (value) => {
+      const api = await request(h.sso.app)
+        .get('/api/session')
+        .set('Cookie', `sso_session=${value}`);
+      expect(api.status).toBe(401);
+      const callback = await request(h.sso.app)
+        .get(h.callbackPath())
+        .set('Cookie', `sso_session=${value}`);
+      expect(callback.status).toBe(302);
+    },
+  );
 });

@@ -1,7 +1,14 @@
 import request from 'supertest';
 import { createEmulator } from '../../src/emulator';
 import { startBackendProcess } from '../support/backend-process';
-import { ACME, CLIENT_ID, CLIENT_SECRET, PUBLIC_URL, SESSION_SECRET, SLUG } from '../support/harness';
+import {
+  ACME,
+  CLIENT_ID,
+  CLIENT_SECRET,
+  PUBLIC_URL,
+  SESSION_SECRET,
+  SLUG,
+} from '../support/harness';
 
 // A rolling deploy: the load balancer must see the instance leave (/readyz 503) while the logins it
 // already accepted still complete. The backend runs as its own process (dist/server.js) so the test
@@ -9,7 +16,13 @@ import { ACME, CLIENT_ID, CLIENT_SECRET, PUBLIC_URL, SESSION_SECRET, SLUG } from
 describe('drain on SIGTERM', () => {
   test('/readyz answers 503 at once while an in-flight login still completes with its 302; exit 0', async () => {
     const emulator = await createEmulator({
-      integration: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, slug: SLUG, name: 'Acme Provider', redirectLoginUrl: `${PUBLIC_URL}/callback` },
+      integration: {
+        clientId: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        slug: SLUG,
+        name: 'Acme Provider',
+        redirectLoginUrl: `${PUBLIC_URL}/callback`,
+      },
     });
     const listening = await emulator.listen(0, '127.0.0.1');
     const backend = await startBackendProcess({
@@ -25,17 +38,25 @@ describe('drain on SIGTERM', () => {
     try {
       expect((await request(backend.url).get('/readyz')).status).toBe(200);
 
-      const url = new URL(emulator.controls.mintLogin({ installationId: ACME.installationId, userId: ACME.admin }).redirectUrl);
+      const url = new URL(
+        emulator.controls.mintLogin({ installationId: ACME.installationId, userId: ACME.admin })
+          .redirectUrl,
+      );
       // The code exchange hangs long enough for the probe below to run during the drain.
       emulator.controls.setFault('token', { kind: 'delay', ms: 2500 }, { times: 1 });
-      const login = request(backend.url).get(`${url.pathname}${url.search}`).then((r) => r);
+      const login = request(backend.url)
+        .get(`${url.pathname}${url.search}`)
+        .then((r) => r);
       // SIGTERM only once the exchange has reached the emulator: the login is in flight.
       const tokenRequestsBefore = emulator.controls.stats().tokenRequests;
       await waitFor(() => emulator.controls.stats().tokenRequests > tokenRequestsBefore, 2000);
 
       const exited = backend.stop();
       // A fresh connection, as a load balancer's probe makes.
-      const probe = await pollUntil(() => request(backend.url).get('/readyz'), (r) => r.status === 503);
+      const probe = await pollUntil(
+        () => request(backend.url).get('/readyz'),
+        (r) => r.status === 503,
+      );
       expect(probe.status).toBe(503);
       expect(probe.body).toEqual({ status: 'draining' });
       expect(probe.headers['cache-control']).toBe('no-store');
@@ -60,7 +81,10 @@ async function waitFor(ready: () => boolean, maxMs: number): Promise<void> {
 }
 
 /** Retries `attempt` (at most 20 times, 25 ms apart) until `done` holds; returns the last response. */
-async function pollUntil<T>(attempt: () => PromiseLike<T>, done: (value: T) => boolean): Promise<T> {
+async function pollUntil<T>(
+  attempt: () => PromiseLike<T>,
+  done: (value: T) => boolean,
+): Promise<T> {
   let last = await attempt();
   for (let i = 0; i < 20 && !done(last); i += 1) {
     await new Promise((r) => setTimeout(r, 25));

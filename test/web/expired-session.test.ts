@@ -8,12 +8,17 @@ import { ACME, cookieLine, startHarness, type Harness } from '../support/harness
 let clock = Date.now();
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ SESSION_IDLE_TIMEOUT_SECONDS: '600', SESSION_ABSOLUTE_TIMEOUT_SECONDS: '3600' }, { options: { now: () => clock } });
+  h = await startHarness(
+    { SESSION_IDLE_TIMEOUT_SECONDS: '600', SESSION_ABSOLUTE_TIMEOUT_SECONDS: '3600' },
+    { options: { now: () => clock } },
+  );
 });
 afterAll(() => h.close());
 
 function storedSessions(store: session.Store): Promise<number> {
-  return new Promise((resolve, reject) => store.length!((error, length) => (error ? reject(error) : resolve(length ?? 0))));
+  return new Promise((resolve, reject) =>
+    store.length!((error, length) => (error ? reject(error) : resolve(length ?? 0))),
+  );
 }
 
 test('memory store: an expired session is deleted, no new record, no Set-Cookie; a new login still works', async () => {

@@ -19,9 +19,14 @@ test('a 12 kB path over the rate limit gives log fields of at most LOG_FIELD_MAX
     expect(rateLimited).toBeDefined();
     expect(rateLimited!.path).toBe(longPath.slice(0, LOG_FIELD_MAX_CHARS));
     const fields = (record: unknown): string[] =>
-      typeof record === 'string' ? [record] : record && typeof record === 'object' ? Object.values(record).flatMap(fields) : [];
+      typeof record === 'string'
+        ? [record]
+        : record && typeof record === 'object'
+          ? Object.values(record).flatMap(fields)
+          : [];
     for (const record of h.logs.records()) {
-      for (const value of fields(record)) expect(value.length).toBeLessThanOrEqual(LOG_FIELD_MAX_CHARS + 20);
+      for (const value of fields(record))
+        expect(value.length).toBeLessThanOrEqual(LOG_FIELD_MAX_CHARS + 20);
     }
     expect(Math.max(...h.logs.lines.map((line) => line.length))).toBeLessThan(2_000);
   } finally {

@@ -34,24 +34,38 @@ test('the expected table covers exactly the exported codes', () => {
 const renderer = new PageRenderer({ productName: 'Acme', cache: false });
 const app = express();
 app.get('/fail/:code', (req, res) => {
-  const failure = new LoginFailure(req.params.code as (typeof LOGIN_FAILURE_CODES)[number], { retryAfterSeconds: 7 }, { cause: new Error('upstream') });
+  const failure = new LoginFailure(
+    req.params.code as (typeof LOGIN_FAILURE_CODES)[number],
+    { retryAfterSeconds: 7 },
+    { cause: new Error('upstream') },
+  );
   const answer = toFailureAnswer(failure);
   res.set(answer.headers);
-  renderer.send(req, res, { kind: answer.kind, status: answer.status, title: answer.page.title, message: answer.page.message, code: answer.code, data: answer.data });
+  renderer.send(req, res, {
+    kind: answer.kind,
+    status: answer.status,
+    title: answer.page.title,
+    message: answer.page.message,
+    code: answer.code,
+    data: answer.data,
+  });
 });
 
-test.each(Object.entries(EXPECTED))('%s → its status and page, as HTML and JSON', async (code, [status, title]) => {
-  expect(LOGIN_FAILURE_STATUS[code as keyof typeof LOGIN_FAILURE_STATUS]).toBe(status);
-  const html = await request(app).get(`/fail/${code}`);
-  expect(html.status).toBe(status);
-  expect(html.headers['content-type']).toMatch(/text\/html/);
-  expect(html.text).toMatch(title);
-  expect(html.text).not.toContain('upstream'); // the cause is never shown
-  expect(html.headers['retry-after']).toBe('7');
-  const json = await request(app).get(`/fail/${code}`).set('Accept', 'application/json');
-  expect(json.status).toBe(status);
-  expect(json.body).toMatchObject({ error: { code } });
-});
+test.each(Object.entries(EXPECTED))(
+  '%s → its status and page, as HTML and JSON',
+  async (code, [status, title]) => {
+    expect(LOGIN_FAILURE_STATUS[code as keyof typeof LOGIN_FAILURE_STATUS]).toBe(status);
+    const html = await request(app).get(`/fail/${code}`);
+    expect(html.status).toBe(status);
+    expect(html.headers['content-type']).toMatch(/text\/html/);
+    expect(html.text).toMatch(title);
+    expect(html.text).not.toContain('upstream'); // the cause is never shown
+    expect(html.headers['retry-after']).toBe('7');
+    const json = await request(app).get(`/fail/${code}`).set('Accept', 'application/json');
+    expect(json.status).toBe(status);
+    expect(json.body).toMatchObject({ error: { code } });
+  },
+);
 
 test('a LoginFailure keeps its code, status and cause', () => {
   const cause = new Error('root');

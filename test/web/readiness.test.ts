@@ -14,7 +14,9 @@ describe('/readyz is not a way to reach Vercel', () => {
       h.emulator.controls.resetStats();
       const statuses: number[] = [];
       for (let batch = 0; batch < 10; batch += 1) {
-        const responses = await Promise.all(Array.from({ length: 10 }, () => request(h.sso.app).get('/readyz')));
+        const responses = await Promise.all(
+          Array.from({ length: 10 }, () => request(h.sso.app).get('/readyz')),
+        );
         statuses.push(...responses.map((r) => r.status));
       }
       expect(statuses).toEqual(Array.from({ length: 100 }, () => 503));
@@ -38,7 +40,9 @@ describe('/readyz is not a way to reach Vercel', () => {
       for (let i = 0; i < 100; i += 1) await request(h.sso.app).get('/readyz').expect(503);
       const intervals = Math.ceil((performance.now() - started) / intervalMs);
       const stats = h.emulator.controls.stats();
-      process.stdout.write(`readyz: 100 calls over ${intervals} intervals caused ${stats.jwksRequests} JWKS and ${stats.discoveryRequests} discovery requests\n`);
+      process.stdout.write(
+        `readyz: 100 calls over ${intervals} intervals caused ${stats.jwksRequests} JWKS and ${stats.discoveryRequests} discovery requests\n`,
+      );
       expect(stats.discoveryRequests).toBe(0);
       expect(stats.jwksRequests).toBeLessThanOrEqual(intervals + 1);
 

@@ -8,7 +8,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Number of sessions a memorystore holds (its `length`). */
 function length(store: session.Store): Promise<number> {
-  return new Promise((resolve, reject) => store.length!((error, n) => (error ? reject(error) : resolve(n ?? 0))));
+  return new Promise((resolve, reject) =>
+    store.length!((error, n) => (error ? reject(error) : resolve(n ?? 0))),
+  );
 }
 
 describe('the in-process stores are bounded', () => {
@@ -17,7 +19,13 @@ describe('the in-process stores are bounded', () => {
     try {
       for (let i = 0; i < 5000; i += 1) {
         await new Promise<void>((resolve, reject) =>
-          store.set(`sid-${i}`, { cookie: { maxAge: 3000, originalMaxAge: 3000, expires: new Date(Date.now() + 3000) } } as session.SessionData, (error) => (error ? reject(error) : resolve())),
+          store.set(
+            `sid-${i}`,
+            {
+              cookie: { maxAge: 3000, originalMaxAge: 3000, expires: new Date(Date.now() + 3000) },
+            } as session.SessionData,
+            (error) => (error ? reject(error) : resolve()),
+          ),
         );
       }
       expect(await length(store)).toBe(5000);
@@ -50,7 +58,10 @@ describe('readiness', () => {
     const h = await startHarness();
     try {
       const ready = await request(h.sso.app).get('/readyz').expect(200);
-      expect(ready.body).toEqual({ status: 'ready', checks: { session_store: 'ok', issuer_keys: 'ok' } });
+      expect(ready.body).toEqual({
+        status: 'ready',
+        checks: { session_store: 'ok', issuer_keys: 'ok' },
+      });
     } finally {
       await h.close();
     }
@@ -59,7 +70,10 @@ describe('readiness', () => {
       cold.emulator.controls.setFault('jwks', { kind: 'unavailable' });
       const notReady = await request(cold.sso.app).get('/readyz');
       expect(notReady.status).toBe(503);
-      expect(notReady.body).toEqual({ status: 'not_ready', checks: { session_store: 'ok', issuer_keys: 'unavailable' } });
+      expect(notReady.body).toEqual({
+        status: 'not_ready',
+        checks: { session_store: 'ok', issuer_keys: 'unavailable' },
+      });
       await request(cold.sso.app).get('/healthz').expect(200);
     } finally {
       await cold.close();

@@ -9,9 +9,21 @@ import { createClient } from 'redis';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { createEmulator, type Emulator } from '../../src/emulator';
-import { createVercelSso, type PageContext, type VercelSso, type VercelSsoOptions } from '../../src/index';
+import {
+  createVercelSso,
+  type PageContext,
+  type VercelSso,
+  type VercelSsoOptions,
+} from '../../src/index';
 import { createLogger } from '../../src/web/logger';
-import { ACME, CLIENT_ID, CLIENT_SECRET, cookieLine, SESSION_SECRET, SLUG } from '../support/harness';
+import {
+  ACME,
+  CLIENT_ID,
+  CLIENT_SECRET,
+  cookieLine,
+  SESSION_SECRET,
+  SLUG,
+} from '../support/harness';
 import { LogCapture } from '../support/log-capture';
 import { deleteKeys, describeWithRedis, TEST_REDIS_URL, uniquePrefix } from '../support/redis';
 
@@ -22,7 +34,13 @@ const built: VercelSso[] = [];
 
 beforeAll(async () => {
   emulator = await createEmulator({
-    integration: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, slug: SLUG, name: 'Acme Provider', redirectLoginUrl: 'http://localhost:3000/vercel/callback' },
+    integration: {
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      slug: SLUG,
+      name: 'Acme Provider',
+      redirectLoginUrl: 'http://localhost:3000/vercel/callback',
+    },
   });
   const server = await emulator.listen(0, '127.0.0.1');
   emulatorUrl = server.url;
@@ -40,7 +58,10 @@ interface VendorApp {
 }
 
 /** A vendor's app: its own session (optional), public page, guarded pages and 404, with SSO under /vercel. */
-function vendorApp(options: Partial<VercelSsoOptions> = {}, { hostSession = true } = {}): VendorApp {
+function vendorApp(
+  options: Partial<VercelSsoOptions> = {},
+  { hostSession = true } = {},
+): VendorApp {
   const logs = new LogCapture();
   const sso = createVercelSso({
     clientId: CLIENT_ID,
@@ -57,7 +78,15 @@ function vendorApp(options: Partial<VercelSsoOptions> = {}, { hostSession = true
   built.push(sso);
   const app = express();
   app.set('query parser', 'extended'); // the vendor's choice; the callback must not depend on it
-  if (hostSession) app.use(session({ name: 'vendor.sid', secret: 'vendor-secret-0123456789abcdef0123', resave: false, saveUninitialized: true }));
+  if (hostSession)
+    app.use(
+      session({
+        name: 'vendor.sid',
+        secret: 'vendor-secret-0123456789abcdef0123',
+        resave: false,
+        saveUninitialized: true,
+      }),
+    );
   app.get('/', (_req, res) => res.send('vendor home'));
   app.get('/public', (_req, res) => res.send('vendor public'));
   if (hostSession) {
@@ -68,25 +97,49 @@ function vendorApp(options: Partial<VercelSsoOptions> = {}, { hostSession = true
     });
     // A vendor who keeps an `identity` of their own in their session: never read as ours.
     app.get('/plant', (req, res) => {
-      Object.assign(req.session, { identity: { installationId: ACME.installationId, userId: ACME.admin, role: 'ADMIN', loginAt: Date.now() } });
+      Object.assign(req.session, {
+        identity: {
+          installationId: ACME.installationId,
+          userId: ACME.admin,
+          role: 'ADMIN',
+          loginAt: Date.now(),
+        },
+      });
       res.send('planted');
     });
   }
   app.use('/vercel', sso.router);
-  app.get('/dashboard', sso.requireUser(), (req, res) => res.json({ identity: sso.identity(req), csrf: sso.csrfToken(req) }));
-  app.get('/whoami', sso.optionalUser(), (req, res) => res.json({ identity: sso.identity(req) ?? null }));
+  app.get('/dashboard', sso.requireUser(), (req, res) =>
+    res.json({ identity: sso.identity(req), csrf: sso.csrfToken(req) }),
+  );
+  app.get('/whoami', sso.optionalUser(), (req, res) =>
+    res.json({ identity: sso.identity(req) ?? null }),
+  );
   app.post('/admin', sso.requireUser({ role: 'ADMIN' }), (_req, res) => res.send('admin ok'));
-  app.post('/admin-form', express.urlencoded({ extended: false }), sso.requireUser({ role: 'ADMIN', csrf: true }), (_req, res) => res.send('form ok'));
+  app.post(
+    '/admin-form',
+    express.urlencoded({ extended: false }),
+    sso.requireUser({ role: 'ADMIN', csrf: true }),
+    (_req, res) => res.send('form ok'),
+  );
   app.use((_req, res) => res.status(404).send('vendor 404'));
   return { app, sso, logs };
 }
 
-function link(userId: string = ACME.admin, context: Record<string, string> = {}, installationId = ACME.installationId): string {
+function link(
+  userId: string = ACME.admin,
+  context: Record<string, string> = {},
+  installationId = ACME.installationId,
+): string {
   const url = new URL(emulator.controls.mintLogin({ installationId, userId, context }).redirectUrl);
   return `${url.pathname}${url.search}`;
 }
 
-function signIn(agent: TestAgent, userId: string = ACME.admin, context: Record<string, string> = {}): request.Test {
+function signIn(
+  agent: TestAgent,
+  userId: string = ACME.admin,
+  context: Record<string, string> = {},
+): request.Test {
   return agent.get(link(userId, context));
 }
 
@@ -99,7 +152,11 @@ describe('mounted under /vercel in a vendor app', () => {
     expect(response.headers.location).toBe('/');
     expect(cookieLine(response, 'sso_session')).toMatch(/HttpOnly/);
     const me = await agent.get('/dashboard').expect(200);
-    expect(me.body.identity).toMatchObject({ installationId: ACME.installationId, userId: ACME.admin, role: 'ADMIN' });
+    expect(me.body.identity).toMatchObject({
+      installationId: ACME.installationId,
+      userId: ACME.admin,
+      role: 'ADMIN',
+    });
   });
 
   test('the vendor’s own routes and 404 answer, including unknown paths under the mount', async () => {
@@ -158,8 +215,13 @@ describe('mounted under /vercel in a vendor app', () => {
     expect(json.body).toMatchObject({ error: { code: 'no_session' } });
     const html = await request(app).get('/dashboard').expect(401);
     expect(html.text).toContain('You are not signed in');
-    const hinted = await request(app).get('/dashboard?tab=1').set('Cookie', `sso_installation=${ACME.installationId}`).expect(302);
-    expect(hinted.headers.location).toBe(`${emulatorUrl}/sso/integrations/${SLUG}/${ACME.installationId}`);
+    const hinted = await request(app)
+      .get('/dashboard?tab=1')
+      .set('Cookie', `sso_installation=${ACME.installationId}`)
+      .expect(302);
+    expect(hinted.headers.location).toBe(
+      `${emulatorUrl}/sso/integrations/${SLUG}/${ACME.installationId}`,
+    );
   });
 
   test('sign-out under the mount: CSRF-protected, 303 to the mount’s signed-out page with its own stylesheet', async () => {
@@ -198,7 +260,9 @@ describe('the host app’s own express-session', () => {
     const agent = request.agent(app);
     await agent.get('/plant').expect(200, 'planted');
     await agent.get('/dashboard').expect(401);
-    expect(((await agent.get('/whoami').expect(200)).body as { identity: unknown }).identity).toBeNull();
+    expect(
+      ((await agent.get('/whoami').expect(200)).body as { identity: unknown }).identity,
+    ).toBeNull();
   });
 
   test('a planted session cookie of ours dies at login (fixation), with a host session too', async () => {
@@ -223,24 +287,58 @@ describe('onLogin', () => {
     const seen: Array<Record<string, unknown>> = [];
     const { app } = vendorApp({
       onLogin: ({ identity, deepLink, landing, req, requestId }) => {
-        seen.push({ deepLink, landing: landing.location, hostSession: typeof (req as express.Request & { session?: unknown }).session, requestId, user: identity.userId });
+        seen.push({
+          deepLink,
+          landing: landing.location,
+          hostSession: typeof (req as express.Request & { session?: unknown }).session,
+          requestId,
+          user: identity.userId,
+        });
         (req.session as session.Session & { org?: string }).org = `org-${identity.installationId}`;
-        return { allow: true, accountRef: 'acct_42', redirectTo: `/orgs/${encodeURIComponent(identity.installationId)}` };
+        return {
+          allow: true,
+          accountRef: 'acct_42',
+          redirectTo: `/orgs/${encodeURIComponent(identity.installationId)}`,
+        };
       },
     });
     const agent = request.agent(app);
-    const context = { resource_id: 'store_1', product_id: 'prod_1', project_id: 'prj_1', check_id: 'chk_1', invoice_id: 'inv_1', experimentation_item_id: 'flag_1', path: 'billing', pr: 'https://github.com/a/b/pull/1', support: 'true' };
+    const context = {
+      resource_id: 'store_1',
+      product_id: 'prod_1',
+      project_id: 'prj_1',
+      check_id: 'chk_1',
+      invoice_id: 'inv_1',
+      experimentation_item_id: 'flag_1',
+      path: 'billing',
+      pr: 'https://github.com/a/b/pull/1',
+      support: 'true',
+    };
     const response = await signIn(agent, ACME.admin, context).expect(302);
     expect(response.headers.location).toBe(`/orgs/${ACME.installationId}`);
-    expect(seen[0]).toMatchObject({ deepLink: expect.objectContaining(context), landing: '/invoices/inv_1?resource_id=store_1', hostSession: 'object', user: ACME.admin });
+    expect(seen[0]).toMatchObject({
+      deepLink: expect.objectContaining(context),
+      landing: '/invoices/inv_1?resource_id=store_1',
+      hostSession: 'object',
+      user: ACME.admin,
+    });
     expect(seen[0]!.requestId).toBe(response.headers['x-request-id']);
-    expect(((await agent.get('/dashboard')).body as { identity: { accountRef: string } }).identity.accountRef).toBe('acct_42');
-    expect(((await agent.get('/visit')).body as { org: string }).org).toBe(`org-${ACME.installationId}`);
+    expect(
+      ((await agent.get('/dashboard')).body as { identity: { accountRef: string } }).identity
+        .accountRef,
+    ).toBe('acct_42');
+    expect(((await agent.get('/visit')).body as { org: string }).org).toBe(
+      `org-${ACME.installationId}`,
+    );
   });
 
   test('a redirectTo off the allowed origins is ignored (the deep link’s page is used)', async () => {
-    const { app, logs } = vendorApp({ onLogin: () => ({ allow: true, redirectTo: 'https://evil.example/phish' }) });
-    const response = await signIn(request.agent(app), ACME.admin, { resource_id: 'store_1' }).expect(302);
+    const { app, logs } = vendorApp({
+      onLogin: () => ({ allow: true, redirectTo: 'https://evil.example/phish' }),
+    });
+    const response = await signIn(request.agent(app), ACME.admin, {
+      resource_id: 'store_1',
+    }).expect(302);
     expect(response.headers.location).toBe('/resources/store_1');
     expect(logs.text()).toContain('onLogin redirectTo ignored');
   });
@@ -257,15 +355,28 @@ describe('onLogin', () => {
     });
     const failed = await signIn(request.agent(broken.app)).expect(503);
     expect(cookieLine(failed, 'sso_session')).toBeUndefined();
-    expect(broken.logs.logins()).toEqual([expect.objectContaining({ reason: 'account_hook_failed' })]);
+    expect(broken.logs.logins()).toEqual([
+      expect.objectContaining({ reason: 'account_hook_failed' }),
+    ]);
   });
 });
 
 describe('landing, render and JSON', () => {
   test('landing() replaces the default map; an unusable answer falls back to it', async () => {
-    const { app } = vendorApp({ landing: (deepLink) => (deepLink.invoice_id ? `/billing/invoices/${encodeURIComponent(deepLink.invoice_id)}` : deepLink.resource_id ? '//evil.example' : undefined) });
-    expect((await signIn(request.agent(app), ACME.admin, { invoice_id: 'inv_9' })).headers.location).toBe('/billing/invoices/inv_9');
-    expect((await signIn(request.agent(app), ACME.admin, { resource_id: 'store_1' })).headers.location).toBe('/resources/store_1');
+    const { app } = vendorApp({
+      landing: (deepLink) =>
+        deepLink.invoice_id
+          ? `/billing/invoices/${encodeURIComponent(deepLink.invoice_id)}`
+          : deepLink.resource_id
+            ? '//evil.example'
+            : undefined,
+    });
+    expect(
+      (await signIn(request.agent(app), ACME.admin, { invoice_id: 'inv_9' })).headers.location,
+    ).toBe('/billing/invoices/inv_9');
+    expect(
+      (await signIn(request.agent(app), ACME.admin, { resource_id: 'store_1' })).headers.location,
+    ).toBe('/resources/store_1');
     expect((await signIn(request.agent(app))).headers.location).toBe('/');
   });
 
@@ -280,7 +391,13 @@ describe('landing, render and JSON', () => {
     const bad = await request(app).get('/vercel/callback?mode=sso').expect(400);
     expect(bad.text).toBe('custom error invalid_callback');
     await request(app).get('/vercel/signed-out').expect(200, 'custom signed-out ');
-    expect(pages[0]).toMatchObject({ kind: 'error', status: 400, code: 'invalid_callback', productName: 'Vendor Cloud', title: 'This sign-in link is not valid' });
+    expect(pages[0]).toMatchObject({
+      kind: 'error',
+      status: 400,
+      code: 'invalid_callback',
+      productName: 'Vendor Cloud',
+      title: 'This sign-in link is not valid',
+    });
   });
 
   test('productName and supportUrl appear on the router’s error pages', async () => {
@@ -292,8 +409,14 @@ describe('landing, render and JSON', () => {
 
   test('a failing callback answers JSON to Accept: application/json, with the request id', async () => {
     const { app } = vendorApp();
-    const response = await request(app).get('/vercel/callback?mode=sso').set('Accept', 'application/json').expect(400);
-    expect(response.body).toEqual({ error: { code: 'invalid_callback', message: expect.any(String) }, request_id: response.headers['x-request-id'] });
+    const response = await request(app)
+      .get('/vercel/callback?mode=sso')
+      .set('Accept', 'application/json')
+      .expect(400);
+    expect(response.body).toEqual({
+      error: { code: 'invalid_callback', message: expect.any(String) },
+      request_id: response.headers['x-request-id'],
+    });
   });
 
   test('without pino-http in the host app, our lines and pages still carry a request id', async () => {
@@ -350,9 +473,18 @@ describe('hostile host apps and options (review findings)', () => {
     const { app: inner, sso } = vendorApp();
     const seen: Array<[unknown, unknown]> = [];
     const app = express();
-    app.use(session({ name: 'vendor.sid', secret: 'vendor-secret-0123456789abcdef0123', resave: false, saveUninitialized: true }));
+    app.use(
+      session({
+        name: 'vendor.sid',
+        secret: 'vendor-secret-0123456789abcdef0123',
+        resave: false,
+        saveUninitialized: true,
+      }),
+    );
     app.get('/peek', (req, res) => {
-      Object.assign(req.session, { identity: { installationId: 'icfg_evil', userId: 'u', role: 'ADMIN', loginAt: Date.now() } });
+      Object.assign(req.session, {
+        identity: { installationId: 'icfg_evil', userId: 'u', role: 'ADMIN', loginAt: Date.now() },
+      });
       seen.push([sso.identity(req), sso.csrfToken(req)]);
       res.send('ok');
     });
@@ -371,13 +503,23 @@ describe('hostile host apps and options (review findings)', () => {
   test('sign-out with a host session: our cookie is cleared and never set again with the host’s attributes', async () => {
     const { app: inner } = vendorApp({}, { hostSession: false });
     const app = express();
-    app.use(session({ name: 'vendor.sid', secret: 'vendor-secret-0123456789abcdef0123', resave: false, saveUninitialized: true, cookie: { maxAge: 86_400_000 } }));
+    app.use(
+      session({
+        name: 'vendor.sid',
+        secret: 'vendor-secret-0123456789abcdef0123',
+        resave: false,
+        saveUninitialized: true,
+        cookie: { maxAge: 86_400_000 },
+      }),
+    );
     app.use(inner);
     const agent = request.agent(app);
     await agent.get(link()).expect(302);
     const csrf = ((await agent.get('/dashboard').expect(200)).body as { csrf: string }).csrf;
     const out = await agent.post('/vercel/signout').type('form').send({ _csrf: csrf }).expect(303);
-    const ours = (out.headers['set-cookie'] as unknown as string[]).filter((line) => line.startsWith('sso_session='));
+    const ours = (out.headers['set-cookie'] as unknown as string[]).filter((line) =>
+      line.startsWith('sso_session='),
+    );
     expect(ours).toHaveLength(1);
     expect(ours[0]).toMatch(/Expires=Thu, 01 Jan 1970/);
     await agent.get('/dashboard').expect(401);
@@ -401,13 +543,23 @@ describe('hostile host apps and options (review findings)', () => {
   test('requireUser({ csrf: true }) never consumes the host’s body: without a parser before it only X-CSRF-Token works', async () => {
     const { app: inner, sso } = vendorApp();
     const app = express();
-    app.post('/extended', sso.requireUser({ csrf: true }), express.urlencoded({ extended: true }), (req, res) => res.json(req.body));
+    app.post(
+      '/extended',
+      sso.requireUser({ csrf: true }),
+      express.urlencoded({ extended: true }),
+      (req, res) => res.json(req.body),
+    );
     app.use(inner);
     const agent = request.agent(app);
     await agent.get(link()).expect(302);
     const csrf = ((await agent.get('/dashboard').expect(200)).body as { csrf: string }).csrf;
     await agent.post('/extended').type('form').send(`_csrf=${csrf}&user[name]=bob`).expect(403);
-    const ok = await agent.post('/extended').set('X-CSRF-Token', csrf).type('form').send('user[name]=bob').expect(200);
+    const ok = await agent
+      .post('/extended')
+      .set('X-CSRF-Token', csrf)
+      .type('form')
+      .send('user[name]=bob')
+      .expect(200);
     expect(ok.body).toEqual({ user: { name: 'bob' } }); // the host's own extended parser still got the body
   });
 
@@ -431,12 +583,18 @@ describe('hostile host apps and options (review findings)', () => {
     expect(refused.text).toContain('action="/vercel/signout"');
     // Or told up front, before any request has passed through the router:
     const told = vendorApp({ mountPath: '/vercel' });
-    expect((await request(told.app).get('/dashboard').expect(401)).text).toContain('href="/vercel/sso-assets/app.css"');
+    expect((await request(told.app).get('/dashboard').expect(401)).text).toContain(
+      'href="/vercel/sso-assets/app.css"',
+    );
   });
 
   test('an API call (Accept: application/json) with an installation hint gets 401 JSON, not a redirect to Vercel', async () => {
     const { app } = vendorApp();
-    const response = await request(app).get('/dashboard').set('Accept', 'application/json').set('Cookie', `sso_installation=${ACME.installationId}`).expect(401);
+    const response = await request(app)
+      .get('/dashboard')
+      .set('Accept', 'application/json')
+      .set('Cookie', `sso_installation=${ACME.installationId}`)
+      .expect(401);
     expect(response.body).toMatchObject({ error: { code: 'no_session' } });
   });
 
@@ -456,7 +614,9 @@ describe('hostile host apps and options (review findings)', () => {
         throw new Error('bug in vendor code');
       },
     });
-    const response = await signIn(request.agent(app), ACME.admin, { resource_id: 'store_1' }).expect(302);
+    const response = await signIn(request.agent(app), ACME.admin, {
+      resource_id: 'store_1',
+    }).expect(302);
     expect(response.headers.location).toBe('/resources/store_1');
     expect(logs.text()).toContain('ignored landing(): it threw');
   });
@@ -466,7 +626,9 @@ describe('hostile host apps and options (review findings)', () => {
     ['http.tokenExchangeTimeoutMs', { http: { tokenExchangeTimeoutMs: 5_000_000_000 } }],
     ['session.absoluteTimeoutSeconds', { session: { absoluteTimeoutSeconds: 10_000_000 } }],
   ])('%s beyond what Node timers can hold is refused at construction', (field, override) => {
-    expect(() => vendorApp(override as Partial<VercelSsoOptions>)).toThrow(new RegExp(field.replace('.', '\\.')));
+    expect(() => vendorApp(override as Partial<VercelSsoOptions>)).toThrow(
+      new RegExp(field.replace('.', '\\.')),
+    );
   });
 });
 

@@ -9,15 +9,33 @@ import express from 'express';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { webhookSignature } from '../../src/emulator';
-import { createVercelSso, INSTALLATION_REMOVED_EVENT, type VercelWebhookEvent } from '../../src/index';
+import {
+  createVercelSso,
+  INSTALLATION_REMOVED_EVENT,
+  type VercelWebhookEvent,
+} from '../../src/index';
 import { MemorySessionIndex } from '../../src/stores/session-index';
 import { createLogger } from '../../src/web/logger';
-import { ACME, CLIENT_ID, CLIENT_SECRET, SESSION_SECRET, startHarness, type Harness } from '../support/harness';
+import {
+  ACME,
+  CLIENT_ID,
+  CLIENT_SECRET,
+  SESSION_SECRET,
+  startHarness,
+  type Harness,
+} from '../support/harness';
 import { LogCapture } from '../support/log-capture';
 
-const GLOBEX = { installationId: 'icfg_globex00000000000001', admin: 'ca4010000000000000000000000000000000000000000000000000000000b001' };
+const GLOBEX = {
+  installationId: 'icfg_globex00000000000001',
+  admin: 'ca4010000000000000000000000000000000000000000000000000000000b001',
+};
 
-function event(type: string, payload: Record<string, unknown> = {}, id = `evt_${Math.random().toString(16).slice(2)}`): string {
+function event(
+  type: string,
+  payload: Record<string, unknown> = {},
+  id = `evt_${Math.random().toString(16).slice(2)}`,
+): string {
   return JSON.stringify({ id, type, createdAt: Date.now(), payload });
 }
 
@@ -40,7 +58,11 @@ describe('POST /webhooks/vercel', () => {
     const body = event('deployment.created', { deployment: { id: 'dpl_1' } });
     const response = await post(h, body, webhookSignature(body, CLIENT_SECRET)).expect(200);
     expect(response.body).toEqual({ received: true });
-    expect(h.logs.records().some((r) => r.event === 'webhook_handled' && r.event_type === 'deployment.created')).toBe(true);
+    expect(
+      h.logs
+        .records()
+        .some((r) => r.event === 'webhook_handled' && r.event_type === 'deployment.created'),
+    ).toBe(true);
   });
 
   test('an uppercase hex signature is the same signature', async () => {
@@ -52,7 +74,9 @@ describe('POST /webhooks/vercel', () => {
     const body = event(INSTALLATION_REMOVED_EVENT, { configuration: { id: ACME.installationId } });
     const tampered = body.replace(ACME.installationId, GLOBEX.installationId);
     const response = await post(h, tampered, webhookSignature(body, CLIENT_SECRET)).expect(401);
-    expect(response.body).toEqual({ error: { code: 'invalid_signature', message: expect.any(String) } });
+    expect(response.body).toEqual({
+      error: { code: 'invalid_signature', message: expect.any(String) },
+    });
   });
 
   test('signed with another secret → 401', async () => {
@@ -75,9 +99,15 @@ describe('POST /webhooks/vercel', () => {
 
   test('a signed body that is not JSON → 400; JSON that is not an event → 400', async () => {
     const notJson = '{"id": "evt_1", "type": ';
-    expect((await post(h, notJson, webhookSignature(notJson, CLIENT_SECRET)).expect(400)).body.error.code).toBe('invalid_json');
+    expect(
+      (await post(h, notJson, webhookSignature(notJson, CLIENT_SECRET)).expect(400)).body.error
+        .code,
+    ).toBe('invalid_json');
     const notEvent = JSON.stringify({ hello: 'world' });
-    expect((await post(h, notEvent, webhookSignature(notEvent, CLIENT_SECRET)).expect(400)).body.error.code).toBe('invalid_event');
+    expect(
+      (await post(h, notEvent, webhookSignature(notEvent, CLIENT_SECRET)).expect(400)).body.error
+        .code,
+    ).toBe('invalid_event');
   });
 
   test('no response in this file is a 500, and no signature or secret is logged', () => {
@@ -88,7 +118,13 @@ describe('POST /webhooks/vercel', () => {
 
 describe('sso.webhooks({ onEvent }) in a vendor app', () => {
   const logs = new LogCapture();
-  const sso = createVercelSso({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, publicUrl: 'http://localhost:3000', sessionSecret: SESSION_SECRET, logger: createLogger('debug', logs) });
+  const sso = createVercelSso({
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    publicUrl: 'http://localhost:3000',
+    sessionSecret: SESSION_SECRET,
+    logger: createLogger('debug', logs),
+  });
   afterAll(() => sso.close());
 
   test('a replayed delivery runs onEvent once and is acknowledged each time', async () => {
@@ -96,33 +132,61 @@ describe('sso.webhooks({ onEvent }) in a vendor app', () => {
     const app = express().post('/hook', sso.webhooks({ onEvent: (e) => void seen.push(e) }));
     const body = event('integration-configuration.permission-upgraded', {}, 'evt_replayed_once');
     const signature = webhookSignature(body, CLIENT_SECRET);
-    const first = await request(app).post('/hook').set('x-vercel-signature', signature).type('json').send(body).expect(200);
-    const again = await Promise.all([1, 2, 3].map(() => request(app).post('/hook').set('x-vercel-signature', signature).type('json').send(body)));
+    const first = await request(app)
+      .post('/hook')
+      .set('x-vercel-signature', signature)
+      .type('json')
+      .send(body)
+      .expect(200);
+    const again = await Promise.all(
+      [1, 2, 3].map(() =>
+        request(app).post('/hook').set('x-vercel-signature', signature).type('json').send(body),
+      ),
+    );
     expect(first.body).toEqual({ received: true });
-    expect(again.map((r) => [r.status, r.body])).toEqual(Array(3).fill([200, { received: true, duplicate: true }]));
+    expect(again.map((r) => [r.status, r.body])).toEqual(
+      Array(3).fill([200, { received: true, duplicate: true }]),
+    );
     expect(seen.map((e) => e.id)).toEqual(['evt_replayed_once']);
   });
 
   test('a failing onEvent → 503 and the event runs again on redelivery; 200 only once it succeeded', async () => {
     let calls = 0;
-    const app = express().post('/hook', sso.webhooks({
-      onEvent: async () => {
-        calls += 1;
-        if (calls === 1) throw new Error('vendor database down');
-      },
-    }));
+    const app = express().post(
+      '/hook',
+      sso.webhooks({
+        onEvent: async () => {
+          calls += 1;
+          if (calls === 1) throw new Error('vendor database down');
+        },
+      }),
+    );
     const body = event('deployment.ready', {}, 'evt_retry_me');
     const signature = webhookSignature(body, CLIENT_SECRET);
-    const failed = await request(app).post('/hook').set('x-vercel-signature', signature).type('json').send(body).expect(503);
+    const failed = await request(app)
+      .post('/hook')
+      .set('x-vercel-signature', signature)
+      .type('json')
+      .send(body)
+      .expect(503);
     expect(failed.body.error.code).toBe('event_not_handled');
-    await request(app).post('/hook').set('x-vercel-signature', signature).type('json').send(body).expect(200);
+    await request(app)
+      .post('/hook')
+      .set('x-vercel-signature', signature)
+      .type('json')
+      .send(body)
+      .expect(200);
     expect(calls).toBe(2);
   });
 
-  test('mounted after the host app\'s JSON parser: refused loudly, not silently accepted', async () => {
+  test("mounted after the host app's JSON parser: refused loudly, not silently accepted", async () => {
     const app = express().use(express.json()).post('/hook', sso.webhooks());
     const body = event('deployment.created');
-    const response = await request(app).post('/hook').set('x-vercel-signature', webhookSignature(body, CLIENT_SECRET)).type('json').send(body);
+    const response = await request(app)
+      .post('/hook')
+      .set('x-vercel-signature', webhookSignature(body, CLIENT_SECRET))
+      .type('json')
+      .send(body);
     expect(response.status).toBe(500);
     expect(response.body.error.code).toBe('webhook_misconfigured');
     expect(logs.records().some((r) => r.event === 'webhook_misconfigured')).toBe(true);
@@ -162,7 +226,7 @@ describe('uninstall revokes sessions (memory store, one process)', () => {
     for (const agent of Object.values(agents)) await agent.get('/api/session').expect(200);
   }
 
-  test('the emulator\'s Uninstall (DELETE with a system token, then the signed webhook) signs out that installation\'s users only', async () => {
+  test("the emulator's Uninstall (DELETE with a system token, then the signed webhook) signs out that installation's users only", async () => {
     await signInAll();
     h.logs.clear();
     const result = await h.emulator.controls.uninstall(ACME.installationId);
@@ -182,7 +246,7 @@ describe('uninstall revokes sessions (memory store, one process)', () => {
     ]);
   });
 
-  test('sso.revokeUser ends one user\'s sessions (every browser of theirs), not their teammates\'', async () => {
+  test("sso.revokeUser ends one user's sessions (every browser of theirs), not their teammates'", async () => {
     await signInAll();
     const aliceSecondBrowser = h.agent();
     await aliceSecondBrowser.get(h.callbackPath(ACME.admin)).expect(302);
@@ -204,7 +268,9 @@ describe('uninstall revokes sessions (memory store, one process)', () => {
     await h.sso.sso.revokeInstallation(GLOBEX.installationId);
     expect(index.size).toBe(0);
     const agent = h.agent();
-    await agent.get(h.callbackPath(ACME.user, { project_id: 'prj_acmeWeb000000000001' })).expect(302);
+    await agent
+      .get(h.callbackPath(ACME.user, { project_id: 'prj_acmeWeb000000000001' }))
+      .expect(302);
     expect(index.size).toBe(1);
     const page = await agent.get('/projects/prj_acmeWeb000000000001').expect(200);
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;

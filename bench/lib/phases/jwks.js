@@ -28,7 +28,9 @@ async function measureRotation({ backend, emulator, cooldownMs, lastFetchBy, con
   const before = await emulator.call('stats');
   await emulator.call('rotateKey');
   const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
-  const answers = await Promise.all(paths.map((path) => get(`${backend.info.url}${path}`, { agent })));
+  const answers = await Promise.all(
+    paths.map((path) => get(`${backend.info.url}${path}`, { agent })),
+  );
   agent.destroy();
   const after = await emulator.call('stats');
   /** @type {Record<string, number>} */

@@ -23,7 +23,9 @@ async function mintPaths(emulator, n, callbackPath = '/callback') {
   /** @type {string[]} */
   const out = [];
   while (out.length < n) {
-    const queries = /** @type {string[]} */ (await emulator.call('mint', { n: Math.min(MINT_CHUNK, n - out.length) }));
+    const queries = /** @type {string[]} */ (
+      await emulator.call('mint', { n: Math.min(MINT_CHUNK, n - out.length) })
+    );
     for (const query of queries) out.push(`${callbackPath}?${query}`);
   }
   return out;
@@ -59,8 +61,15 @@ async function mintPaths(emulator, n, callbackPath = '/callback') {
 async function measureLogin({ target, emulator, connections, duration, warmup }) {
   const url = target.info.url;
   // Warm-up: JIT, connections, the JWKS fetch. Its rate sizes the pool of the measured window.
-  const warm = await runLoad({ url, connections, duration: warmup, paths: await mintPaths(emulator, Math.ceil(warmup * 3000)), expect: 302 });
-  if (warm.ok === 0) throw new Error(`login warm-up got no 302 (statuses ${JSON.stringify(warm.statuses)})`);
+  const warm = await runLoad({
+    url,
+    connections,
+    duration: warmup,
+    paths: await mintPaths(emulator, Math.ceil(warmup * 3000)),
+    expect: 302,
+  });
+  if (warm.ok === 0)
+    throw new Error(`login warm-up got no 302 (statuses ${JSON.stringify(warm.statuses)})`);
   // Generous: the window often runs faster than its warm-up (JIT, a warm JWKS cache).
   const paths = await mintPaths(emulator, Math.ceil(warm.rate * duration * 2.5) + 5000);
 

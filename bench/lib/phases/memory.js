@@ -42,7 +42,13 @@ async function measureMemory({ backend, emulator, connections, checkpoints, sett
   for (const checkpoint of checkpoints) {
     const amount = checkpoint - done;
     const paths = await mintPaths(emulator, amount);
-    const result = await runLoad({ url: backend.info.url, connections, amount, paths, expect: 302 });
+    const result = await runLoad({
+      url: backend.info.url,
+      connections,
+      amount,
+      paths,
+      expect: 302,
+    });
     seconds += result.seconds;
     failures += result.requests - result.ok + result.errors;
     done = checkpoint;

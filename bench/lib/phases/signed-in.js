@@ -31,9 +31,16 @@ const { mintPaths } = require('./login');
  * @returns {Promise<RequestFigures>}
  */
 async function measureSignedIn({ target, cookie, connections, duration, warmup }) {
-  const load = { url: target.info.url, path: '/api/session', headers: { cookie }, connections, expect: 200 };
+  const load = {
+    url: target.info.url,
+    path: '/api/session',
+    headers: { cookie },
+    connections,
+    expect: 200,
+  };
   const warm = await runLoad({ ...load, duration: warmup });
-  if (warm.ok === 0) throw new Error(`signed-in warm-up got no 200 (statuses ${JSON.stringify(warm.statuses)})`);
+  if (warm.ok === 0)
+    throw new Error(`signed-in warm-up got no 200 (statuses ${JSON.stringify(warm.statuses)})`);
   const cpu = target.cpuMs();
   const result = await runLoad({ ...load, duration });
   const cpuMs = target.cpuMs() - cpu;
@@ -60,7 +67,8 @@ async function sessionCookie(backend, emulator, cookieName = 'sso_session') {
   if (res.status !== 302) throw new Error(`login for the signed-in run answered ${res.status}`);
   const cookie = cookiePair(res.headers, cookieName);
   const check = await get(`${backend.info.url}/api/session`, { headers: { cookie } });
-  if (check.status !== 200) throw new Error(`/api/session with the new session answered ${check.status}`);
+  if (check.status !== 200)
+    throw new Error(`/api/session with the new session answered ${check.status}`);
   return cookie;
 }
 

@@ -58,8 +58,13 @@ const server = createServer(async (req, res) => {
         user_email: user.user_email ?? null,
         account_ref: user.account_ref ?? null,
       },
-      received: { 'x-vercel-user-id': req.headers['x-vercel-user-id'] ?? null, 'x-vercel-user-name': req.headers['x-vercel-user-name'] ?? null },
+      received: {
+        'x-vercel-user-id': req.headers['x-vercel-user-id'] ?? null,
+        'x-vercel-user-name': req.headers['x-vercel-user-name'] ?? null,
+      },
     }),
   );
 });
-server.listen(port, process.env.HOST ?? '127.0.0.1', () => console.log(`upstream (node) listening on ${port}`));
+server.listen(port, process.env.HOST ?? '127.0.0.1', () =>
+  console.log(`upstream (node) listening on ${port}`),
+);

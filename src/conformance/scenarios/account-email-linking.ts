@@ -21,19 +21,37 @@ export const scenario: Scenario = {
     const victimBrowser = kit.browser();
     const first = await kit.login(victimBrowser, victim);
     const landed = await expectLanded(kit, victimBrowser, first.visit);
-    if (landed.verdict !== 'PASS') return { verdict: 'WARN', seen: `the victim’s own login did not work, cannot judge: ${landed.seen}` };
+    if (landed.verdict !== 'PASS')
+      return {
+        verdict: 'WARN',
+        seen: `the victim’s own login did not work, cannot judge: ${landed.seen}`,
+      };
     const victimSession = await kit.session(victimBrowser, first.visit);
 
     const browser = kit.browser();
-    const { visit } = await kit.login(browser, attacker, { override: { claims: { user_email: victim.email } } });
+    const { visit } = await kit.login(browser, attacker, {
+      override: { claims: { user_email: victim.email } },
+    });
     const problem = answerProblem(kit, visit);
     if (problem) return problem;
     const session = await kit.session(browser, visit);
     if (session.signedIn !== true) return { verdict: 'PASS', seen: `refused (${session.detail})` };
     const body = session.body ?? '';
-    if (body.includes(victim.userId) || body.includes(victim.sub)) return { verdict: 'FAIL', seen: `signed in as the e-mail’s owner (${victim.label}): the session check names ${victim.label}’s user_id` };
-    if (body.includes(attacker.userId) || body.includes(attacker.sub)) return { verdict: 'PASS', seen: `signed in as ${attacker.label} (own user_id), not ${victim.label}` };
-    if (body !== '' && body === victimSession.body) return { verdict: 'FAIL', seen: `the session check answers exactly as for ${victim.label}` };
-    return { verdict: 'WARN', seen: 'signed in, but the session-check answer names neither user; cannot tell whose account it is' };
+    if (body.includes(victim.userId) || body.includes(victim.sub))
+      return {
+        verdict: 'FAIL',
+        seen: `signed in as the e-mail’s owner (${victim.label}): the session check names ${victim.label}’s user_id`,
+      };
+    if (body.includes(attacker.userId) || body.includes(attacker.sub))
+      return {
+        verdict: 'PASS',
+        seen: `signed in as ${attacker.label} (own user_id), not ${victim.label}`,
+      };
+    if (body !== '' && body === victimSession.body)
+      return { verdict: 'FAIL', seen: `the session check answers exactly as for ${victim.label}` };
+    return {
+      verdict: 'WARN',
+      seen: 'signed in, but the session-check answer names neither user; cannot tell whose account it is',
+    };
   },
 };

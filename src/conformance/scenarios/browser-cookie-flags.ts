@@ -19,9 +19,11 @@ export const scenario: Scenario = {
     const browser = kit.browser();
     const { visit } = await kit.login(browser, kit.users.admin);
     const landed = await expectLanded(kit, browser, visit);
-    if (landed.verdict !== 'PASS') return { verdict: 'WARN', seen: `the login did not work, cannot judge: ${landed.seen}` };
+    if (landed.verdict !== 'PASS')
+      return { verdict: 'WARN', seen: `the login did not work, cannot judge: ${landed.seen}` };
     const cookies = await browser.jar.getCookies(kit.redirectLoginUrl, { allPaths: true });
-    if (cookies.length === 0) return { verdict: 'WARN', seen: 'no cookie kept after sign-in (session held elsewhere?)' };
+    if (cookies.length === 0)
+      return { verdict: 'WARN', seen: 'no cookie kept after sign-in (session held elsewhere?)' };
     const https = kit.vendorOrigin.startsWith('https:');
     let sessionCookies = cookies;
     let how = 'all cookies set by the login (no session-check URL)';
@@ -41,7 +43,8 @@ export const scenario: Scenario = {
       ...(https && !c.secure ? [`"${c.key}" is not Secure`] : []),
     ]);
     const names = sessionCookies.map((c) => `"${c.key}"`).join(', ');
-    if (bad.length === 0) return { verdict: 'PASS', seen: `${names} HttpOnly${https ? ', Secure' : ''} (${how})` };
+    if (bad.length === 0)
+      return { verdict: 'PASS', seen: `${names} HttpOnly${https ? ', Secure' : ''} (${how})` };
     return { verdict: kit.sessionCheckUrl ? 'FAIL' : 'WARN', seen: `${bad.join('; ')} (${how})` };
   },
 };

@@ -27,14 +27,23 @@ export const scenario: Scenario = {
       } catch {
         // keep the raw value
       }
-      if (kit.countIdTokens(value) > 0) found.push(`cookie "${cookie.key}"${cookie.httpOnly ? '' : ' (readable by scripts)'}`);
+      if (kit.countIdTokens(value) > 0)
+        found.push(`cookie "${cookie.key}"${cookie.httpOnly ? '' : ' (readable by scripts)'}`);
     }
     for (const hop of visit.hops) {
       if (kit.countIdTokens(hop.body) > 0) found.push(`the page at ${kit.display(hop.url)}`);
       if (hop.location && kit.countIdTokens(hop.location) > 0) found.push('a Location header');
     }
-    if (found.length > 0) return { verdict: 'FAIL', seen: `the id_token is in ${found.join(', ')}` };
-    if (landed.verdict !== 'PASS') return { verdict: 'WARN', seen: `no id_token found, but the login did not work: ${landed.seen}` };
-    return { verdict: 'PASS', seen: `no id_token in ${cookies.length} cookie(s) or ${visit.hops.length} response(s)` };
+    if (found.length > 0)
+      return { verdict: 'FAIL', seen: `the id_token is in ${found.join(', ')}` };
+    if (landed.verdict !== 'PASS')
+      return {
+        verdict: 'WARN',
+        seen: `no id_token found, but the login did not work: ${landed.seen}`,
+      };
+    return {
+      verdict: 'PASS',
+      seen: `no id_token in ${cookies.length} cookie(s) or ${visit.hops.length} response(s)`,
+    };
   },
 };

@@ -20,10 +20,13 @@ export const scenario: Scenario = {
     const inspect = (label: string, visit: Visit, secrets: Array<[string, string]>): void => {
       for (const hop of visit.hops) {
         for (const [name, value] of secrets) {
-          if (hop.location?.includes(value)) leaks.push(`${label}: ${name} in the Location of ${kit.display(hop.url)}`);
-          if (hop.body.includes(value)) leaks.push(`${label}: ${name} in the page at ${kit.display(hop.url)}`);
+          if (hop.location?.includes(value))
+            leaks.push(`${label}: ${name} in the Location of ${kit.display(hop.url)}`);
+          if (hop.body.includes(value))
+            leaks.push(`${label}: ${name} in the page at ${kit.display(hop.url)}`);
         }
-        if (kit.countIdTokens(`${hop.location ?? ''} ${hop.body}`) > 0) leaks.push(`${label}: id_token in the answer of ${kit.display(hop.url)}`);
+        if (kit.countIdTokens(`${hop.location ?? ''} ${hop.body}`) > 0)
+          leaks.push(`${label}: id_token in the answer of ${kit.display(hop.url)}`);
       }
     };
     const first = kit.browser();
@@ -36,6 +39,9 @@ export const scenario: Scenario = {
     const replay = await kit.browser().visit(minted.redirectUrl);
     inspect('replay', replay, secrets);
     if (leaks.length > 0) return { verdict: 'FAIL', seen: [...new Set(leaks)].join('; ') };
-    return { verdict: 'PASS', seen: `nothing echoed in ${visit.hops.length + replay.hops.length} response(s)` };
+    return {
+      verdict: 'PASS',
+      seen: `nothing echoed in ${visit.hops.length + replay.hops.length} response(s)`,
+    };
   },
 };

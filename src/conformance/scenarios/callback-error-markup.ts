@@ -22,8 +22,13 @@ export const scenario: Scenario = {
     url.searchParams.set('error', 'access_denied');
     url.searchParams.set('error_description', MARKUP);
     const visit = await browser.visit(url.href);
-    const echoed = visit.hops.some((hop) => hop.body.includes('<script>alert("conformance")') || hop.body.includes('<img src=x onerror'));
-    if (echoed) return { verdict: 'FAIL', seen: 'error_description markup echoed unescaped in the page' };
+    const echoed = visit.hops.some(
+      (hop) =>
+        hop.body.includes('<script>alert("conformance")') ||
+        hop.body.includes('<img src=x onerror'),
+    );
+    if (echoed)
+      return { verdict: 'FAIL', seen: 'error_description markup echoed unescaped in the page' };
     return expectRefused(kit, browser, visit);
   },
 };

@@ -18,7 +18,9 @@ export const scenario: Scenario = {
   required: true,
   async run(kit) {
     const browser = kit.browser();
-    const { visit } = await kit.login(browser, kit.users.admin, { edit: (url) => void url.searchParams.set('state', 's'.repeat(LONG_STATE_BYTES)) });
+    const { visit } = await kit.login(browser, kit.users.admin, {
+      edit: (url) => void url.searchParams.set('state', 's'.repeat(LONG_STATE_BYTES)),
+    });
     return expectRefused(kit, browser, visit);
   },
 };

@@ -16,7 +16,9 @@ export const scenario: Scenario = {
   required: true,
   async run(kit) {
     const browser = kit.browser();
-    const { visit } = await kit.login(browser, kit.users.admin, { edit: (url) => void url.searchParams.set('mode', 'oauth') });
+    const { visit } = await kit.login(browser, kit.users.admin, {
+      edit: (url) => void url.searchParams.set('mode', 'oauth'),
+    });
     return expectRefused(kit, browser, visit);
   },
 };

@@ -18,7 +18,11 @@ export const scenario: Scenario = {
     const first = kit.browser();
     const { visit, minted } = await kit.login(first, kit.users.admin);
     const landed = await expectLanded(kit, first, visit);
-    if (landed.verdict !== 'PASS') return { verdict: 'WARN', seen: `the first login did not work, cannot judge: ${landed.seen}` };
+    if (landed.verdict !== 'PASS')
+      return {
+        verdict: 'WARN',
+        seen: `the first login did not work, cannot judge: ${landed.seen}`,
+      };
     const second = kit.browser();
     return expectRefused(kit, second, await second.visit(minted.redirectUrl));
   },

@@ -22,13 +22,18 @@ export const scenario: Scenario = {
     const record = kit.emulator.controls.tokenRequest(minted.code);
     if (!record) {
       const landed = await expectLanded(kit, browser, visit);
-      return { verdict: 'FAIL', seen: `the token endpoint never received this code (${landed.seen})` };
+      return {
+        verdict: 'FAIL',
+        seen: `the token endpoint never received this code (${landed.seen})`,
+      };
     }
     const problems: string[] = [];
-    if (!record.json) problems.push(`Content-Type ${record.contentType ?? 'absent'} (expected application/json)`);
+    if (!record.json)
+      problems.push(`Content-Type ${record.contentType ?? 'absent'} (expected application/json)`);
     const missing = REQUIRED_FIELDS.filter((f) => !record.fields.includes(f));
     if (missing.length > 0) problems.push(`missing ${missing.join(', ')}`);
-    if (record.grantType !== undefined && record.grantType !== 'authorization_code') problems.push('grant_type is not authorization_code');
+    if (record.grantType !== undefined && record.grantType !== 'authorization_code')
+      problems.push('grant_type is not authorization_code');
     if (record.status !== 200) problems.push(`the exchange was refused with ${record.status}`);
     if (problems.length > 0) return { verdict: 'FAIL', seen: problems.join('; ') };
     return { verdict: 'PASS', seen: `JSON with ${record.fields.join(', ')}` };

@@ -32,7 +32,8 @@ export const scenario: Scenario = {
         if (outcome.verdict === 'PASS') break;
         await new Promise((resolve) => setTimeout(resolve, 1000));
       } while (Date.now() - started < ROTATION_RETRY_WINDOW_MS);
-      const suffix = attempts > 1 ? ` (after ${attempts} attempts over ${Date.now() - started} ms)` : '';
+      const suffix =
+        attempts > 1 ? ` (after ${attempts} attempts over ${Date.now() - started} ms)` : '';
       return { ...outcome, seen: `${outcome.seen}${suffix}` };
     } finally {
       await kit.emulator.controls.rotateKey({ keepPrevious: true });

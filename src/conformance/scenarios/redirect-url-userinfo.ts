@@ -5,5 +5,6 @@ export const scenario = openRedirect({
   id: 'redirect-url-userinfo',
   title: 'Open redirect: url=https://<vendor host>@evil.example/',
   param: 'url',
-  payload: (kit) => `${new URL(kit.vendorOrigin).protocol}//${new URL(kit.vendorOrigin).host}@${EVIL_HOST}/`,
+  payload: (kit) =>
+    `${new URL(kit.vendorOrigin).protocol}//${new URL(kit.vendorOrigin).host}@${EVIL_HOST}/`,
 });

@@ -49,13 +49,19 @@ export class BrowserProblems {
 
   /** Starts watching a context: its existing and future pages, and all their frames. */
   async watch(context: BrowserContext): Promise<void> {
-    await context.exposeBinding('__e2eReportCsp', (source, violation: { directive: string; blockedURI: string; documentURI: string; sample: string }) => {
-      this.problems.push({
-        kind: 'csp',
-        text: `CSP ${violation.directive} blocked ${violation.blockedURI || '(inline)'}${violation.sample ? ` sample ${JSON.stringify(violation.sample)}` : ''}`,
-        url: violation.documentURI || source.page?.url() || '',
-      });
-    });
+    await context.exposeBinding(
+      '__e2eReportCsp',
+      (
+        source,
+        violation: { directive: string; blockedURI: string; documentURI: string; sample: string },
+      ) => {
+        this.problems.push({
+          kind: 'csp',
+          text: `CSP ${violation.directive} blocked ${violation.blockedURI || '(inline)'}${violation.sample ? ` sample ${JSON.stringify(violation.sample)}` : ''}`,
+          url: violation.documentURI || source.page?.url() || '',
+        });
+      },
+    );
     await context.addInitScript(CSP_LISTENER);
     for (const page of context.pages()) this.attach(page);
     context.on('page', (page) => this.attach(page));
@@ -85,9 +91,19 @@ export class BrowserProblems {
 
   private attach(page: Page): void {
     page.on('console', (message) => this.onConsole(page, message));
-    page.on('pageerror', (error) => this.problems.push({ kind: 'pageerror', text: `${error.name}: ${error.message}`, url: page.url() }));
+    page.on('pageerror', (error) =>
+      this.problems.push({
+        kind: 'pageerror',
+        text: `${error.name}: ${error.message}`,
+        url: page.url(),
+      }),
+    );
     page.on('dialog', (dialog) => {
-      this.problems.push({ kind: 'dialog', text: `${dialog.type()}: ${dialog.message()}`, url: page.url() });
+      this.problems.push({
+        kind: 'dialog',
+        text: `${dialog.type()}: ${dialog.message()}`,
+        url: page.url(),
+      });
       void dialog.dismiss().catch(() => undefined);
     });
   }
@@ -98,7 +114,11 @@ export class BrowserProblems {
     if (message.type() !== 'error' && !isCsp) return;
     const url = message.location().url || page.url();
     const status = FAILED_TO_LOAD.exec(text)?.[1];
-    if (status !== undefined && this.expected.some((e) => String(e.status) === status && e.url(url))) return;
+    if (
+      status !== undefined &&
+      this.expected.some((e) => String(e.status) === status && e.url(url))
+    )
+      return;
     this.problems.push({ kind: isCsp ? 'csp' : 'console', text, url });
   }
 }

@@ -31,7 +31,11 @@ export function seedUser(stack: Stack, installationId: string, userId: string): 
 
 /** Every Open-in-Provider link on the emulator dashboard currently shown in `page`. */
 export async function dashboardLinks(page: Page): Promise<OpenLink[]> {
-  const raw = await page.locator('a[data-testid^="open-"]').evaluateAll((anchors) => anchors.map((a) => [a.getAttribute('data-testid') ?? '', a.getAttribute('href') ?? '']));
+  const raw = await page
+    .locator('a[data-testid^="open-"]')
+    .evaluateAll((anchors) =>
+      anchors.map((a) => [a.getAttribute('data-testid') ?? '', a.getAttribute('href') ?? '']),
+    );
   return raw.map(([testId = '', href = '']) => {
     const [, installationId = '', userId = '', ...kind] = testId.split('-');
     return { testId, href, installationId, userId, kind: kind.join('-') };
@@ -45,7 +49,10 @@ export async function dashboardLinks(page: Page): Promise<OpenLink[]> {
  */
 export async function clickOpenLink(page: Page, stack: Stack, testId: string): Promise<URL> {
   await page.goto(`${stack.emulatorUrl}/`);
-  await Promise.all([page.waitForURL((url) => url.origin === stack.backendUrl), page.getByTestId(testId).click()]);
+  await Promise.all([
+    page.waitForURL((url) => url.origin === stack.backendUrl),
+    page.getByTestId(testId).click(),
+  ]);
   return new URL(page.url());
 }
 

@@ -43,11 +43,20 @@ function freePort(): Promise<number> {
  * here" panel, the demo's onLogin, "Expire my provider session"). Logs are silent unless `E2E_LOG_LEVEL` is set.
  * The backend port is picked with a throwaway listener; a lost race (EADDRINUSE) is retried.
  */
-export async function startStack(env: Record<string, string> = {}, options: { demo?: boolean } = {}): Promise<Stack> {
+export async function startStack(
+  env: Record<string, string> = {},
+  options: { demo?: boolean } = {},
+): Promise<Stack> {
   const logLevel = process.env.E2E_LOG_LEVEL || 'silent';
   const clientSecret = randomBytes(24).toString('base64url');
   const emulator = await createEmulator({
-    integration: { clientId: CLIENT_ID, clientSecret, slug: SLUG, name: 'Acme Provider', redirectLoginUrl: 'http://localhost:1/callback' },
+    integration: {
+      clientId: CLIENT_ID,
+      clientSecret,
+      slug: SLUG,
+      name: 'Acme Provider',
+      redirectLoginUrl: 'http://localhost:1/callback',
+    },
     logger: createLogger(logLevel).child({ component: 'vercel-emulator' }),
   });
   const emulatorServer = await emulator.listen(0, '127.0.0.1');
@@ -59,9 +68,17 @@ export async function startStack(env: Record<string, string> = {}, options: { de
     emulator.integration.redirectLoginUrl = `${publicUrl}/callback`;
     emulator.integration.partnerApiUrl = publicUrl;
     emulator.integration.webhookUrl = `${publicUrl}/webhooks/vercel`;
-    if (options.demo) emulator.integration.expireProviderSessionUrl = `${publicUrl}${EXPIRE_SESSION_PATH}`;
+    if (options.demo)
+      emulator.integration.expireProviderSessionUrl = `${publicUrl}${EXPIRE_SESSION_PATH}`;
     const config = loadConfig({
-      ...localBackendEnvironment({ port, emulatorUrl: emulatorServer.url, clientId: CLIENT_ID, clientSecret, slug: SLUG, logLevel }),
+      ...localBackendEnvironment({
+        port,
+        emulatorUrl: emulatorServer.url,
+        clientId: CLIENT_ID,
+        clientSecret,
+        slug: SLUG,
+        logLevel,
+      }),
       // Test 1 signs in 65 times within a minute from one address, beside the other tests.
       RATE_LIMIT_CALLBACK_MAX: '10000',
       ...env,
@@ -69,7 +86,12 @@ export async function startStack(env: Record<string, string> = {}, options: { de
     let backend: RunningServer;
     try {
       // Demo mode as `npm run demo` runs it: the demo's onLogin, the panel and the expire control.
-      const demo = options.demo ? { options: { onLogin: demoOnLogin }, demo: { trails: new LoginTrails(), emulatorUrl: emulatorServer.url } } : {};
+      const demo = options.demo
+        ? {
+            options: { onLogin: demoOnLogin },
+            demo: { trails: new LoginTrails(), emulatorUrl: emulatorServer.url },
+          }
+        : {};
       backend = await startServer(config, createLogger(logLevel), demo);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') {
