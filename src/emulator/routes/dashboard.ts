@@ -4,16 +4,16 @@
  * points at `/open?installation=…&user=…&<context>` and carries
  * `data-testid="open-<installationId>-<userId>-<kind>"`. Each installation has an "Uninstall" button
  * (`data-testid="uninstall-<installationId>"`, `POST /installations/:id/uninstall`) that plays Vercel
- * removing it (VERCEL-SSO.md §4, §4a; see `partner.ts`).
+ * removing it (VERCEL-SSO.md §4, §4a; see `actions/partner.ts`).
  *
  * @module
  */
 import { Router, type Request, type Response } from 'express';
-import type { EmulatorContext } from './context';
-import type { DevToken } from './dev-tokens';
-import { findPerson, findTeam, type SeedInstallation, type UserRole } from './seed';
-import { PartnerTokenError, uninstall } from './partner';
-import { renderMessage, renderPage } from './views';
+import type { EmulatorContext } from '../context';
+import type { DevToken } from '../model/dev-tokens';
+import { findPerson, findTeam, type SeedInstallation, type UserRole } from '../model/seed';
+import { PartnerTokenError, uninstall } from '../actions/partner';
+import { renderMessage, renderPage } from '../http/views';
 
 /** Deep-link kinds shown for each user, in display order. */
 export const LINK_KINDS = [

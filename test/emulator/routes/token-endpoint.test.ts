@@ -15,7 +15,7 @@ import {
   TEST_INTEGRATION,
   tokenBody,
   type Started,
-} from './helpers';
+} from '../helpers';
 
 let s: Started;
 beforeAll(async () => {

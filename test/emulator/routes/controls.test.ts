@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { exchangeFresh, IDS, startEmulator, type Started } from './helpers';
+import { exchangeFresh, IDS, startEmulator, type Started } from '../helpers';
 
 let s: Started;
 beforeAll(async () => {

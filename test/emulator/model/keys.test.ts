@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { exchangeFresh, startEmulator, type Started } from './helpers';
+import { exchangeFresh, startEmulator, type Started } from '../helpers';
 
 let s: Started;
 beforeAll(async () => {

@@ -7,8 +7,8 @@
  */
 import { createHash } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
-import type { EmulatorContext } from './context';
-import { findPerson } from './seed';
+import type { EmulatorContext } from '../context';
+import { findPerson } from '../model/seed';
 
 /** Escape text for XML content/attribute values. */
 export function escapeXml(text: string): string {

@@ -10,11 +10,11 @@
  * @module
  */
 import { Router, type Request, type Response } from 'express';
-import type { EmulatorContext } from './context';
-import { LoginError, mintLogin, pickContext } from './login';
-import { findInstallation, findMember } from './seed';
-import { setEmulatorUser } from './session';
-import { renderMessage } from './views';
+import type { EmulatorContext } from '../context';
+import { LoginError, mintLogin, pickContext } from '../actions/login';
+import { findInstallation, findMember } from '../model/seed';
+import { setEmulatorUser } from '../http/session';
+import { renderMessage } from '../http/views';
 
 /** Router serving `GET /open`. */
 export function openRouter(ctx: EmulatorContext): Router {

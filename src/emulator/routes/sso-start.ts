@@ -14,8 +14,8 @@
  * @module
  */
 import { Router, type Request, type Response } from 'express';
-import type { EmulatorContext } from './context';
-import { LoginError, mintLogin, pickContext } from './login';
+import type { EmulatorContext } from '../context';
+import { LoginError, mintLogin, pickContext } from '../actions/login';
 import {
   findInstallation,
   findMember,
@@ -24,9 +24,9 @@ import {
   findTeam,
   type SeedInstallation,
   type SeedMember,
-} from './seed';
-import { readEmulatorUser, setEmulatorUser } from './session';
-import { renderMessage, renderPage } from './views';
+} from '../model/seed';
+import { readEmulatorUser, setEmulatorUser } from '../http/session';
+import { renderMessage, renderPage } from '../http/views';
 
 /** Router serving provider-initiated SSO. */
 export function ssoStartRouter(ctx: EmulatorContext): Router {

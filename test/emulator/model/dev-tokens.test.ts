@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { startEmulator, type Started } from './helpers';
+import { startEmulator, type Started } from '../helpers';
 
 let s: Started;
 beforeAll(async () => {

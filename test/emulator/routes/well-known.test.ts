@@ -1,6 +1,6 @@
 import request from 'supertest';
 import * as oidc from 'openid-client';
-import { startEmulator, TEST_INTEGRATION, type Started } from './helpers';
+import { startEmulator, TEST_INTEGRATION, type Started } from '../helpers';
 
 let s: Started;
 beforeAll(async () => {
@@ -73,7 +73,7 @@ describe('JWKS', () => {
 
 describe('base URL', () => {
   it('throws before listen/setBaseUrl; setBaseUrl normalises and wins', async () => {
-    const { createEmulator } = await import('../../src/emulator');
+    const { createEmulator } = await import('../../../src/emulator');
     const emu = await createEmulator({ integration: { ...TEST_INTEGRATION } });
     expect(() => emu.baseUrl).toThrow(/listen\(\) or setBaseUrl\(\)/);
     expect(() => emu.setBaseUrl('ftp://x')).toThrow(TypeError);

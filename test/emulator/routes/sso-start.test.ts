@@ -6,7 +6,7 @@ import {
   TEST_INTEGRATION,
   tokenBody,
   type Started,
-} from './helpers';
+} from '../helpers';
 import { decodeJwt } from 'jose';
 
 let s: Started;

@@ -1,7 +1,7 @@
 /**
  * HTML rendering for the emulator's pages with eta (auto-escaping `<%= %>`; templates never use
  * raw output for data). Templates live in `views/emulator/*.eta`, resolved relative to this file
- * so that both `src/emulator/*.ts` and the compiled `dist/emulator/*.js` find them.
+ * so that both `src/emulator/http/views.ts` and the compiled `dist/emulator/http/views.js` find them.
  *
  * @module
  */
@@ -10,7 +10,7 @@ import type { Response } from 'express';
 import { Eta } from 'eta';
 
 /** Absolute path of `views/emulator`. */
-export const VIEWS_DIR = path.resolve(__dirname, '..', '..', 'views', 'emulator');
+export const VIEWS_DIR = path.resolve(__dirname, '..', '..', '..', 'views', 'emulator');
 
 const eta = new Eta({ views: VIEWS_DIR, cache: true, autoEscape: true });
 

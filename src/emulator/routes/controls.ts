@@ -27,10 +27,10 @@ import {
   type EmulatorContext,
   type EmulatorStats,
   type TokenRequestRecord,
-} from './context';
-import { sendVercelError } from './errors';
-import { faultSchema, faultTargetSchema, type Fault, type FaultTarget } from './faults';
-import { LoginError, mintLogin, type MintedLogin, type MintLoginInput } from './login';
+} from '../context';
+import { sendVercelError } from '../http/errors';
+import { faultSchema, faultTargetSchema, type Fault, type FaultTarget } from '../http/faults';
+import { LoginError, mintLogin, type MintedLogin, type MintLoginInput } from '../actions/login';
 import {
   mintPartnerToken,
   partnerTokenInputSchema,
@@ -39,8 +39,8 @@ import {
   type PartnerToken,
   type PartnerTokenInput,
   type UninstallResult,
-} from './partner';
-import { tokenOverrideSchema, type IdTokenShape, type TokenOverride } from './tokens';
+} from '../actions/partner';
+import { tokenOverrideSchema, type IdTokenShape, type TokenOverride } from '../model/tokens';
 
 /** The programmatic controls (see `Emulator.controls`). */
 export interface EmulatorControls {

@@ -42,15 +42,15 @@ import express, {
   type Response,
 } from 'express';
 import { z } from 'zod';
-import type { EmulatorContext } from './context';
-import { sendVercelError } from './errors';
-import type { SeedTeam } from './seed';
+import type { EmulatorContext } from '../context';
+import { sendVercelError } from '../http/errors';
+import type { SeedTeam } from '../model/seed';
 import {
   TokenLimitError,
   toAuthToken,
   type StoredUserToken,
   type UserTokenStore,
-} from './user-tokens';
+} from '../model/user-tokens';
 
 /** The path prefixes this router answers under. */
 export const USER_TOKEN_PREFIXES = [

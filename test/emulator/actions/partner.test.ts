@@ -9,7 +9,7 @@ import type { Server } from 'node:http';
 import express from 'express';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import request from 'supertest';
-import { IDS, startEmulator, TEST_INTEGRATION, type Started } from './helpers';
+import { IDS, startEmulator, TEST_INTEGRATION, type Started } from '../helpers';
 
 interface Received {
   method: string;

@@ -8,15 +8,15 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { idTokenTtl, type EmulatorContext } from './context';
-import { findInstallation, findMember, findPerson } from './seed';
+import { idTokenTtl, type EmulatorContext } from '../context';
+import { findInstallation, findMember, findPerson } from '../model/seed';
 import {
   buildIdTokenClaims,
   mergeWithDeletes,
   signIdToken,
   tokenOverrideSchema,
   type TokenOverride,
-} from './tokens';
+} from '../model/tokens';
 
 /** Partner API token kinds, as the `X-Vercel-Auth` header spells them. */
 export type PartnerTokenKind = 'user' | 'system';

@@ -1,6 +1,6 @@
 import request from 'supertest';
-import { LINK_KINDS } from '../../src/emulator';
-import { IDS, startEmulator, TEST_INTEGRATION, type Started } from './helpers';
+import { LINK_KINDS } from '../../../src/emulator';
+import { IDS, startEmulator, TEST_INTEGRATION, type Started } from '../helpers';
 
 let s: Started;
 beforeAll(async () => {

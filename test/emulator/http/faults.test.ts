@@ -1,7 +1,7 @@
 import http from 'node:http';
 import request from 'supertest';
 import { decodeJwt } from 'jose';
-import { exchangeFresh, IDS, postToken, startEmulator, tokenBody, type Started } from './helpers';
+import { exchangeFresh, IDS, postToken, startEmulator, tokenBody, type Started } from '../helpers';
 
 let s: Started;
 beforeAll(async () => {

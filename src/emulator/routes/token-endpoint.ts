@@ -44,17 +44,22 @@ import express, {
   type Response,
 } from 'express';
 import { z } from 'zod';
-import { constantTimeEqual, type RedeemFailure } from './codes';
+import { constantTimeEqual, type RedeemFailure } from '../model/codes';
 import {
   idTokenTtl,
   TOKEN_REQUEST_LOG_SIZE,
   type EmulatorContext,
   type TokenRequestRecord,
-} from './context';
-import { sendVercelError } from './errors';
-import { applyFault, type Fault } from './faults';
-import { findInstallation, findMember, findPerson } from './seed';
-import { buildIdTokenClaims, mergeWithDeletes, signIdToken, type PresignedTokens } from './tokens';
+} from '../context';
+import { sendVercelError } from '../http/errors';
+import { applyFault, type Fault } from '../http/faults';
+import { findInstallation, findMember, findPerson } from '../model/seed';
+import {
+  buildIdTokenClaims,
+  mergeWithDeletes,
+  signIdToken,
+  type PresignedTokens,
+} from '../model/tokens';
 
 /** Path of the token endpoint, as on api.vercel.com. */
 export const TOKEN_PATH = '/v1/integrations/sso/token';

@@ -7,8 +7,8 @@
  * @module
  */
 import { Router, type Request, type Response } from 'express';
-import type { EmulatorContext } from './context';
-import { applyFault } from './faults';
+import type { EmulatorContext } from '../context';
+import { applyFault } from '../http/faults';
 
 /** The discovery document served by the emulator. */
 export interface DiscoveryDocument {

@@ -5,8 +5,8 @@
  *
  * @module
  */
-import type { EmulatorContext } from './context';
-import { findInstallation, findMember } from './seed';
+import type { EmulatorContext } from '../context';
+import { findInstallation, findMember } from '../model/seed';
 
 /**
  * Deep-link context parameters Vercel may add to the Redirect Login URL (VERCEL-SSO.md §1.2).

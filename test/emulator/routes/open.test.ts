@@ -6,7 +6,7 @@ import {
   TEST_INTEGRATION,
   tokenBody,
   type Started,
-} from './helpers';
+} from '../helpers';
 
 let s: Started;
 beforeAll(async () => {
@@ -16,16 +16,14 @@ afterAll(() => s.close());
 
 describe('GET /open (Open in Provider click)', () => {
   it('302s to the Redirect Login URL with mode, code, state and the known context only', async () => {
-    const res = await request(s.url)
-      .get('/open')
-      .query({
-        installation: IDS.acme,
-        user: IDS.bobAcme,
-        resource_id: 'store_x&y',
-        product_id: 'iap_p',
-        evil: '1',
-        pr: 'https://github.com/o/r/pull/1',
-      });
+    const res = await request(s.url).get('/open').query({
+      installation: IDS.acme,
+      user: IDS.bobAcme,
+      resource_id: 'store_x&y',
+      product_id: 'iap_p',
+      evil: '1',
+      pr: 'https://github.com/o/r/pull/1',
+    });
     expect(res.status).toBe(302);
     const loc = new URL(res.headers.location!);
     expect(`${loc.origin}${loc.pathname}`).toBe(TEST_INTEGRATION.redirectLoginUrl);
