@@ -159,7 +159,7 @@ async function main() {
             }),
           )
         : undefined;
-    if (!redisBackend)
+    if ('error' in redis)
       notes.push(`Redis rows skipped: Redis not reachable at ${redis.url} (${redis.error}).`);
     const baselineLogin = await keep(startBaseline('baseline-login', emulator));
     const verify = await keep(startBaseline('baseline-verify-every-request', emulator));

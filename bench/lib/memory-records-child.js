@@ -63,7 +63,9 @@ async function main() {
   }
   const afterCodes = await heapAfterGc();
   const held = await new Promise((resolve) =>
-    sessions.length?.((/** @type {unknown} */ _e, /** @type {number} */ count) => resolve(count)),
+    sessions.length?.((/** @type {unknown} */ _e, /** @type {number | undefined} */ n) =>
+      resolve(n),
+    ),
   );
   serve({ stop: () => process.exit(0) });
   ready({

@@ -91,8 +91,9 @@ function memoryChecks({ plateau, records }) {
 function markdown(r) {
   const s = r.settings;
   const lines = [];
+  const logins = r.rowOrder.some((/** @type {string} */ id) => r.rows[id].group === 'login');
   lines.push(
-    `${s.rounds} interleaved rounds; ${s.connections} connections; each window ${s.loginSeconds} s (logins) or ${s.signedInSeconds} s (other rows) after a ${s.warmupSeconds} s warm-up. Figures: median (min–max) across rounds.`,
+    `${s.rounds} interleaved rounds; ${s.connections} connections; each window ${logins ? `${s.loginSeconds} s (logins) or ` : ''}${s.signedInSeconds} s${logins ? ' (other rows)' : ''} after a ${s.warmupSeconds} s warm-up. Figures: median (min–max) across rounds.`,
     '',
     '| row | what it measures | per second | p99 ms | CPU ms / op |',
     '|---|---|---:|---:|---:|',
