@@ -86,13 +86,6 @@ function renderChart(results, size = {}) {
         stack: 'median',
         barWidth: 18,
         itemStyle: { color: COLOURS[v] },
-        label: {
-          show: true,
-          position: 'right',
-          distance: 10,
-          color: '#212121',
-          formatter: (/** @type {{ value: number }} */ p) => `${p.value.toFixed(2)}x`,
-        },
         data: ratios.map((r) => (r.verdict === v && Number.isFinite(r.median) ? r.median : '-')),
       })),
       {
@@ -129,6 +122,24 @@ function renderChart(results, size = {}) {
           .map((r, i) => [i, r.min, r.max])
           .filter(([, low, high]) => Number.isFinite(low) && Number.isFinite(high)),
         z: 10,
+      },
+      {
+        // The median's value, written right of the whisker (or of the bar).
+        name: 'median',
+        type: 'scatter',
+        symbolSize: 0,
+        silent: true,
+        label: {
+          show: true,
+          position: 'right',
+          distance: 6,
+          color: '#212121',
+          formatter: (/** @type {{ value: number[] }} */ p) => `${(p.value[2] ?? NaN).toFixed(2)}x`,
+        },
+        data: ratios
+          .map((r, i) => [Number.isFinite(r.max) ? r.max : r.median, i, r.median])
+          .filter(([x]) => Number.isFinite(x)),
+        z: 12,
       },
       {
         name: 'target',
