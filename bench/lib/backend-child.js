@@ -25,6 +25,7 @@ const { startServer } = require('../../dist/server');
 const { createStores } = require('../../dist/stores');
 const { createMemorySessionStore } = require('../../dist/stores/session-store');
 const { TouchThrottledStore, touchIntervalMsFor } = require('../../dist/stores/touch-throttle');
+const { MemoryOneTimeStore } = require('../../dist/stores/one-time-store');
 const { createLogger } = require('../../dist/web/logger');
 const { assembleVercelSso } = require('../../dist/web/vercel-sso');
 const { parseVercelSsoOptions } = require('../../dist/config');
@@ -46,7 +47,15 @@ function benchStores(config, logger) {
       memory,
       touchIntervalMsFor(config.session.idleTimeoutSeconds),
     );
-    stores.close = async () => /** @type {any} */ (memory).stopInterval?.();
+    // Redeemed-code records are pruned on the same short interval.
+    /** @type {any} */ (stores.oneTimeStore).stop?.();
+    stores.oneTimeStore = new MemoryOneTimeStore(100_000, pruneMs);
+    const { sessionStore, oneTimeStore } = /** @type {any} */ (stores);
+    stores.close = async () => {
+      /** @type {any} */ (memory).stopInterval?.();
+      sessionStore.stop();
+      oneTimeStore.stop();
+    };
   }
   if (codeTtlMs > 0) {
     const inner = /** @type {any} */ (stores.oneTimeStore);
@@ -103,14 +112,14 @@ async function main() {
           )
         : undefined;
     const oneTime = /** @type {any} */ (stores.oneTimeStore);
-    const oneTimeCache = (oneTime.inner ?? oneTime).cache; // MemoryOneTimeStore's LRU (private)
+    const oneTimeHeld = (oneTime.inner ?? oneTime).heldRecords; // MemoryOneTimeStore
     const index = /** @type {any} */ (stores.sessionIndex).size;
     return {
       sessions,
       // LRU entries, expired ones included until they are read, evicted or purged.
-      oneTimeRecords: typeof oneTimeCache?.size === 'number' ? oneTimeCache.size : undefined,
-      // TouchThrottledStore's last-touch times (private).
-      touchTimes: sessionStore.lastTouch?.size,
+      oneTimeRecords: typeof oneTimeHeld === 'number' ? oneTimeHeld : undefined,
+      // TouchThrottledStore's last-touch times, expired ones included until pruned.
+      touchTimes: sessionStore.rememberedTouches,
       sessionIndexEntries: typeof index === 'number' ? index : undefined,
     };
   };
