@@ -622,7 +622,7 @@ export function parseVercelSsoOptions(options: unknown): SsoSettings {
     const field = issue.path.join('.') || 'options';
     if (problems.has(field)) continue;
     const value = issue.path.reduce<unknown>(
-      (node, key) => (node as Record<PropertyKey, unknown> | undefined)?.[key as PropertyKey],
+      (node, key) => (node as Record<PropertyKey, unknown> | undefined)?.[key],
       options,
     );
     problems.set(

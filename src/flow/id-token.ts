@@ -116,7 +116,7 @@ export class IdTokenVerifier {
     onResult?: (result: JwksFetchResult) => void,
   ): typeof fetch {
     const bounded = boundedFetch(maxBytes, this.options.fetch ?? fetch);
-    return (async (input: string | URL | Request, init?: RequestInit) => {
+    return async (input: string | URL | Request, init?: RequestInit) => {
       try {
         const response = await bounded(input, init);
         this.lastFetch = { atMs: Date.now(), ok: response.status === 200 };
@@ -127,7 +127,7 @@ export class IdTokenVerifier {
         onResult?.('failed');
         throw error;
       }
-    }) as typeof fetch;
+    };
   }
 
   /**

@@ -122,7 +122,7 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
     return {
       mode: 'single',
       client,
-      commands: client as unknown as RedisKeyCommands,
+      commands: client,
       sendCommand: ({ command }) => client.sendCommand(command),
       ping: async () => (await client.ping()) === 'PONG',
       close: () => closeOrDestroy(client),
@@ -162,7 +162,7 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
     return {
       mode: 'sentinel',
       client: sentinel,
-      commands: sentinel as unknown as RedisKeyCommands,
+      commands: sentinel,
       sendCommand: ({ isReadOnly, command }) => sentinel.sendCommand(isReadOnly, command),
       ping: async () => String(await sentinel.sendCommand(false, ['PING'])) === 'PONG',
       close: () => closeOrDestroy(sentinel),
@@ -187,7 +187,7 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
   return {
     mode: 'cluster',
     client: cluster,
-    commands: cluster as unknown as RedisKeyCommands,
+    commands: cluster,
     sendCommand: ({ key, isReadOnly, command }) => cluster.sendCommand(key, isReadOnly, command),
     ping: async () => {
       const masters = cluster.masters;
@@ -269,7 +269,7 @@ export function wrapRedisClient(client: RedisClient): RedisConnection {
   return {
     mode: 'client',
     client,
-    commands: client as unknown as RedisKeyCommands,
+    commands: client,
     sendCommand: ({ command }) => client.sendCommand(command),
     ping: async () => (await client.ping()) === 'PONG',
     close: async () => undefined,

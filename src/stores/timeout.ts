@@ -78,15 +78,11 @@ export class TimeoutSessionStore extends session.Store {
   }
 
   override set(sid: string, data: session.SessionData, callback?: (error?: unknown) => void): void {
-    this.bounded('session set', callback as Callback | undefined, (done) =>
-      this.inner.set(sid, data, done),
-    );
+    this.bounded('session set', callback, (done) => this.inner.set(sid, data, done));
   }
 
   override destroy(sid: string, callback?: (error?: unknown) => void): void {
-    this.bounded('session destroy', callback as Callback | undefined, (done) =>
-      this.inner.destroy(sid, done),
-    );
+    this.bounded('session destroy', callback, (done) => this.inner.destroy(sid, done));
   }
 
   override touch(sid: string, data: session.SessionData, callback?: () => void): void {
@@ -94,9 +90,7 @@ export class TimeoutSessionStore extends session.Store {
       callback?.();
       return;
     }
-    this.bounded('session touch', callback as Callback | undefined, (done) =>
-      this.inner.touch!(sid, data, done),
-    );
+    this.bounded('session touch', callback, (done) => this.inner.touch!(sid, data, done));
   }
 
   private bounded(

@@ -71,7 +71,7 @@ export async function readBoundedBody(
     throw new BodyTooLargeError(maxBytes);
   }
   if (!response.body) return new Uint8Array(0);
-  const reader = response.body.getReader();
+  const reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
   let onAbort: (() => void) | undefined;
@@ -149,7 +149,7 @@ export function parseBoundedJson(body: Uint8Array | string, maxDepth = MAX_JSON_
  * @throws {@link BodyTooLargeError}, {@link UnparsableJsonError}, the signal's reason, or fetch's error.
  */
 export function boundedFetch(maxBytes: number, fetchImpl: typeof fetch = fetch): typeof fetch {
-  return (async (input: string | URL | Request, init?: RequestInit) => {
+  return async (input: string | URL | Request, init?: RequestInit) => {
     const response = await fetchImpl(input, init);
     const body = await readBoundedBody(response, maxBytes, init?.signal ?? undefined);
     assertJsonDepth(new TextDecoder().decode(body));
@@ -165,5 +165,5 @@ export function boundedFetch(maxBytes: number, fetchImpl: typeof fetch = fetch):
       statusText: response.statusText,
       headers,
     });
-  }) as typeof fetch;
+  };
 }

@@ -9,7 +9,6 @@ import express, {
   type RequestHandler,
   type Response,
 } from 'express';
-import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { parseVercelSsoOptions, type SsoSettings, type VercelSsoOptions } from '../config/options';
 import { AccountSwitch } from '../flow/account-switch';
@@ -310,12 +309,14 @@ export function assembleVercelSso(settings: SsoSettings, parts: VercelSsoParts =
   const rateWindow = settings.rateLimit.windowSeconds;
   // The metric label is the route template inside our router (never the raw path), or a fixed word
   // for the provider-initiated redirect of requireUser() on the host's routes.
-  const onLimited = (req: Request) =>
+  const onLimited = (req: Request) => {
+    const template = (req.route as { path?: unknown } | undefined)?.path;
     observer.rateLimited(
-      (req as Request & { [ourRoute]?: boolean })[ourRoute] && typeof req.route?.path === 'string'
-        ? req.route.path
+      (req as Request & { [ourRoute]?: boolean })[ourRoute] && typeof template === 'string'
+        ? template
         : '(requireUser)',
     );
+  };
   const callbackLimit = createRateLimit({
     windowSeconds: rateWindow,
     max: settings.rateLimit.callbackMax,

@@ -295,7 +295,7 @@ describe('id_token verification: 401 page naming the failed check in the log', (
     ['missing user_id', { claims: { user_id: null } }, 'claim:user_id'],
     ['missing exp', { claims: { exp: null } }, 'exp'],
   ] as const)('%s', async (_name, override, check) => {
-    h.emulator.controls.setNextTokenOverride(override as never);
+    h.emulator.controls.setNextTokenOverride(override);
     const response = await h.agent().get(freshCallback());
     await expectRefused(response, 401, 'invalid_id_token', 'Sign-in failed');
     expect(h.logs.logins()[0]).toMatchObject({ check });

@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { demoBanner, demoOnLogin } from '../../src/dev/demo';
 import { demoPassthrough } from '../../src/dev/local-environment';
 import { createApp } from '../../src/server/app';

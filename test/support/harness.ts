@@ -6,7 +6,7 @@ import type { Express } from 'express';
 import type session from 'express-session';
 import type { Logger } from 'pino';
 import { parseVercelSsoOptions, type VercelSsoOptions } from '../../src/config/options';
-import { IdTokenVerifier } from '../../src/flow/id-token';
+import { type IdTokenVerifier } from '../../src/flow/id-token';
 import { createApp } from '../../src/server/app';
 import type { DemoExtras } from '../../src/server/demo-routes';
 import { createStores, type Stores } from '../../src/stores';
