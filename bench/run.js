@@ -555,7 +555,8 @@ async function profileBackend(emulator, load, window) {
     }),
   );
   const skipMs = backend.info.uptimeMs ?? 0;
-  let rate = 0;
+  /** @type {number} */
+  let rate;
   try {
     if (load === 'login') {
       const f = await measureLogin({
