@@ -7,6 +7,7 @@
  */
 import type { EmulatorContext } from './context';
 import { findInstallation, findMember } from './seed';
+import { EmulatorError } from './error-base';
 
 /**
  * Deep-link context parameters Vercel may add to the Redirect Login URL (VERCEL-SSO.md §1.2).
@@ -50,7 +51,8 @@ export interface MintedLogin {
 }
 
 /** Error thrown by {@link mintLogin} for an unknown installation/user; `status` is the HTTP status to use. */
-export class LoginError extends Error {
+export class LoginError extends EmulatorError<'ERR_EMULATOR_LOGIN'> {
+  readonly code = 'ERR_EMULATOR_LOGIN' as const;
   constructor(
     message: string,
     readonly status: 400 | 404 | 500,

@@ -8,6 +8,7 @@ import {
 } from 'redis';
 import type { Logger } from 'pino';
 import type { RedisTopology } from '../config/options';
+import { errorForLog } from '../errors/base';
 
 /** The node-redis single-server client type (default modules, RESP3 defaults of node-redis 5+). */
 export type RedisClient = RedisClientType;
@@ -103,7 +104,7 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
       {
         event: 'redis_connect_failed',
         redis_mode: topology.mode,
-        err: { name: (error as Error)?.name },
+        err: errorForLog(error),
       },
       'Redis connection failed',
     );
