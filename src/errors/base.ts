@@ -33,11 +33,12 @@ export abstract class VercelSsoError<Code extends string = string> extends Error
 /**
  * A log-safe summary of an error and its causes: class names and codes only, never messages (a
  * message may quote a token, a key or a Redis key). Shape: `{ name, error_code?, cause? }`, nested
- * for each `cause` up to {@link ERROR_LOG_MAX_DEPTH} levels. The field is `error_code`, not `code`:
+ * for each `cause` that is an error up to {@link ERROR_LOG_MAX_DEPTH} levels (jose's claim errors
+ * have a plain `{ claim, reason, payload }` cause: never followed, it holds the token's claims). The field is `error_code`, not `code`:
  * the loggers redact every `*.code` (the OAuth authorization code).
  */
 export interface ErrorLogSummary {
-  /** The error's class name (`name`), e.g. `JWTExpired`, `TypeError`, `ConnectionTimeoutError`. */
+  /** The error's class name ({@link errorName}), e.g. `JWTExpired`, `TypeError`, `ClientClosedError`. */
   name: string;
   /** Its `code` when it has a short, printable one: `ERR_JWT_EXPIRED`, `ECONNREFUSED`, … */
   error_code?: string;
@@ -52,6 +53,40 @@ export const ERROR_LOG_MAX_DEPTH = 4;
 const LOGGABLE_WORD = /^[A-Za-z][A-Za-z0-9_.:-]{0,63}$/;
 
 /**
+ * The class name of `error`: its `name`, or its constructor's name when `name` is the generic
+ * `Error` (node-redis's `ClientClosedError`, `ErrorReply`, … do not set `name`). Only a short
+ * identifier is returned; anything else is `Error`.
+ * @example
+ * ```ts
+ * errorName(new ClientClosedError()); // 'ClientClosedError' (its `name` is 'Error')
+ * ```
+ */
+export function errorName(error: unknown): string {
+  if (typeof error !== 'object' || error === null) return typeof error;
+  const { name } = error as { name?: unknown };
+  const constructorName = (error as { constructor?: { name?: unknown } }).constructor?.name;
+  const chosen =
+    (name === undefined || name === 'Error') && typeof constructorName === 'string'
+      ? constructorName
+      : name;
+  return typeof chosen === 'string' && LOGGABLE_WORD.test(chosen) ? chosen : 'Error';
+}
+
+/**
+ * An error of any realm (undici's errors come from Node's internals, not the caller's `Error`): an
+ * object with a string `name` and `message`. jose's claim errors carry a plain
+ * `{ claim, reason, payload }` as cause, which is not one: it is never followed (it holds the claims).
+ */
+function isErrorLike(value: unknown): value is Error {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { name?: unknown }).name === 'string' &&
+    typeof (value as { message?: unknown }).message === 'string'
+  );
+}
+
+/**
  * Summarises `error` for a pino log line so the original's name survives wrapping (a jose
  * `JWTExpired` inside an `InvalidIdTokenError`, a `TypeError` with `cause.code = 'ECONNREFUSED'`
  * inside a `VercelUnavailableError`, a Redis error inside a `StoreUnavailableError`).
@@ -60,12 +95,10 @@ const LOGGABLE_WORD = /^[A-Za-z][A-Za-z0-9_.:-]{0,63}$/;
  */
 export function errorForLog(error: unknown, depth = 0): ErrorLogSummary {
   if (typeof error !== 'object' || error === null) return { name: typeof error };
-  const { name, code, cause } = error as { name?: unknown; code?: unknown; cause?: unknown };
-  const summary: ErrorLogSummary = {
-    name: typeof name === 'string' && LOGGABLE_WORD.test(name) ? name : 'Error',
-  };
+  const { code, cause } = error as { code?: unknown; cause?: unknown };
+  const summary: ErrorLogSummary = { name: errorName(error) };
   if (typeof code === 'string' && LOGGABLE_WORD.test(code)) summary.error_code = code;
-  if (cause !== undefined && depth + 1 < ERROR_LOG_MAX_DEPTH)
+  if (isErrorLike(cause) && depth + 1 < ERROR_LOG_MAX_DEPTH)
     summary.cause = errorForLog(cause, depth + 1);
   return summary;
 }

@@ -45,8 +45,11 @@ export type CallbackErrorCode = 'ERR_INVALID_CALLBACK';
  */
 export class InvalidCallbackError extends VercelSsoError<CallbackErrorCode> {
   readonly code = 'ERR_INVALID_CALLBACK' as const;
-  constructor(readonly reason: string) {
-    super(reason);
+  constructor(
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(reason, options);
     this.name = 'InvalidCallbackError';
   }
 }

@@ -1,5 +1,5 @@
 import session from 'express-session';
-import { VercelSsoError } from '../errors/base';
+import { errorName, VercelSsoError } from '../errors/base';
 
 /**
  * The codes of the store errors (closed): `ERR_STORE_UNAVAILABLE` ({@link StoreUnavailableError}: the
@@ -46,25 +46,24 @@ export class StoreTimeoutError extends StoreUnavailableError {
     operation: string,
     /** The bound that was exceeded, ms. */
     readonly timeoutMs: number,
+    options?: { cause?: unknown },
   ) {
-    super(operation, `${operation} did not finish within ${timeoutMs} ms`);
+    super(operation, `${operation} did not finish within ${timeoutMs} ms`, options);
     this.name = 'StoreTimeoutError';
   }
 }
 
 /**
  * Maps a store client's failure to a {@link StoreUnavailableError}, keeping the original as `cause`
- * and its name in the message (`<operation> failed: ClientClosedError`); a {@link StoreUnavailableError}
+ * and its class name in the message (`<operation> failed: ClientClosedError`); a {@link StoreUnavailableError}
  * is returned as it is.
  * @param operation - what was attempted (`session get`, `code claim`, …); never a key.
  */
 export function storeErrorFrom(error: unknown, operation: string): StoreUnavailableError {
   if (error instanceof StoreUnavailableError) return error;
-  return new StoreUnavailableError(
-    operation,
-    `${operation} failed: ${(error as Error)?.name ?? 'error'}`,
-    { cause: error },
-  );
+  return new StoreUnavailableError(operation, `${operation} failed: ${errorName(error)}`, {
+    cause: error,
+  });
 }
 
 /**

@@ -34,8 +34,9 @@ export class VercelApiError extends VercelSsoError<'ERR_VERCEL_API'> {
     readonly apiMessage: string | undefined,
     /** Details of the answer beyond the status: see {@link VercelApiErrorDetails}. */
     details: VercelApiErrorDetails = {},
+    options?: { cause?: unknown },
   ) {
-    super(`Vercel API answered ${status}${apiCode ? ` (${apiCode})` : ''}`);
+    super(`Vercel API answered ${status}${apiCode ? ` (${apiCode})` : ''}`, options);
     this.name = 'VercelApiError';
     this.retryAfterSeconds = details.retryAfterSeconds;
     this.invalidToken = details.invalidToken === true;
