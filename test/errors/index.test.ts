@@ -3,6 +3,8 @@
  * base, carries a `code` from the closed union `VercelSsoErrorCode`, keeps the error it wraps as
  * `cause`, and `switch (error.code)` tells the classes apart.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import * as errors from '../../src/errors';
 import * as publicApi from '../../src/index';
 import {
@@ -119,4 +121,12 @@ test('isVercelSsoError refuses foreign errors, even one with a known code', () =
   expect(isVercelSsoError(Object.assign(new Error('x'), { code: 'ERR_VERCEL_API' }))).toBe(false);
   expect(isVercelSsoError(original)).toBe(false);
   expect(isVercelSsoError('ERR_VERCEL_API')).toBe(false);
+});
+
+test('docs/troubleshooting.md has a row for every ERR_ code', () => {
+  const doc = readFileSync(path.join(__dirname, '..', '..', 'docs', 'troubleshooting.md'), 'utf8');
+  const missing = VERCEL_SSO_ERROR_CODES.filter(
+    (code) => code.startsWith('ERR_') && !new RegExp(`^\\|\\s*\`${code}\`\\s*\\|`, 'm').test(doc),
+  );
+  expect(missing).toEqual([]);
 });
