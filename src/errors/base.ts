@@ -34,8 +34,9 @@ export abstract class VercelSsoError<Code extends string = string> extends Error
  * A log-safe summary of an error and its causes: class names and codes only, never messages (a
  * message may quote a token, a key or a Redis key). Shape: `{ name, error_code?, cause? }`, nested
  * for each `cause` that is an error up to {@link ERROR_LOG_MAX_DEPTH} levels (jose's claim errors
- * have a plain `{ claim, reason, payload }` cause: never followed, it holds the token's claims). The field is `error_code`, not `code`:
- * the loggers redact every `*.code` (the OAuth authorization code).
+ * have a plain `{ claim, reason, payload }` cause: never followed, it holds the token's claims).
+ * The field is `error_code`, not `code`: the loggers redact every `*.code` (the OAuth authorization
+ * code).
  */
 export interface ErrorLogSummary {
   /** The error's class name ({@link errorName}), e.g. `JWTExpired`, `TypeError`, `ClientClosedError`. */
