@@ -1,4 +1,5 @@
 import { environmentSchema, sidecarEnabled, type Environment } from './env';
+import { VercelSsoError } from '../errors/base';
 import {
   parseVercelSsoOptions,
   VercelSsoOptionsError,
@@ -93,8 +94,24 @@ export interface SidecarConfig {
  */
 export type Config = Omit<SsoSettings, 'env'> & ServiceSettings;
 
-/** Thrown by {@link loadConfig}; `message` is one line naming every bad variable and what is expected. */
-export class ConfigError extends Error {
+/**
+ * The code of the service configuration's error (closed): `ERR_CONFIG`.
+ * @example
+ * ```ts
+ * const code: ConfigErrorCode = 'ERR_CONFIG';
+ * ```
+ */
+export type ConfigErrorCode = 'ERR_CONFIG';
+
+/**
+ * Thrown by {@link loadConfig}; `message` is one line naming every bad variable and what is expected
+ * (values never echoed); `cause` is the zod error or the {@link VercelSsoOptionsError}.
+ * @example
+ * ```ts
+ * try { loadConfig(); } catch (error) { if (error instanceof ConfigError) process.exitCode = 78; }
+ * ```
+ */
+export class ConfigError extends VercelSsoError<ConfigErrorCode> {
   readonly code = 'ERR_CONFIG' as const;
   constructor(
     /** The environment variables at fault, in schema order. */

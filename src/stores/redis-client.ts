@@ -8,6 +8,7 @@ import {
 } from 'redis';
 import type { Logger } from 'pino';
 import type { RedisTopology } from '../config/options';
+import { errorForLog, errorName } from '../errors/base';
 
 /** The node-redis single-server client type (default modules, RESP3 defaults of node-redis 5+). */
 export type RedisClient = RedisClientType;
@@ -103,7 +104,7 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
       {
         event: 'redis_connect_failed',
         redis_mode: topology.mode,
-        err: { name: (error as Error)?.name },
+        err: errorForLog(error),
       },
       'Redis connection failed',
     );
@@ -226,7 +227,8 @@ function errorLogger(logger: Logger, secrets: string[]): (error: unknown) => voi
       suppressed += 1;
       return;
     }
-    const name = error instanceof Error ? error.name : 'Error';
+    // node-redis errors leave `name` as 'Error': the class name says what failed.
+    const name = error instanceof Error ? errorName(error) : 'Error';
     const message = error instanceof Error ? error.message : String(error);
     logger.error(
       { event: 'redis_error', err: { name, message: redact(message, secrets) }, suppressed },

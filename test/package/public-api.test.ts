@@ -116,6 +116,7 @@ test.each([
       'sidecar',
       'index',
       'conformance',
+      'errors',
     ],
   ],
 ])(
@@ -136,6 +137,21 @@ test.each([
     expect(offending).toEqual([]);
   },
 );
+
+test('the errors base imports nothing; the layers import it, never the errors module that gathers them', () => {
+  expect(importsOf(path.join('errors', 'base.ts'))).toEqual([]);
+  expect(
+    readFileSync(path.join(ROOT, 'src', 'errors', 'base.ts'), 'utf8').match(/^import /m),
+  ).toBeNull();
+  const offending = ['flow', 'vercel', 'stores', 'config', 'web', 'sidecar'].flatMap((folder) =>
+    sourceFiles(folder).flatMap((file) =>
+      importsOf(file)
+        .filter((target) => target === 'errors' || target === path.join('errors', 'index'))
+        .map((target) => `${file} → ${target}`),
+    ),
+  );
+  expect(offending).toEqual([]);
+});
 
 test('the library (src/flow, src/vercel, src/stores, src/config, src/web) never imports prom-client: metrics reach it through the SsoObserver option', () => {
   const offending = ['flow', 'vercel', 'stores', 'config', 'web'].flatMap((folder) =>

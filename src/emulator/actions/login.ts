@@ -6,6 +6,7 @@
  * @module
  */
 import type { EmulatorContext } from '../context';
+import { EmulatorError } from '../error-base';
 import { findInstallation, findMember } from '../model/seed';
 
 /**
@@ -50,7 +51,8 @@ export interface MintedLogin {
 }
 
 /** Error thrown by {@link mintLogin} for an unknown installation/user; `status` is the HTTP status to use. */
-export class LoginError extends Error {
+export class LoginError extends EmulatorError<'ERR_EMULATOR_LOGIN'> {
+  readonly code = 'ERR_EMULATOR_LOGIN' as const;
   constructor(
     message: string,
     readonly status: 400 | 404 | 500,

@@ -9,6 +9,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { idTokenTtl, type EmulatorContext } from '../context';
+import { EmulatorError } from '../error-base';
 import { findInstallation, findMember, findPerson } from '../model/seed';
 import {
   buildIdTokenClaims,
@@ -49,7 +50,8 @@ export const partnerTokenInputSchema = z
   .strict();
 
 /** Thrown for an unknown installation or user; `status` is the HTTP status to answer. */
-export class PartnerTokenError extends Error {
+export class PartnerTokenError extends EmulatorError<'ERR_EMULATOR_PARTNER_TOKEN'> {
+  readonly code = 'ERR_EMULATOR_PARTNER_TOKEN' as const;
   constructor(
     message: string,
     readonly status: 400 | 404,

@@ -11,6 +11,7 @@
  * @module
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { EmulatorError } from '../error-base';
 
 /** A scope as Vercel's `AuthToken.scopes[]` (Vercel REST API: Authentication › Get an Auth Token). */
 export type StoredScope =
@@ -87,7 +88,8 @@ export interface UserTokenPage {
 }
 
 /** Thrown by {@link UserTokenStore.create} when a person already has {@link MAX_TOKENS_PER_PERSON} tokens. */
-export class TokenLimitError extends Error {
+export class TokenLimitError extends EmulatorError<'ERR_EMULATOR_TOKEN_LIMIT'> {
+  readonly code = 'ERR_EMULATOR_TOKEN_LIMIT' as const;
   constructor() {
     super(`a person may have at most ${MAX_TOKENS_PER_PERSON} tokens`);
     this.name = 'TokenLimitError';
