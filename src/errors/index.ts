@@ -121,6 +121,6 @@ export const VERCEL_SSO_ERROR_CODES: readonly VercelSsoErrorCode[] = [
 export function isVercelSsoError(error: unknown): error is AnyVercelSsoError {
   return (
     error instanceof VercelSsoError &&
-    (VERCEL_SSO_ERROR_CODES as readonly string[]).includes(error.code)
+    (VERCEL_SSO_ERROR_CODES as readonly string[]).includes((error as VercelSsoError<string>).code)
   );
 }

@@ -97,8 +97,8 @@ function precompileRedaction(logger: Logger): void {
     }
   }
   if (wildcardTails.length > 0) shapes.set(wildcardFirstSym, wildcardTails);
-  const replaced: Record<string | symbol, Stringifier> = Object.assign(
-    Object.create(null),
+  const replaced = Object.assign(
+    Object.create(null) as Record<string | symbol, Stringifier>,
     original,
   );
   for (const [key, paths] of shapes) {

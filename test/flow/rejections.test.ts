@@ -313,7 +313,7 @@ describe('id_token verification: 401 page naming the failed check in the log', (
   test("an expired id_token: the log line names jose's JWTExpired under the InvalidIdTokenError", async () => {
     h.emulator.controls.setNextTokenOverride({
       claims: { exp: Math.floor(Date.now() / 1000) - 120 },
-    } as never);
+    });
     await h.agent().get(freshCallback()).expect(401);
     expect(h.logs.logins()[0]).toMatchObject({
       reason: 'invalid_id_token',

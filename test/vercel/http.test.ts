@@ -146,9 +146,9 @@ describe('vercelUnavailableFrom: what fetch threw becomes a VercelUnavailableErr
     const client = createVercelAuthClient({
       apiUrl: new URL('https://api.vercel.example'),
       bearerToken: 'tok_secret_value',
-      fetch: (async () => {
+      fetch: async () => {
         throw refused;
-      }) as typeof fetch,
+      },
     });
     const error = await client.listTokens().catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'ERR_VERCEL_UNAVAILABLE', reason: 'network' });
