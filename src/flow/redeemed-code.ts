@@ -63,10 +63,20 @@ export class RedeemedCode {
     await this.store.delete(this.key).catch(() => undefined);
   }
 
+  /**
+   * The record of a code redeemed by `identity`: `done:` and a 128-bit digest of the identity key
+   * (22 characters whatever the ids' length), so the one-time store holds no ids and a record stays
+   * small in memory (issue 16: at most 300 bytes of heap per record).
+   */
+  static doneRecord(identity: Pick<VercelIdentity, 'installationId' | 'userId'>): string {
+    const digest = createHash('sha256').update(identityKey(identity)).digest();
+    return `done:${digest.subarray(0, 16).toString('base64url')}`;
+  }
+
   /** Records that the code signed in `identity`. Never throws (the login already succeeded). */
   async markDone(identity: Pick<VercelIdentity, 'installationId' | 'userId'>): Promise<void> {
     await this.store
-      .set(this.key, `done:${identityKey(identity)}`, this.ttlMs)
+      .set(this.key, RedeemedCode.doneRecord(identity), this.ttlMs)
       .catch(() => undefined);
   }
 
@@ -75,6 +85,6 @@ export class RedeemedCode {
     identity: Pick<VercelIdentity, 'installationId' | 'userId'>,
   ): Promise<boolean> {
     const record = await this.store.get(this.key).catch(() => undefined);
-    return record === `done:${identityKey(identity)}`;
+    return record === RedeemedCode.doneRecord(identity);
   }
 }
