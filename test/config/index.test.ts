@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from '../../src/config';
+import { CLIENT_ID, CLIENT_SECRET, PUBLIC_URL, SESSION_SECRET } from '../support/harness';
 
 const valid = {
   PUBLIC_URL: 'http://localhost:3000',
@@ -192,4 +193,26 @@ describe('loadConfig', () => {
     const error = failure({ ...valid, SESSION_SECRET: 'tooshort-secret-value' });
     expect(error.message).not.toContain('tooshort-secret-value');
   });
+});
+
+test('server limits are configurable and validated', () => {
+  const base = {
+    PUBLIC_URL,
+    INTEGRATION_CLIENT_ID: CLIENT_ID,
+    INTEGRATION_CLIENT_SECRET: CLIENT_SECRET,
+    SESSION_SECRET,
+  };
+  expect(loadConfig(base).server).toEqual({
+    headersTimeoutMs: 10_000,
+    requestTimeoutMs: 15_000,
+    keepAliveTimeoutMs: 65_000,
+    maxConnections: 2_000,
+    maxHeaderBytes: 16_384,
+  });
+  expect(() =>
+    loadConfig({ ...base, SERVER_HEADERS_TIMEOUT_MS: '20000', SERVER_REQUEST_TIMEOUT_MS: '15000' }),
+  ).toThrow(/SERVER_HEADERS_TIMEOUT_MS is malformed: expected at most SERVER_REQUEST_TIMEOUT_MS/);
+  expect(() => loadConfig({ ...base, SERVER_MAX_CONNECTIONS: '0' })).toThrow(
+    /SERVER_MAX_CONNECTIONS/,
+  );
 });
