@@ -33,3 +33,27 @@ describe('the in-process stores are bounded', () => {
     }
   });
 });
+
+test('a session round-trips through the memory store; destroy forgets it', async () => {
+  const store = createMemorySessionStore();
+  try {
+    const record = {
+      cookie: { maxAge: 60_000, originalMaxAge: 60_000, expires: new Date(Date.now() + 60_000) },
+      user: { name: 'Zoë 👩‍💻' },
+    } as unknown as session.SessionData;
+    await new Promise<void>((resolve, reject) =>
+      store.set('sid-1', record, (error) => (error ? reject(error) : resolve())),
+    );
+    const read = await new Promise<unknown>((resolve, reject) =>
+      store.get('sid-1', (error, value) => (error ? reject(error) : resolve(value))),
+    );
+    expect(read).toMatchObject({ user: { name: 'Zoë 👩‍💻' } });
+    await new Promise<void>((resolve) => store.destroy('sid-1', () => resolve()));
+    const gone = await new Promise<unknown>((resolve) =>
+      store.get('sid-1', (_error, value) => resolve(value)),
+    );
+    expect(gone == null).toBe(true);
+  } finally {
+    (store as unknown as { stopInterval(): void }).stopInterval();
+  }
+});
