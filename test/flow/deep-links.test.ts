@@ -1,5 +1,8 @@
 import {
   allowedUrl,
+  isProviderId,
+  isValidId,
+  MAX_PROVIDER_ID_LENGTH,
   resolveDeepLink,
   safeLocalPath,
   type DeepLinkParams,
@@ -162,5 +165,168 @@ describe('safeLocalPath and allowedUrl', () => {
   });
   test('refuses over-long URLs', () => {
     expect(allowedUrl(`https://sso.example.com/${'a'.repeat(3000)}`, options)).toBeUndefined();
+  });
+});
+
+describe('isValidId: Vercel-minted ids', () => {
+  test.each(['prj_1', 'chk_AbC-09', 'icfg_x', 'a'.repeat(128)])('accepts %j', (id) => {
+    expect(isValidId(id)).toBe(true);
+  });
+
+  test.each([
+    undefined,
+    '',
+    'a'.repeat(129),
+    '../etc',
+    'prj 1',
+    'prj_1\n',
+    'prj.1',
+    'prj/1',
+    'prjé',
+    'prj_1%2F',
+  ])('refuses %j', (id) => {
+    expect(isValidId(id)).toBe(false);
+  });
+});
+
+describe('isProviderId: ids the provider minted', () => {
+  test.each([
+    'flag:abc',
+    'a.b@c|d',
+    'store_1',
+    'ünïcödé ✓',
+    '状態',
+    '👩‍💻',
+    '...',
+    '.a',
+    'a b',
+    '<b>',
+    '%2F',
+    'x'.repeat(MAX_PROVIDER_ID_LENGTH),
+  ])('accepts %j', (id) => {
+    expect(isProviderId(id)).toBe(true);
+  });
+
+  test.each([
+    ['undefined', undefined],
+    ['empty', ''],
+    ['one over the limit', 'x'.repeat(MAX_PROVIDER_ID_LENGTH + 1)],
+    ['a dot segment', '.'],
+    ['a double-dot segment', '..'],
+    ['a newline', 'a\nb'],
+    ['NUL', 'a\u0000'],
+    ['DEL', 'a\u007f'],
+    ['a C1 control (NEL)', 'a\u0085b'],
+    ['a lone high surrogate', 'a\ud83d'],
+    ['a lone low surrogate', '\udc69b'],
+  ])('refuses %s', (_name, id) => {
+    expect(isProviderId(id)).toBe(false);
+  });
+
+  test('the length limit counts UTF-16 code units: 128 emoji (256 units) pass, 129 do not', () => {
+    expect(isProviderId('😀'.repeat(128))).toBe(true);
+    expect(isProviderId('😀'.repeat(129))).toBe(false);
+  });
+});
+
+describe('allowedUrl: the url deep link', () => {
+  test('an allowed origin other than ours is kept as an absolute URL, normalised', () => {
+    expect(allowedUrl('https://docs.example.com/a/../b?x=1#h', options)).toBe(
+      'https://docs.example.com/b?x=1#h',
+    );
+    expect(allowedUrl('HTTPS://DOCS.EXAMPLE.COM:443/a', options)).toBe(
+      'https://docs.example.com/a',
+    );
+  });
+
+  test('our own origin becomes a path; an sso: prefix is removed first', () => {
+    expect(allowedUrl('https://sso.example.com/projects/prj_1?tab=1', options)).toBe(
+      '/projects/prj_1?tab=1',
+    );
+    expect(allowedUrl('sso:https://sso.example.com/invoices/inv_1', options)).toBe(
+      '/invoices/inv_1',
+    );
+    expect(allowedUrl('sso:https://docs.example.com/x', options)).toBe(
+      'https://docs.example.com/x',
+    );
+  });
+
+  test.each([
+    'sso:https://evil.example/',
+    'sso:sso:https://sso.example.com/',
+    'https://docs.example.com:8443/',
+    'https://sso.example.com\t.evil.example/',
+    'https://sso.example.com/a\\b',
+    'https://sso.example.com//evil.example',
+    'ftp://sso.example.com/',
+    'not a url',
+    '',
+  ])('refuses %j', (raw) => {
+    expect(allowedUrl(raw, options)).toBeUndefined();
+  });
+
+  test('the 2,048-character limit applies to the raw value', () => {
+    const base = 'https://docs.example.com/';
+    const atLimit = base + 'a'.repeat(2048 - base.length);
+    expect(allowedUrl(atLimit, options)).toBe(atLimit);
+    expect(allowedUrl(`${atLimit}a`, options)).toBeUndefined();
+  });
+});
+
+describe('safeLocalPath: more shapes', () => {
+  test('resolves dot segments and keeps the fragment; unicode is percent-encoded', () => {
+    expect(safeLocalPath('/a/./b/../c#top')).toBe('/a/c#top');
+    expect(safeLocalPath('/résumé?q=ü')).toBe('/r%C3%A9sum%C3%A9?q=%C3%BC');
+  });
+
+  test('at most 2,048 characters', () => {
+    const atLimit = `/${'a'.repeat(2047)}`;
+    expect(safeLocalPath(atLimit)).toBe(atLimit);
+    expect(safeLocalPath(`${atLimit}a`)).toBeUndefined();
+  });
+});
+
+describe('resolveDeepLink: more edge cases', () => {
+  test('empty parameters count as absent, without a warning', () => {
+    expect(land({ url: '', invoice_id: '', project_id: '', path: '', resource_id: '' })).toEqual({
+      kind: 'home',
+      location: '/',
+      warnings: [],
+    });
+  });
+
+  test('support=true wins over a project; a resource rides along as ?resource_id=', () => {
+    expect(land({ support: 'true', project_id: 'prj_1', resource_id: 'r 1' })).toEqual({
+      kind: 'support',
+      location: '/support?resource_id=r%201',
+      warnings: [],
+    });
+  });
+
+  test('support=false is not a support link', () => {
+    expect(land({ support: 'false' }).kind).toBe('home');
+  });
+
+  test('a refused url and a malformed project both warn, and the next rule still applies', () => {
+    expect(land({ url: '//evil.example', project_id: '../x', invoice_id: 'inv 1' })).toEqual({
+      kind: 'invoice',
+      location: '/invoices/inv%201',
+      warnings: ['ignored url: not on an allowed origin'],
+    });
+    expect(land({ project_id: '../x', check_id: 'chk_1' })).toEqual({
+      kind: 'check',
+      location: '/checks/chk_1',
+      warnings: ['ignored malformed project_id'],
+    });
+  });
+
+  test('a provider id with a slash, a ?, a # or unicode stays one encoded path segment', () => {
+    for (const id of ['a/b', 'a?b=1', 'a#b', 'ünï/✓']) {
+      const target = land({ experimentation_item_id: id });
+      expect(target.location).toBe(`/experimentation/${encodeURIComponent(id)}`);
+      expect(new URL(target.location, 'https://sso.example.com').pathname.split('/')).toHaveLength(
+        3,
+      );
+    }
   });
 });
