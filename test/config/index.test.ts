@@ -1,5 +1,4 @@
 import { ConfigError, loadConfig } from '../../src/config';
-import { CLIENT_ID, CLIENT_SECRET, PUBLIC_URL, SESSION_SECRET } from '../support/harness';
 
 const valid = {
   PUBLIC_URL: 'http://localhost:3000',
@@ -194,6 +193,12 @@ describe('loadConfig', () => {
     expect(error.message).not.toContain('tooshort-secret-value');
   });
 });
+
+// The harness's credentials (test/support/harness.ts), as the server-limit test was written with them.
+const CLIENT_ID = 'oac_test0000000000000000000';
+const CLIENT_SECRET = 'test-client-secret-value-0123456789';
+const SESSION_SECRET = 'test-session-secret-value-0123456789abcdef';
+const PUBLIC_URL = 'http://localhost:3000';
 
 test('server limits are configurable and validated', () => {
   const base = {
