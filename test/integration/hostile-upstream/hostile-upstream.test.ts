@@ -18,7 +18,11 @@ import {
   PUBLIC_URL,
   SESSION_SECRET,
 } from '../../support/harness';
-import { FAKE_ID_TOKEN, startHostileUpstream, type HostileMode } from '../../support/hostile-upstream';
+import {
+  FAKE_ID_TOKEN,
+  startHostileUpstream,
+  type HostileMode,
+} from '../../support/hostile-upstream';
 
 jest.setTimeout(60_000);
 

@@ -6,7 +6,12 @@ import { createClient } from 'redis';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { ACME } from '../../support/harness';
 import { deleteKeys, describeWithRedis, TEST_REDIS_URL, uniquePrefix } from '../../support/redis';
-import { Browser, freePort, startSidecarStack, type SidecarStack } from '../../support/sidecar-stack';
+import {
+  Browser,
+  freePort,
+  startSidecarStack,
+  type SidecarStack,
+} from '../../support/sidecar-stack';
 
 const ACCOUNT_REF = 'org_Zürich 7/π';
 

@@ -8,7 +8,12 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import type { Duplex } from 'node:stream';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { ACME } from '../../support/harness';
-import { Browser, freePort, startSidecarStack, type SidecarStack } from '../../support/sidecar-stack';
+import {
+  Browser,
+  freePort,
+  startSidecarStack,
+  type SidecarStack,
+} from '../../support/sidecar-stack';
 
 interface Seen {
   verified: boolean;
