@@ -26,7 +26,6 @@ export {
 export {
   parseVercelSsoOptions,
   vercelSsoOptionsSchema,
-  VercelSsoOptionsError,
   type LoginContext,
   type LoginDecision,
   type PageContext,
@@ -43,12 +42,31 @@ export type {
   StoreName,
 } from './flow/observer';
 export {
+  InvalidCallbackError,
+  InvalidIdTokenError,
+  isVercelSsoError,
+  KeysUnavailableError,
   LOGIN_FAILURE_CODES,
   LOGIN_FAILURE_STATUS,
   LoginFailure,
+  StoreTimeoutError,
+  StoreUnavailableError,
+  VERCEL_SSO_ERROR_CODES,
+  VercelApiError,
+  VercelSsoError,
+  VercelSsoOptionsError,
+  VercelUnavailableError,
+  type AnyVercelSsoError,
+  type CallbackErrorCode,
+  type IdTokenErrorCode,
   type LoginFailureCode,
   type LoginFailureDetails,
-} from './flow/errors';
+  type OptionsErrorCode,
+  type StoreErrorCode,
+  type VercelErrorCode,
+  type VercelSsoErrorCode,
+  type VercelUnavailableReason,
+} from './errors';
 export type { SessionIdentity, VercelIdentity, VercelRole } from './flow/identity';
 export {
   DASHBOARD_SECTIONS,

@@ -6,6 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { TeamSelector } from '../vercel/auth-client';
+import { VercelSsoError } from '../errors/base';
 
 /** Shown by `--help` and after a usage error. */
 export const USAGE = `Usage: npm run vercel -- tokens <command> [options]
@@ -43,10 +44,17 @@ export type TokensCommand =
       | { kind: 'delete'; tokenId: string }
     ));
 
-/** The command line is not valid; the CLI prints the message and {@link USAGE}, and exits with 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
+/** The code of the CLI arguments module's one error (closed): `ERR_USAGE`. */
+export type UsageErrorCode = 'ERR_USAGE';
+
+/**
+ * The command line is not valid; the CLI prints the message and {@link USAGE}, and exits with 2.
+ * `cause`: node's `parseArgs` error, when it found the problem.
+ */
+export class UsageError extends VercelSsoError<UsageErrorCode> {
+  readonly code = 'ERR_USAGE' as const;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'UsageError';
   }
 }
@@ -98,7 +106,7 @@ export function parseTokensArgs(argv: readonly string[]): TokensCommand {
   try {
     parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError((error as Error).message, { cause: error });
   }
   const { values, positionals } = parsed;
   if (values.help) return { kind: 'help' };

@@ -20,7 +20,6 @@ import type {
  * "Trojan Source", CVE-2021-42574), invisible operators (U+2060–U+2064), bidi isolates (U+2066–U+2069)
  * and the BOM / zero-width no-break space (U+FEFF). Both the table and `--json` show them as `\uXXXX`.
  */
-// eslint-disable-next-line no-control-regex
 const INVISIBLE =
   /[\u0080-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 

@@ -50,7 +50,8 @@ const booleanString = z
 
 /**
  * The environment variables this service reads, with their defaults.
- * Every variable is documented in `.env.example` and the README's configuration table.
+ * Every variable is documented in `.env.example` and the README's configuration table, with the
+ * same default (test/config/single-source.test.ts checks both against {@link environmentVariables}).
  * Vercel's own names are used where Vercel has them (`INTEGRATION_CLIENT_ID`, `INTEGRATION_CLIENT_SECRET`).
  */
 export const environmentSchema = z
@@ -170,7 +171,7 @@ export const environmentSchema = z
         if (/^\d+$/.test(value)) return Number(value);
         return value;
       }),
-    TRUST_REQUEST_ID: booleanString.optional(),
+    TRUST_REQUEST_ID: booleanString.default(false),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
         message: 'expected fatal, error, warn, info, debug, trace or silent',
@@ -321,3 +322,36 @@ function cookieDomainMatches(publicUrl: string, domain: string): boolean {
 
 /** The raw, validated environment (before it is shaped into {@link Config}). */
 export type Environment = z.infer<typeof environmentSchema>;
+
+/** The name of one variable {@link environmentSchema} reads. */
+export type EnvironmentVariableName = keyof typeof environmentSchema.shape;
+
+/** One variable as {@link environmentSchema} defines it, for documentation checks. */
+export interface EnvironmentVariableSpec {
+  /** The variable's name, e.g. `PORT`. */
+  name: EnvironmentVariableName;
+  /** `true` when the schema has no default and the variable must be set. */
+  required: boolean;
+  /**
+   * The schema's default written as an environment string (`3000`, `false`, `RS256`; lists
+   * comma-joined), or `undefined` when there is none (an optional variable, or a default that is
+   * empty, such as `DEEP_LINK_ALLOWED_ORIGINS`). A default the service derives later (from other
+   * variables or the library's options) is not the schema's and is not listed here.
+   */
+  defaultValue: string | undefined;
+}
+
+/**
+ * Every variable of {@link environmentSchema}, in schema order, with its default as the schema
+ * computes it for an unset variable (so it cannot disagree with the schema). Used by the test that
+ * keeps `.env.example` and the README's configuration table in step with the schema.
+ */
+export function environmentVariables(): EnvironmentVariableSpec[] {
+  return (Object.keys(environmentSchema.shape) as EnvironmentVariableName[]).map((name) => {
+    const unset = environmentSchema.shape[name].safeParse(undefined);
+    if (!unset.success) return { name, required: true, defaultValue: undefined };
+    const value: unknown = unset.data;
+    const text = Array.isArray(value) ? value.join(',') : value === undefined ? '' : String(value);
+    return { name, required: false, defaultValue: text === '' ? undefined : text };
+  });
+}

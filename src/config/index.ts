@@ -1,4 +1,5 @@
 import { environmentSchema, sidecarEnabled, type Environment } from './env';
+import { VercelSsoError } from '../errors/base';
 import {
   parseVercelSsoOptions,
   VercelSsoOptionsError,
@@ -17,49 +18,57 @@ export type {
   VercelSsoOptions,
 } from './options';
 
-/** Settings of the reference service that are not library options (listening, proxies, logging, shutdown). */
+/**
+ * Settings of the reference service that are not library options (listening, proxies, logging,
+ * shutdown). Each field's type is the type of the variable it comes from in `environmentSchema`
+ * (`src/config/env.ts`), the single source of both.
+ */
 export interface ServiceSettings {
   /** TCP port to listen on; 0 picks a free one (tests). */
-  port: number;
-  host: string;
+  port: Environment['PORT'];
+  host: Environment['HOST'];
   /** Express `trust proxy` setting (true, a hop count, or addresses/subnets). */
-  trustProxy: boolean | number | string;
+  trustProxy: Environment['TRUST_PROXY'];
   /**
    * Keep a well-formed incoming `X-Request-Id` (`TRUST_REQUEST_ID`, default false): only when the proxy
    * in front always sets or overwrites it; otherwise a client chooses the id shown on pages and in logs.
    */
-  trustRequestId: boolean;
+  trustRequestId: Environment['TRUST_REQUEST_ID'];
   /** Limits of the HTTP server (see `src/server/limits.ts`). */
   server: {
     /** Time a client has to send the request headers, ms (Node `headersTimeout`). */
-    headersTimeoutMs: number;
+    headersTimeoutMs: Environment['SERVER_HEADERS_TIMEOUT_MS'];
     /** Time a client has to send the whole request, ms (Node `requestTimeout`). */
-    requestTimeoutMs: number;
+    requestTimeoutMs: Environment['SERVER_REQUEST_TIMEOUT_MS'];
     /** Idle time of a kept-alive connection, ms; above the load balancer's idle timeout (Node `keepAliveTimeout`). */
-    keepAliveTimeoutMs: number;
+    keepAliveTimeoutMs: Environment['SERVER_KEEP_ALIVE_TIMEOUT_MS'];
     /** Concurrent connections per instance; more are refused (closed at once) (net `maxConnections`). */
-    maxConnections: number;
+    maxConnections: Environment['SERVER_MAX_CONNECTIONS'];
     /** Largest request head, bytes (Node `maxHeaderSize`). */
-    maxHeaderBytes: number;
+    maxHeaderBytes: Environment['SERVER_MAX_HEADER_BYTES'];
   };
-  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** `LOG_LEVEL`: pino's level. */
+  logLevel: Environment['LOG_LEVEL'];
   /** Time in-flight requests get to finish after SIGTERM/SIGINT, ms. */
-  shutdownGraceMs: number;
+  shutdownGraceMs: Environment['SHUTDOWN_GRACE_MS'];
   /**
    * After SIGTERM/SIGINT, how long the listener keeps accepting requests while `/readyz` answers 503,
    * ms (the load balancer's time to notice); part of {@link shutdownGraceMs}. 0: close as soon as no
    * request is in flight.
    */
-  shutdownDrainDelayMs: number;
+  shutdownDrainDelayMs: Environment['SHUTDOWN_DRAIN_DELAY_MS'];
   /** `NODE_ENV`. */
-  env: 'development' | 'production' | 'test';
+  env: Environment['NODE_ENV'];
   /** The library options the environment mapped to (validated; see {@link toVercelSsoOptions}). */
   options: VercelSsoOptions;
   /**
    * The Prometheus metrics listener (`METRICS_PORT`, `METRICS_HOST`; issue 14 item 2), a port of its
    * own so metrics are never public; absent (the default) when `METRICS_PORT` is unset.
    */
-  metricsListener?: { port: number; host: string };
+  metricsListener?: {
+    port: NonNullable<Environment['METRICS_PORT']>;
+    host: Environment['METRICS_HOST'];
+  };
   /** The sidecar (issue 11), when `SIDECAR_ENABLED=true` or `UPSTREAM_URL` is set; absent otherwise. */
   sidecar?: SidecarConfig;
 }
@@ -67,15 +76,15 @@ export interface ServiceSettings {
 /** The sidecar's settings from the environment (see `src/sidecar`). */
 export interface SidecarConfig {
   /** `SIDECAR_PREFIX`: the sidecar's routes and the library's router live under it (default `/_sso`). */
-  prefix: string;
+  prefix: Environment['SIDECAR_PREFIX'];
   /** `UPSTREAM_URL`: the vendor's app; set means upstream mode. */
   upstreamUrl?: URL;
   /** `ASSERTION_AUDIENCE`, default the upstream's origin, else PUBLIC_URL's. */
   audience: string;
   /** `ASSERTION_TTL_SECONDS` (1-60). */
-  assertionTtlSeconds: number;
+  assertionTtlSeconds: Environment['ASSERTION_TTL_SECONDS'];
   /** `ASSERTION_SIGNING_KEY` (PEM or JWK, several for rotation); absent outside production: a generated key. */
-  signingKey?: string;
+  signingKey?: NonNullable<Environment['ASSERTION_SIGNING_KEY']>;
 }
 
 /**
@@ -85,8 +94,24 @@ export interface SidecarConfig {
  */
 export type Config = Omit<SsoSettings, 'env'> & ServiceSettings;
 
-/** Thrown by {@link loadConfig}; `message` is one line naming every bad variable and what is expected. */
-export class ConfigError extends Error {
+/**
+ * The code of the service configuration's error (closed): `ERR_CONFIG`.
+ * @example
+ * ```ts
+ * const code: ConfigErrorCode = 'ERR_CONFIG';
+ * ```
+ */
+export type ConfigErrorCode = 'ERR_CONFIG';
+
+/**
+ * Thrown by {@link loadConfig}; `message` is one line naming every bad variable and what is expected
+ * (values never echoed); `cause` is the zod error or the {@link VercelSsoOptionsError}.
+ * @example
+ * ```ts
+ * try { loadConfig(); } catch (error) { if (error instanceof ConfigError) process.exitCode = 78; }
+ * ```
+ */
+export class ConfigError extends VercelSsoError<ConfigErrorCode> {
   readonly code = 'ERR_CONFIG' as const;
   constructor(
     /** The environment variables at fault, in schema order. */
@@ -192,7 +217,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     trustProxy: e.TRUST_PROXY,
-    trustRequestId: e.TRUST_REQUEST_ID ?? false,
+    trustRequestId: e.TRUST_REQUEST_ID,
     readinessCheckIntervalMs: e.READINESS_CHECK_INTERVAL_MS,
     server: {
       headersTimeoutMs: e.SERVER_HEADERS_TIMEOUT_MS,

@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import type session from 'express-session';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { VercelSsoError } from '../errors/base';
 import type { DeepLinkParams, DeepLinkTarget } from '../flow/deep-links';
 import type { VercelIdentity } from '../flow/identity';
 import type { SsoObserver } from '../flow/observer';
@@ -562,6 +563,15 @@ export type VercelSsoOptions = z.input<typeof vercelSsoOptionsSchema>;
 export type SsoSettings = z.output<typeof vercelSsoOptionsSchema>;
 
 /**
+ * The code of the options module's one error (closed): `ERR_VERCEL_SSO_OPTIONS`.
+ * @example
+ * ```ts
+ * const code: OptionsErrorCode = 'ERR_VERCEL_SSO_OPTIONS';
+ * ```
+ */
+export type OptionsErrorCode = 'ERR_VERCEL_SSO_OPTIONS';
+
+/**
  * `createVercelSso` was given options it cannot use. `code` is `ERR_VERCEL_SSO_OPTIONS`; `message`
  * names every bad field, what is expected and, for unknown fields, the closest known one;
  * `fields` lists them. Thrown at construction, never per request (helmet's habit).
@@ -575,7 +585,7 @@ export type SsoSettings = z.output<typeof vercelSsoOptionsSchema>;
  * }
  * ```
  */
-export class VercelSsoOptionsError extends Error {
+export class VercelSsoOptionsError extends VercelSsoError<OptionsErrorCode> {
   readonly code = 'ERR_VERCEL_SSO_OPTIONS' as const;
   constructor(
     /** The option paths at fault, e.g. `clientId`, `session.idleTimeoutSeconds`. */
@@ -622,7 +632,7 @@ export function parseVercelSsoOptions(options: unknown): SsoSettings {
     const field = issue.path.join('.') || 'options';
     if (problems.has(field)) continue;
     const value = issue.path.reduce<unknown>(
-      (node, key) => (node as Record<PropertyKey, unknown> | undefined)?.[key as PropertyKey],
+      (node, key) => (node as Record<PropertyKey, unknown> | undefined)?.[key],
       options,
     );
     problems.set(

@@ -131,7 +131,7 @@ export class Browser {
 
 /** Reads at most {@link MAX_BODY_BYTES} of the body, then cancels the rest: a vendor that streams forever cannot exhaust the kit. */
 async function readBody(response: Response): Promise<string> {
-  const reader = response.body?.getReader();
+  const reader: ReadableStreamDefaultReader<Uint8Array> | undefined = response.body?.getReader();
   if (!reader) return '';
   const chunks: Uint8Array[] = [];
   let size = 0;

@@ -4,12 +4,16 @@
  * @module
  */
 import type { Logger } from 'pino';
-import type { CodeStore } from './codes';
-import type { FaultRegistry } from './faults';
-import type { KeyRing } from './keys';
-import type { EmulatorSeed } from './seed';
-import type { RefreshTokenStore } from './refresh-tokens';
-import { DEFAULT_ID_TOKEN_TTL_SECONDS, type IdTokenShape, type TokenOverride } from './tokens';
+import type { CodeStore } from './model/codes';
+import type { FaultRegistry } from './http/faults';
+import type { KeyRing } from './model/keys';
+import type { EmulatorSeed } from './model/seed';
+import type { RefreshTokenStore } from './model/refresh-tokens';
+import {
+  DEFAULT_ID_TOKEN_TTL_SECONDS,
+  type IdTokenShape,
+  type TokenOverride,
+} from './model/tokens';
 
 /** The integration as the emulated Vercel knows it (Integration Console settings). */
 export interface EmulatorIntegration {

@@ -15,42 +15,42 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express, { type Express } from 'express';
 import pino, { type Logger } from 'pino';
-import { avatarsRouter } from './avatars';
-import { CodeStore } from './codes';
+import { avatarsRouter } from './routes/avatars';
+import { CodeStore } from './model/codes';
 import { zeroStats, type EmulatorContext, type EmulatorIntegration } from './context';
-import { controlsRouter, createControls, type EmulatorControls } from './controls';
-import { dashboardRouter } from './dashboard';
-import { errorHandler, notFound } from './errors';
-import { FaultRegistry } from './faults';
-import { KeyRing } from './keys';
-import { openRouter } from './open';
-import { createSeed, type EmulatorSeed } from './seed';
-import { ssoStartRouter } from './sso-start';
-import { tokenRouter } from './token-endpoint';
-import { PresignedTokens, type IdTokenShape } from './tokens';
-import { RefreshTokenStore } from './refresh-tokens';
-import { seedDevTokens, type DevToken } from './dev-tokens';
-import { UserTokenStore } from './user-tokens';
-import { userTokensRouter } from './user-tokens-endpoint';
-import { wellKnownRouter } from './well-known';
+import { controlsRouter, createControls, type EmulatorControls } from './routes/controls';
+import { dashboardRouter } from './routes/dashboard';
+import { errorHandler, notFound } from './http/errors';
+import { FaultRegistry } from './http/faults';
+import { KeyRing } from './model/keys';
+import { openRouter } from './routes/open';
+import { createSeed, type EmulatorSeed } from './model/seed';
+import { ssoStartRouter } from './routes/sso-start';
+import { tokenRouter } from './routes/token-endpoint';
+import { PresignedTokens, type IdTokenShape } from './model/tokens';
+import { RefreshTokenStore } from './model/refresh-tokens';
+import { seedDevTokens, type DevToken } from './model/dev-tokens';
+import { UserTokenStore } from './model/user-tokens';
+import { userTokensRouter } from './routes/user-tokens-endpoint';
+import { wellKnownRouter } from './routes/well-known';
 
 export type { EmulatorIntegration, EmulatorStats, TokenRequestRecord } from './context';
-export type { EmulatorControls } from './controls';
-export type { Fault, FaultTarget } from './faults';
-export type { TokenOverride, IdTokenClaims, IdTokenShape } from './tokens';
-export { DEFAULT_ID_TOKEN_TTL_SECONDS } from './tokens';
-export type { MintLoginInput, MintedLogin, ContextKey } from './login';
-export { CONTEXT_KEYS, LoginError } from './login';
-export { LINK_KINDS, linkContexts, type LinkKind } from './dashboard';
+export type { EmulatorControls } from './routes/controls';
+export type { Fault, FaultTarget } from './http/faults';
+export type { TokenOverride, IdTokenClaims, IdTokenShape } from './model/tokens';
+export { DEFAULT_ID_TOKEN_TTL_SECONDS } from './model/tokens';
+export type { MintLoginInput, MintedLogin, ContextKey } from './actions/login';
+export { CONTEXT_KEYS, LoginError } from './actions/login';
+export { LINK_KINDS, linkContexts, type LinkKind } from './routes/dashboard';
 export {
   webhookSignature,
   type PartnerToken,
   type PartnerTokenInput,
   type PartnerTokenKind,
   type UninstallResult,
-} from './partner';
-export type { DevToken } from './dev-tokens';
-export type { UserTokenStore, StoredUserToken } from './user-tokens';
+} from './actions/partner';
+export type { DevToken } from './model/dev-tokens';
+export type { UserTokenStore, StoredUserToken } from './model/user-tokens';
 export type {
   EmulatorSeed,
   SeedTeam,
@@ -63,7 +63,7 @@ export type {
   SeedInvoice,
   SeedExperimentationItem,
   UserRole,
-} from './seed';
+} from './model/seed';
 
 /** Options of {@link createEmulator}. */
 export interface EmulatorOptions {
@@ -113,7 +113,7 @@ export interface Emulator {
   setBaseUrl(url: string): void;
   /** The integration (same object as passed in; mutable). */
   integration: EmulatorIntegration;
-  /** The seeded teams/installations/users/resources (see `seed.ts`). */
+  /** The seeded teams/installations/users/resources (see `model/seed.ts`). */
   seed: EmulatorSeed;
   /** Test controls (also over HTTP under `/_emulator/*`). */
   controls: EmulatorControls;

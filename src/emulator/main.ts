@@ -50,13 +50,14 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     logger,
   });
   if (env.EMULATOR_PUBLIC_URL) emulator.setBaseUrl(env.EMULATOR_PUBLIC_URL);
-  const { url, close } = await emulator.listen(port, env.EMULATOR_HOST || '127.0.0.1');
+  const listening = await emulator.listen(port, env.EMULATOR_HOST || '127.0.0.1');
+  const { url } = listening;
   logger.info(
     { dashboard: `${url}/`, issuer: url, redirectLoginUrl: emulator.integration.redirectLoginUrl },
     `Vercel emulator dashboard: ${url}/`,
   );
   const stop = (): void => {
-    void close().finally(() => process.exit(0));
+    void listening.close().finally(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

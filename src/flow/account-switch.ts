@@ -96,7 +96,7 @@ export class AccountSwitch {
   async confirm(req: Request, res: Response): Promise<void> {
     const record = await this.ownRecord(req);
     // Consumed only by the session it was offered to: a stolen switch_id cannot cancel it.
-    if (!record || (await this.store.take(KEY_PREFIX + String(req.body.switch_id))) === undefined) {
+    if (!record || (await this.store.take(KEY_PREFIX + String(switchIdOf(req)))) === undefined) {
       logLoginFailure(req, 'switch_not_found', {}, { observer: this.observer });
       throw new LoginFailure('switch_not_found');
     }
@@ -119,13 +119,13 @@ export class AccountSwitch {
   /** `POST …/switch-account/cancel` (after CSRF protection): drops the offer, keeps the current session. */
   async cancel(req: Request, res?: Response): Promise<void> {
     res?.clearCookie(this.cookies.switchOffer, this.cookies.options());
-    if (await this.ownRecord(req)) await this.store.delete(KEY_PREFIX + String(req.body.switch_id));
+    if (await this.ownRecord(req)) await this.store.delete(KEY_PREFIX + String(switchIdOf(req)));
     req.log.info({ event: 'login', outcome: 'switch_declined' }, 'account switch declined');
   }
 
   /** The offer named by the form's `switch_id`, when it was made to this very session. */
   private ownRecord(req: Request): Promise<SwitchRecord | undefined> {
-    return this.record(req, req.body?.switch_id);
+    return this.record(req, switchIdOf(req));
   }
 
   /** The offer `id`, when it was made to this very session. */
@@ -135,4 +135,9 @@ export class AccountSwitch {
     const record = raw ? (JSON.parse(raw) as SwitchRecord) : undefined;
     return record && record.sessionId === req.sessionID ? record : undefined;
   }
+}
+
+/** The form's `switch_id` field (Express types `req.body` as `any`). */
+function switchIdOf(req: Request): unknown {
+  return (req.body as { switch_id?: unknown } | undefined)?.switch_id;
 }

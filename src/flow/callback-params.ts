@@ -1,4 +1,5 @@
 import { parse as parseQueryString } from 'node:querystring';
+import { VercelSsoError } from '../errors/base';
 import { DEEP_LINK_PARAMS, type DeepLinkParams } from './deep-links';
 
 /** Upper bound on `code` and `state` length; Vercel's are far shorter (defence against abuse). */
@@ -24,10 +25,31 @@ export interface ErrorCallback {
   description?: string;
 }
 
-/** Why a callback query was rejected; safe to log (never a parameter value). */
-export class InvalidCallbackError extends Error {
-  constructor(readonly reason: string) {
-    super(reason);
+/**
+ * The code of the callback-parameters module's one error (closed): `ERR_INVALID_CALLBACK`.
+ * @example
+ * ```ts
+ * const code: CallbackErrorCode = 'ERR_INVALID_CALLBACK';
+ * ```
+ */
+export type CallbackErrorCode = 'ERR_INVALID_CALLBACK';
+
+/**
+ * The Redirect Login URL was called with a query the callback refuses (VERCEL-SSO.md §1.2; RFC 9207
+ * §2.4 for `iss`): the login fails with `invalid_callback` (400). `reason` says why and is safe to
+ * log: it never holds a parameter value.
+ * @example
+ * ```ts
+ * if (error instanceof InvalidCallbackError) logger.warn({ detail: error.reason }, 'bad callback'); // 'state is missing or empty'
+ * ```
+ */
+export class InvalidCallbackError extends VercelSsoError<CallbackErrorCode> {
+  readonly code = 'ERR_INVALID_CALLBACK' as const;
+  constructor(
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(reason, options);
     this.name = 'InvalidCallbackError';
   }
 }

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import type { LoginContext, LoginDecision, SsoSettings } from '../config/options';
+import { errorForLog } from '../errors/base';
 import type { OneTimeStore } from '../stores/one-time-store';
 import { VercelApiError, VercelUnavailableError } from '../vercel/errors';
 import { exchangeSsoCode, type SsoTokenResponse } from '../vercel/sso-token';
@@ -128,7 +129,7 @@ export function createCallbackFlow(
       });
     } catch (error) {
       if (!(error instanceof InvalidCallbackError)) throw error;
-      failed(req, 'invalid_callback', { detail: error.reason });
+      failed(req, 'invalid_callback', { detail: error.reason, err: errorForLog(error) });
       throw new LoginFailure('invalid_callback', {}, { cause: error });
     }
 
@@ -156,7 +157,7 @@ export function createCallbackFlow(
     try {
       won = await code.claim();
     } catch (error) {
-      failed(req, 'store_unavailable', { operation: 'code claim' });
+      failed(req, 'store_unavailable', { operation: 'code claim', err: errorForLog(error) });
       throw new LoginFailure('store_unavailable', { retryAfterSeconds: 5 }, { cause: error });
     }
     if (!won) {
@@ -195,11 +196,14 @@ export function createCallbackFlow(
       verified = await deps.verifier.verify(tokens.id_token);
     } catch (error) {
       if (error instanceof InvalidIdTokenError) {
-        failed(req, 'invalid_id_token', { check: error.check });
+        failed(req, 'invalid_id_token', { check: error.check, err: errorForLog(error) });
         throw new LoginFailure('invalid_id_token', {}, { cause: error });
       }
       if (error instanceof KeysUnavailableError) {
-        failed(req, 'issuer_keys_unavailable', { detail: error.reason });
+        failed(req, 'issuer_keys_unavailable', {
+          detail: error.reason,
+          err: errorForLog(error),
+        });
         await code.release();
         throw new LoginFailure(
           'issuer_keys_unavailable',
@@ -340,7 +344,7 @@ export function createCallbackFlow(
       failed(
         req,
         'client_misconfigured',
-        { upstream_status: error.status, upstream_code: error.code },
+        { upstream_status: error.status, upstream_code: error.apiCode, err: errorForLog(error) },
         {
           level: 'error',
           message:
@@ -355,19 +359,24 @@ export function createCallbackFlow(
       failed(req, 'exchange_rate_limited', {
         upstream_status: 429,
         retry_after_seconds: retryAfterSeconds,
+        err: errorForLog(error),
       });
       return new LoginFailure('exchange_rate_limited', { retryAfterSeconds }, { cause: error });
     }
     if (error instanceof VercelApiError && error.status >= 400 && error.status < 500) {
       failed(req, 'exchange_rejected', {
         upstream_status: error.status,
-        upstream_code: error.code,
+        upstream_code: error.apiCode,
+        err: errorForLog(error),
       });
       return new LoginFailure('exchange_rejected', {}, { cause: error });
     }
     await code.release();
     if (error instanceof VercelUnavailableError && error.reason === 'timeout') {
-      failed(req, 'exchange_timeout', { timeout_ms: config.http.tokenExchangeTimeoutMs });
+      failed(req, 'exchange_timeout', {
+        timeout_ms: config.http.tokenExchangeTimeoutMs,
+        err: errorForLog(error),
+      });
       return new LoginFailure('exchange_timeout', {}, { cause: error });
     }
     const detail =
@@ -375,8 +384,8 @@ export function createCallbackFlow(
         ? { upstream_status: error.status }
         : error instanceof VercelUnavailableError
           ? { detail: error.reason, ...(error.limitBytes ? { limit_bytes: error.limitBytes } : {}) }
-          : { err: { name: (error as Error)?.name } };
-    failed(req, 'exchange_failed', detail);
+          : {};
+    failed(req, 'exchange_failed', { ...detail, err: errorForLog(error) });
     return new LoginFailure('exchange_failed', {}, { cause: error });
   }
 }

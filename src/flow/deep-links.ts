@@ -175,6 +175,7 @@ export function isProviderId(value: string | undefined): value is string {
 export function allowedUrl(raw: string, options: DeepLinkOptions): string | undefined {
   // VERCEL-SSO.md §5: notification and resource links may carry `sso:https://…` in `url`.
   if (raw.startsWith('sso:')) raw = raw.slice('sso:'.length);
+  // eslint-disable-next-line no-control-regex -- refuses control characters on purpose
   if (raw.length > 2048 || /[\u0000-\u001f\u007f\\]/.test(raw)) return undefined;
   let url: URL;
   try {
@@ -198,6 +199,7 @@ export function allowedUrl(raw: string, options: DeepLinkOptions): string | unde
 export function safeLocalPath(path: string): string | undefined {
   if (path.length === 0 || path.length > 2048) return undefined;
   if (!path.startsWith('/') || path.startsWith('//') || path.startsWith('/\\')) return undefined;
+  // eslint-disable-next-line no-control-regex -- refuses control characters on purpose
   if (/[\u0000-\u001f\u007f\\]/.test(path)) return undefined;
   // Re-parse against a dummy origin: the result must stay on it.
   const url = new URL(path, 'http://local.invalid');

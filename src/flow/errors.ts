@@ -1,3 +1,5 @@
+import { VercelSsoError } from '../errors/base';
+
 /**
  * Every way a sign-in (or a request that needs one) can fail, as one closed set of codes. The flow
  * throws {@link LoginFailure}; the Express adapter maps each code to a page in one table
@@ -93,14 +95,16 @@ export interface LoginFailureDetails {
 
 /**
  * A failed sign-in or a refused request: `code` from the closed {@link LoginFailureCode} set, the
- * HTTP `status` it maps to, the original error as `cause` (kept for logs, never shown).
+ * HTTP `status` it maps to, the original error as `cause` (kept for logs, never shown): an
+ * `InvalidIdTokenError`, `KeysUnavailableError`, `VercelApiError`, `VercelUnavailableError`,
+ * `StoreUnavailableError`, `InvalidCallbackError` or the vendor's own `onLogin` error.
  * @example
  * ```ts
  * import { LoginFailure } from 'vercel-marketplace-sso';
  * if (error instanceof LoginFailure && error.code === 'exchange_timeout') retryLater();
  * ```
  */
-export class LoginFailure extends Error {
+export class LoginFailure extends VercelSsoError<LoginFailureCode> {
   /** HTTP status for this code ({@link LOGIN_FAILURE_STATUS}). */
   readonly status: number;
 

@@ -10,6 +10,7 @@ import type { JWK, JWTPayload, JWTVerifyGetKey, JWTVerifyOptions, RemoteJWKSet }
   'resolution-mode': 'import',
 };
 import * as oidc from 'openid-client';
+import { VercelSsoError } from '../errors/base';
 import {
   BodyTooLargeError,
   boundedFetch,
@@ -26,21 +27,55 @@ import {
   type VercelCaller,
 } from './partner-caller';
 
-/** The id_token failed a check: the login is refused with 401. `check` names it (safe to log). */
-export class InvalidIdTokenError extends Error {
+/**
+ * The codes of the id_token module's errors (closed): `ERR_ID_TOKEN_INVALID` ({@link InvalidIdTokenError},
+ * a 401) and `ERR_ISSUER_KEYS_UNAVAILABLE` ({@link KeysUnavailableError}, a 503).
+ * @example
+ * ```ts
+ * const retryable = (code: IdTokenErrorCode) => code === 'ERR_ISSUER_KEYS_UNAVAILABLE';
+ * ```
+ */
+export type IdTokenErrorCode = 'ERR_ID_TOKEN_INVALID' | 'ERR_ISSUER_KEYS_UNAVAILABLE';
+
+/**
+ * The id_token (or a Partner API bearer token) failed a check: the login is refused with 401
+ * (`invalid_id_token`). `check` names it (safe to log); `cause` is the jose error when jose found it
+ * (`JWTExpired`, `JWSSignatureVerificationFailed`, …). Rules: OIDC Core §3.1.3.7, RFC 8725 §3.1,
+ * VERCEL-SSO.md §2.
+ * @example
+ * ```ts
+ * if (error instanceof InvalidIdTokenError) logger.warn({ check: error.check }, error.message); // check: 'exp'
+ * ```
+ */
+export class InvalidIdTokenError extends VercelSsoError<'ERR_ID_TOKEN_INVALID'> {
+  readonly code = 'ERR_ID_TOKEN_INVALID' as const;
   constructor(
-    /** The failed check, e.g. `exp`, `iss`, `aud`, `signature`, `alg`, `claim:user_role`. */
+    /** The failed check, e.g. `exp`, `iss`, `aud`, `signature`, `alg`, `kid`, `malformed`, `claim:user_role`. */
     readonly check: string,
+    options?: { cause?: unknown },
   ) {
-    super(`id_token rejected: ${check}`);
+    super(`id_token rejected: ${check}`, options);
     this.name = 'InvalidIdTokenError';
   }
 }
 
-/** The issuer's keys could not be fetched (discovery or JWKS down, slow or malformed): 503. */
-export class KeysUnavailableError extends Error {
-  constructor(readonly reason: string) {
-    super(`issuer keys unavailable: ${reason}`);
+/**
+ * The issuer's keys could not be fetched (discovery or JWKS down, slow or malformed): a 503
+ * (`issuer_keys_unavailable`). `reason` says which (safe to log); `cause` is the original (jose's
+ * `JWKSTimeout`, a fetch `TypeError`, a bounded-body refusal, …).
+ * @example
+ * ```ts
+ * if (error instanceof KeysUnavailableError) res.set('Retry-After', '5').sendStatus(503);
+ * ```
+ */
+export class KeysUnavailableError extends VercelSsoError<'ERR_ISSUER_KEYS_UNAVAILABLE'> {
+  readonly code = 'ERR_ISSUER_KEYS_UNAVAILABLE' as const;
+  constructor(
+    /** What failed, e.g. `JWKS timeout`, `discovery failed (TypeError)`; never a URL query or a key. */
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`issuer keys unavailable: ${reason}`, options);
     this.name = 'KeysUnavailableError';
   }
 }
@@ -116,7 +151,7 @@ export class IdTokenVerifier {
     onResult?: (result: JwksFetchResult) => void,
   ): typeof fetch {
     const bounded = boundedFetch(maxBytes, this.options.fetch ?? fetch);
-    return (async (input: string | URL | Request, init?: RequestInit) => {
+    return async (input: string | URL | Request, init?: RequestInit) => {
       try {
         const response = await bounded(input, init);
         this.lastFetch = { atMs: Date.now(), ok: response.status === 200 };
@@ -127,7 +162,7 @@ export class IdTokenVerifier {
         onResult?.('failed');
         throw error;
       }
-    }) as typeof fetch;
+    };
   }
 
   /**
@@ -140,7 +175,7 @@ export class IdTokenVerifier {
     const claims = userClaimsSchema.safeParse(payload);
     if (!claims.success) {
       const claim = String(claims.error.issues[0]?.path[0] ?? 'claims');
-      throw new InvalidIdTokenError(`claim:${claim}`);
+      throw new InvalidIdTokenError(`claim:${claim}`, { cause: claims.error });
     }
     return identityFromClaims(claims.data);
   }
@@ -165,7 +200,7 @@ export class IdTokenVerifier {
     const claims = partnerClaimsSchemas[kind].safeParse(payload);
     if (!claims.success) {
       const claim = String(claims.error.issues[0]?.path[0] ?? 'claims');
-      throw new InvalidIdTokenError(`claim:${claim}`);
+      throw new InvalidIdTokenError(`claim:${claim}`, { cause: claims.error });
     }
     return callerFromClaims(kind, claims.data);
   }
@@ -254,8 +289,10 @@ export class IdTokenVerifier {
     } catch (error) {
       if (error instanceof KeysUnavailableError) throw error;
       const bounded = boundedCause(error);
-      if (bounded) throw new KeysUnavailableError(`discovery ${bounded}`);
-      throw new KeysUnavailableError(`discovery failed (${(error as Error).name})`);
+      if (bounded) throw new KeysUnavailableError(`discovery ${bounded}`, { cause: error });
+      throw new KeysUnavailableError(`discovery failed (${(error as Error).name})`, {
+        cause: error,
+      });
     }
   }
 }
@@ -290,11 +327,11 @@ export async function verifyWithKeySet(
         } catch (inner) {
           if (inner instanceof joseErrors.JWKSMultipleMatchingKeys)
             return verifyWithCandidates(idToken, inner, options);
-          throw classify(inner instanceof joseErrors.JWKSNoMatchingKey ? error : inner);
+          throw idTokenErrorFrom(inner instanceof joseErrors.JWKSNoMatchingKey ? error : inner);
         }
       }
     }
-    throw classify(error);
+    throw idTokenErrorFrom(error);
   }
 }
 
@@ -309,7 +346,7 @@ async function verifyWithCandidates(
       return (await jwtVerify(idToken, key, options)).payload;
     } catch (error) {
       if (error instanceof joseErrors.JWSSignatureVerificationFailed) continue;
-      throw classify(error);
+      throw idTokenErrorFrom(error);
     }
   }
   throw new InvalidIdTokenError('signature');
@@ -335,30 +372,40 @@ function boundedCause(error: unknown): string | undefined {
   return undefined;
 }
 
-/** Maps a jose error to the check that failed, or to an unavailable key set. */
-function classify(error: unknown): Error {
+/**
+ * Maps an error of jose's `jwtVerify` (or of the JWKS fetch under it) to {@link InvalidIdTokenError}
+ * (the token is bad: 401) or {@link KeysUnavailableError} (the keys could not be had: 503), keeping
+ * the original as `cause`. jose error classes: https://github.com/panva/jose/blob/main/docs/util/errors/README.md
+ * @param error - what `jwtVerify` threw.
+ * @returns the error to throw, its `cause` the original.
+ */
+export function idTokenErrorFrom(error: unknown): InvalidIdTokenError | KeysUnavailableError {
+  const cause = { cause: error };
   const bounded = boundedCause(error);
-  if (bounded) return new KeysUnavailableError(`JWKS ${bounded}`);
-  if (error instanceof joseErrors.JWTExpired) return new InvalidIdTokenError('exp');
+  if (bounded) return new KeysUnavailableError(`JWKS ${bounded}`, cause);
+  if (error instanceof joseErrors.JWTExpired) return new InvalidIdTokenError('exp', cause);
   if (error instanceof joseErrors.JWTClaimValidationFailed)
-    return new InvalidIdTokenError(error.claim || 'claims');
-  if (error instanceof joseErrors.JOSEAlgNotAllowed) return new InvalidIdTokenError('alg');
+    return new InvalidIdTokenError(error.claim || 'claims', cause);
+  if (error instanceof joseErrors.JOSEAlgNotAllowed) return new InvalidIdTokenError('alg', cause);
   if (error instanceof joseErrors.JWSSignatureVerificationFailed)
-    return new InvalidIdTokenError('signature');
-  if (error instanceof joseErrors.JWKSNoMatchingKey) return new InvalidIdTokenError('kid');
-  if (error instanceof joseErrors.JWKSMultipleMatchingKeys) return new InvalidIdTokenError('kid');
+    return new InvalidIdTokenError('signature', cause);
+  if (error instanceof joseErrors.JWKSNoMatchingKey) return new InvalidIdTokenError('kid', cause);
+  if (error instanceof joseErrors.JWKSMultipleMatchingKeys)
+    return new InvalidIdTokenError('kid', cause);
   if (error instanceof joseErrors.JWSInvalid || error instanceof joseErrors.JWTInvalid)
-    return new InvalidIdTokenError('malformed');
-  if (error instanceof joseErrors.JOSENotSupported) return new InvalidIdTokenError('alg');
-  if (error instanceof joseErrors.JWKSTimeout) return new KeysUnavailableError('JWKS timeout');
-  if (error instanceof joseErrors.JWKSInvalid) return new KeysUnavailableError('JWKS malformed');
+    return new InvalidIdTokenError('malformed', cause);
+  if (error instanceof joseErrors.JOSENotSupported) return new InvalidIdTokenError('alg', cause);
+  if (error instanceof joseErrors.JWKSTimeout)
+    return new KeysUnavailableError('JWKS timeout', cause);
+  if (error instanceof joseErrors.JWKSInvalid)
+    return new KeysUnavailableError('JWKS malformed', cause);
   if (error instanceof joseErrors.JOSEError) {
     // Remaining jose errors come from fetching the JWKS (non-200 answer, non-JSON body).
     return error.code === 'ERR_JOSE_GENERIC'
-      ? new KeysUnavailableError('JWKS fetch failed')
-      : new InvalidIdTokenError(error.code);
+      ? new KeysUnavailableError('JWKS fetch failed', cause)
+      : new InvalidIdTokenError(error.code, cause);
   }
   if (error instanceof TypeError || (error as Error)?.name === 'AbortError')
-    return new KeysUnavailableError('JWKS unreachable');
-  return new InvalidIdTokenError('malformed');
+    return new KeysUnavailableError('JWKS unreachable', cause);
+  return new InvalidIdTokenError('malformed', cause);
 }

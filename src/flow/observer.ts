@@ -85,17 +85,17 @@ export function completeObserver(observer: SsoObserver | undefined): CompleteObs
     (...args: A) => {
       if (!method) return;
       try {
-        method.apply(observer, args);
+        method(...args);
       } catch {
         // A metrics bug must not fail the request.
       }
     };
   return {
-    loginOutcome: guard(observer.loginOutcome),
-    exchangeDuration: guard(observer.exchangeDuration),
-    jwksFetch: guard(observer.jwksFetch),
-    storeError: guard(observer.storeError),
-    sessionsRevoked: guard(observer.sessionsRevoked),
-    rateLimited: guard(observer.rateLimited),
+    loginOutcome: guard(observer.loginOutcome?.bind(observer)),
+    exchangeDuration: guard(observer.exchangeDuration?.bind(observer)),
+    jwksFetch: guard(observer.jwksFetch?.bind(observer)),
+    storeError: guard(observer.storeError?.bind(observer)),
+    sessionsRevoked: guard(observer.sessionsRevoked?.bind(observer)),
+    rateLimited: guard(observer.rateLimited?.bind(observer)),
   };
 }

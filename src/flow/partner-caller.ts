@@ -111,7 +111,7 @@ export function callerFromClaims(
       ...(c.type ? { tokenType: c.type } : {}),
     };
   }
-  const c = claims as SystemClaims;
+  const c = claims;
   return {
     kind,
     subject: c.sub,

@@ -2,6 +2,7 @@ import type { Request, RequestHandler } from 'express';
 import 'pino-http';
 import session from 'express-session';
 import type { SsoSettings } from '../config/options';
+import { errorForLog } from '../errors/base';
 import { LoginFailure } from './errors';
 import { dropIfStillEmpty } from './expired-session';
 import type { SessionIdentity } from './identity';
@@ -56,7 +57,7 @@ export function createSessionMiddleware(
       called = true;
       if (error) {
         req.log?.warn(
-          { event: 'session_store_error', err: { name: (error as Error)?.name } },
+          { event: 'session_store_error', err: errorForLog(error) },
           'session store read failed',
         );
         next(sessionStoreUnavailable(error));

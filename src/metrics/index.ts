@@ -119,7 +119,7 @@ export class SsoMetrics {
     return (req, res, next) => {
       const end = this.http.startTimer();
       res.once('finish', () => {
-        const template: unknown = req.route?.path;
+        const template = (req.route as { path?: unknown } | undefined)?.path;
         const route =
           typeof template === 'string' && known.has(req.baseUrl)
             ? `${req.baseUrl}${template}`

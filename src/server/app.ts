@@ -182,12 +182,10 @@ export function createApp(deps: AppDependencies): ReferenceApp {
     res.set('Cache-Control', 'no-store');
     const identity = sso.identity(req);
     if (!identity) {
-      res
-        .status(401)
-        .json({
-          error: { code: 'no_session', message: 'Not signed in.' },
-          request_id: String(req.id),
-        });
+      res.status(401).json({
+        error: { code: 'no_session', message: 'Not signed in.' },
+        request_id: String(req.id),
+      });
       return;
     }
     res.json({

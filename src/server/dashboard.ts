@@ -59,13 +59,14 @@ export function dashboardRouter(sso: VercelSso, formBody: RequestHandler): Route
     sso.requireUser({ role: 'ADMIN', csrf: true }),
     (req, res) => {
       const resourceId = idParam(req, 'resourceId', isProviderId);
+      const identity = res.locals.identity as { installationId: string; userId: string };
       req.log.info(
         {
           event: 'admin_action',
           action: 'rotate_secret',
           resource_id: resourceId,
-          installation_id: res.locals.identity.installationId,
-          user_id: res.locals.identity.userId,
+          installation_id: identity.installationId,
+          user_id: identity.userId,
         },
         'admin action',
       );

@@ -26,6 +26,7 @@ export const MAX_RETURN_PATH_LENGTH = 512;
  */
 export function localReturnPath(value: unknown): string {
   if (typeof value !== 'string' || value.length > MAX_RETURN_PATH_LENGTH) return '/';
+  // eslint-disable-next-line no-control-regex -- refuses control characters on purpose
   if (!value.startsWith('/') || value.startsWith('//') || /[\u0000-\u001f\u007f\\]/.test(value))
     return '/';
   return value.startsWith('/_demo/') ? '/' : value;

@@ -103,7 +103,7 @@ export class LoginTrails {
     const key = trailKey(identity);
     this.trails.delete(key);
     this.trails.set(key, {
-      params: maskCallbackParams(context.req.query as Record<string, unknown>),
+      params: maskCallbackParams(context.req.query),
       landing: { kind: landing.kind, location: landing.location, warnings: [...landing.warnings] },
       claims,
       decision: JSON.stringify(decision),

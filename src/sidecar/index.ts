@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { Logger } from 'pino';
+import { errorForLog } from '../errors/base';
 import type { SessionIdentity, VercelSso } from '../index';
 import { AssertionSigner, MAX_ASSERTION_TTL_SECONDS } from './assertion';
 import {
@@ -164,7 +165,7 @@ export function createSidecar(sso: VercelSso, settings: SidecarSettings, logger:
       {
         event: 'session_store_error',
         req: { id: requestId(req, res), path: req.path },
-        err: { name: (error as Error)?.name },
+        err: errorForLog(error),
       },
       'session lookup failed',
     );

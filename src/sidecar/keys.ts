@@ -5,6 +5,7 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import { calculateJwkThumbprint, type JWK } from 'jose';
+import { VercelSsoError } from '../errors/base';
 
 /** JWS algorithms an assertion key may use (asymmetric only, RFC 8725 §3.1). */
 export type AssertionAlgorithm = 'ES256' | 'ES384' | 'ES512' | 'RS256' | 'PS256' | 'EdDSA';
@@ -18,8 +19,14 @@ export interface AssertionKey {
   publicJwk: JWK;
 }
 
-/** `ASSERTION_SIGNING_KEY` could not be read. `message` names the key by position, never its value. */
-export class AssertionKeyError extends Error {
+/** The code of the sidecar keys module's one error (closed): `ERR_ASSERTION_KEY`. */
+export type AssertionKeyErrorCode = 'ERR_ASSERTION_KEY';
+
+/**
+ * `ASSERTION_SIGNING_KEY` could not be read. `message` names the key by position, never its value;
+ * `cause` is the parser's error (`JSON.parse`, `createPrivateKey`, jose's `importJWK`).
+ */
+export class AssertionKeyError extends VercelSsoError<AssertionKeyErrorCode> {
   readonly code = 'ERR_ASSERTION_KEY' as const;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);

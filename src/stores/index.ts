@@ -68,15 +68,19 @@ export function createStores(
   const touchIntervalMs = touchIntervalMsFor(config.session.idleTimeoutSeconds);
   if (!config.redis) {
     const memory = createMemorySessionStore(idleMs);
+    const sessionStore = new TouchThrottledStore(memory, touchIntervalMs);
+    const oneTimeStore = new MemoryOneTimeStore();
     return {
       kind: 'memory',
-      sessionStore: new TouchThrottledStore(memory, touchIntervalMs),
-      oneTimeStore: new MemoryOneTimeStore(),
+      sessionStore,
+      oneTimeStore,
       sessionIndex: new MemorySessionIndex(),
       rateLimitStore: () => undefined,
       ping: async () => true,
       close: async () => {
         (memory as unknown as { stopInterval?: () => void }).stopInterval?.();
+        sessionStore.stop();
+        oneTimeStore.stop();
       },
     };
   }
@@ -147,6 +151,9 @@ export function createStores(
         return false;
       }
     },
-    close: () => redis.close(),
+    close: async () => {
+      sessionStore.stop();
+      await redis.close();
+    },
   };
 }

@@ -27,13 +27,33 @@ export interface OneTimeStore {
 /**
  * In-process {@link OneTimeStore} for a single instance (the demo, tests): an LRU bounded to
  * `maxEntries` whose entries expire after their TTL. Atomic because Node runs it on one thread.
+ * Expired records are dropped every `pruneIntervalMs` (one unref'd timer, stopped by {@link stop}),
+ * so the store shrinks back once the replay window has passed instead of holding expired records
+ * until the `maxEntries` cap evicts them (lru-cache's per-entry `ttlAutopurge` timers would cost one
+ * timer per login).
  */
 export class MemoryOneTimeStore implements OneTimeStore {
   private readonly cache: LRUCache<string, string>;
+  private readonly pruneTimer: NodeJS.Timeout;
 
-  /** @param maxEntries - upper bound on live records (oldest evicted first); default 100 000. */
-  constructor(maxEntries = 100_000) {
+  /**
+   * @param maxEntries - upper bound on live records (oldest evicted first); default 100 000.
+   * @param pruneIntervalMs - how often expired records are dropped, ms; default 60 000.
+   */
+  constructor(maxEntries = 100_000, pruneIntervalMs = 60_000) {
     this.cache = new LRUCache<string, string>({ max: maxEntries, ttlAutopurge: false });
+    this.pruneTimer = setInterval(() => this.cache.purgeStale(), pruneIntervalMs);
+    this.pruneTimer.unref();
+  }
+
+  /** Records held, expired or not, until the next prune (tests, the bench's memory model). */
+  get heldRecords(): number {
+    return this.cache.size;
+  }
+
+  /** Stops the prune timer (the store stays usable; expired records are then only dropped on read). */
+  stop(): void {
+    clearInterval(this.pruneTimer);
   }
 
   async claim(key: string, value: string, ttlMs: number): Promise<boolean> {

@@ -8,6 +8,7 @@ import {
 } from 'redis';
 import type { Logger } from 'pino';
 import type { RedisTopology } from '../config/options';
+import { errorForLog, errorName } from '../errors/base';
 
 /** The node-redis single-server client type (default modules, RESP3 defaults of node-redis 5+). */
 export type RedisClient = RedisClientType;
@@ -103,7 +104,7 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
       {
         event: 'redis_connect_failed',
         redis_mode: topology.mode,
-        err: { name: (error as Error)?.name },
+        err: errorForLog(error),
       },
       'Redis connection failed',
     );
@@ -122,7 +123,7 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
     return {
       mode: 'single',
       client,
-      commands: client as unknown as RedisKeyCommands,
+      commands: client,
       sendCommand: ({ command }) => client.sendCommand(command),
       ping: async () => (await client.ping()) === 'PONG',
       close: () => closeOrDestroy(client),
@@ -162,7 +163,7 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
     return {
       mode: 'sentinel',
       client: sentinel,
-      commands: sentinel as unknown as RedisKeyCommands,
+      commands: sentinel,
       sendCommand: ({ isReadOnly, command }) => sentinel.sendCommand(isReadOnly, command),
       ping: async () => String(await sentinel.sendCommand(false, ['PING'])) === 'PONG',
       close: () => closeOrDestroy(sentinel),
@@ -187,7 +188,7 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
   return {
     mode: 'cluster',
     client: cluster,
-    commands: cluster as unknown as RedisKeyCommands,
+    commands: cluster,
     sendCommand: ({ key, isReadOnly, command }) => cluster.sendCommand(key, isReadOnly, command),
     ping: async () => {
       const masters = cluster.masters;
@@ -226,7 +227,8 @@ function errorLogger(logger: Logger, secrets: string[]): (error: unknown) => voi
       suppressed += 1;
       return;
     }
-    const name = error instanceof Error ? error.name : 'Error';
+    // node-redis errors leave `name` as 'Error': the class name says what failed.
+    const name = error instanceof Error ? errorName(error) : 'Error';
     const message = error instanceof Error ? error.message : String(error);
     logger.error(
       { event: 'redis_error', err: { name, message: redact(message, secrets) }, suppressed },
@@ -269,7 +271,7 @@ export function wrapRedisClient(client: RedisClient): RedisConnection {
   return {
     mode: 'client',
     client,
-    commands: client as unknown as RedisKeyCommands,
+    commands: client,
     sendCommand: ({ command }) => client.sendCommand(command),
     ping: async () => (await client.ping()) === 'PONG',
     close: async () => undefined,

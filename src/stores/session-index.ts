@@ -53,9 +53,13 @@ export class MemorySessionIndex implements SessionIndex {
 
   async add(entry: SessionIndexEntry, ttlMs: number): Promise<void> {
     let users = this.installations.get(entry.installationId);
-    if (!users) this.installations.set(entry.installationId, (users = new Map()));
+    if (!users)
+      this.installations.set(
+        entry.installationId,
+        (users = new Map<string, Map<string, number>>()),
+      );
     let sids = users.get(entry.userId);
-    if (!sids) users.set(entry.userId, (sids = new Map()));
+    if (!sids) users.set(entry.userId, (sids = new Map<string, number>()));
     sids.set(entry.sid, this.now() + ttlMs);
     this.additions += 1;
     if (this.additions % 1024 === 0) this.sweep();

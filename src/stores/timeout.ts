@@ -1,28 +1,69 @@
 import session from 'express-session';
+import { errorName, VercelSsoError } from '../errors/base';
 
 /**
- * A shared store (Redis) failed or did not answer: the request gets a 503 page (see the error
- * handler). Carries the operation name only, never keys or values.
+ * The codes of the store errors (closed): `ERR_STORE_UNAVAILABLE` ({@link StoreUnavailableError}: the
+ * store failed) and `ERR_STORE_TIMEOUT` ({@link StoreTimeoutError}: it did not answer in time).
+ * @example
+ * ```ts
+ * const kind = (code: StoreErrorCode) => (code === 'ERR_STORE_TIMEOUT' ? 'timeout' : 'error');
+ * ```
  */
-export class StoreUnavailableError extends Error {
+export type StoreErrorCode = 'ERR_STORE_UNAVAILABLE' | 'ERR_STORE_TIMEOUT';
+
+/**
+ * A shared store (Redis) failed or did not answer: the request gets a 503 page (`store_unavailable`
+ * or `session_store_unavailable`). Carries the operation name only, never keys or values; `cause` is
+ * the client's error (node-redis `ClientClosedError`, `ConnectionTimeoutError`, `ErrorReply`, …).
+ * @example
+ * ```ts
+ * if (error instanceof StoreUnavailableError) metrics.storeErrors.inc({ operation: error.operation });
+ * ```
+ */
+export class StoreUnavailableError extends VercelSsoError<StoreErrorCode> {
+  readonly code: StoreErrorCode = 'ERR_STORE_UNAVAILABLE';
   constructor(
+    /** What was attempted, e.g. `code claim`, `session get`; never a key. */
     readonly operation: string,
     message = `${operation} failed`,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = 'StoreUnavailableError';
   }
 }
 
-/** A store operation that did not finish within its bound. */
+/**
+ * A store operation that did not finish within its bound (`timeoutMs`); a late answer is discarded.
+ * @example
+ * ```ts
+ * if (error instanceof StoreTimeoutError) logger.warn({ timeout_ms: error.timeoutMs }, error.message);
+ * ```
+ */
 export class StoreTimeoutError extends StoreUnavailableError {
+  override readonly code = 'ERR_STORE_TIMEOUT' as const;
   constructor(
     operation: string,
+    /** The bound that was exceeded, ms. */
     readonly timeoutMs: number,
+    options?: { cause?: unknown },
   ) {
-    super(operation, `${operation} did not finish within ${timeoutMs} ms`);
+    super(operation, `${operation} did not finish within ${timeoutMs} ms`, options);
     this.name = 'StoreTimeoutError';
   }
+}
+
+/**
+ * Maps a store client's failure to a {@link StoreUnavailableError}, keeping the original as `cause`
+ * and its class name in the message (`<operation> failed: ClientClosedError`); a {@link StoreUnavailableError}
+ * is returned as it is.
+ * @param operation - what was attempted (`session get`, `code claim`, …); never a key.
+ */
+export function storeErrorFrom(error: unknown, operation: string): StoreUnavailableError {
+  if (error instanceof StoreUnavailableError) return error;
+  return new StoreUnavailableError(operation, `${operation} failed: ${errorName(error)}`, {
+    cause: error,
+  });
 }
 
 /**
@@ -42,12 +83,7 @@ export function withTimeout<T>(
   });
   // Any failure (client offline, connection closed, …) becomes a StoreUnavailableError.
   const bounded = promise.catch((error: unknown) => {
-    throw error instanceof StoreUnavailableError
-      ? error
-      : new StoreUnavailableError(
-          operation,
-          `${operation} failed: ${(error as Error)?.name ?? 'error'}`,
-        );
+    throw storeErrorFrom(error, operation);
   });
   bounded.catch(() => undefined); // a late failure after the timeout is not unhandled
   return Promise.race([bounded, timeout]).finally(() => clearTimeout(timer));
@@ -78,15 +114,11 @@ export class TimeoutSessionStore extends session.Store {
   }
 
   override set(sid: string, data: session.SessionData, callback?: (error?: unknown) => void): void {
-    this.bounded('session set', callback as Callback | undefined, (done) =>
-      this.inner.set(sid, data, done),
-    );
+    this.bounded('session set', callback, (done) => this.inner.set(sid, data, done));
   }
 
   override destroy(sid: string, callback?: (error?: unknown) => void): void {
-    this.bounded('session destroy', callback as Callback | undefined, (done) =>
-      this.inner.destroy(sid, done),
-    );
+    this.bounded('session destroy', callback, (done) => this.inner.destroy(sid, done));
   }
 
   override touch(sid: string, data: session.SessionData, callback?: () => void): void {
@@ -94,9 +126,7 @@ export class TimeoutSessionStore extends session.Store {
       callback?.();
       return;
     }
-    this.bounded('session touch', callback as Callback | undefined, (done) =>
-      this.inner.touch!(sid, data, done),
-    );
+    this.bounded('session touch', callback, (done) => this.inner.touch!(sid, data, done));
   }
 
   private bounded(

@@ -27,7 +27,12 @@ export class TouchThrottledStore extends session.Store {
     maxSessions = 100_000,
   ) {
     super();
-    this.lastTouch = new LRUCache<string, number>({ max: maxSessions });
+    // An entry older than the interval no longer throttles anything: it expires then, and the
+    // expired ones are dropped every interval, so the map follows the live sessions, not every
+    // session ever seen (at most `maxSessions` either way).
+    this.lastTouch = new LRUCache<string, number>({ max: maxSessions, ttl: intervalMs });
+    this.pruneTimer = setInterval(() => this.lastTouch.purgeStale(), Math.max(intervalMs, 1000));
+    this.pruneTimer.unref();
     if (inner.all) this.all = (callback) => inner.all!(callback);
     if (inner.length) this.length = (callback) => inner.length!(callback);
     if (inner.clear) this.clear = (callback) => inner.clear!(callback);
@@ -37,6 +42,18 @@ export class TouchThrottledStore extends session.Store {
 
   /** The wrapped store's own prune of expired records (memorystore), when it has one. */
   prune?: () => void;
+
+  private readonly pruneTimer: NodeJS.Timeout;
+
+  /** Sessions whose last touch is remembered, expired or not until the next prune (tests, bench). */
+  get rememberedTouches(): number {
+    return this.lastTouch.size;
+  }
+
+  /** Stops the prune timer of the touch map (the wrapped store is not affected). */
+  stop(): void {
+    clearInterval(this.pruneTimer);
+  }
 
   override get(
     sid: string,

@@ -1,7 +1,7 @@
 /**
  * The typed client for Vercel's authentication endpoints (docs/VERCEL-SSO.md §1.3 and §5): the SSO
  * code exchange and the four user-token calls, configured once. All five go through the one fetch
- * wrapper in `./http` and throw `VercelApiError` (non-2xx, with `status`, `code`, `apiMessage`) or
+ * wrapper in `./http` and throw `VercelApiError` (non-2xx, with `status`, `apiCode`, `apiMessage`) or
  * `VercelUnavailableError` (timeout, network, redirect, malformed body). The bearer token is never
  * logged and never part of an error message.
  *

@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { VercelSsoError } from '../errors/base';
 
 /** Decoded-body limit of the SSO token exchange answer, bytes (64 KiB). */
 export const SSO_TOKEN_MAX_BODY_BYTES = 64 * 1024;
@@ -28,8 +29,16 @@ export const TOKEN_API_MAX_BODY_BYTES = 512 * 1024;
  */
 export const MAX_JSON_DEPTH = 32;
 
+/**
+ * The codes of the bounded-body errors (closed): `ERR_BODY_TOO_LARGE` ({@link BodyTooLargeError}) and
+ * `ERR_UNPARSABLE_JSON` ({@link UnparsableJsonError}). Internal: callers see them as the `cause` of a
+ * `VercelUnavailableError` or `KeysUnavailableError`.
+ */
+export type BoundedBodyErrorCode = 'ERR_BODY_TOO_LARGE' | 'ERR_UNPARSABLE_JSON';
+
 /** The upstream answer was larger than its limit; reading stopped at the limit. */
-export class BodyTooLargeError extends Error {
+export class BodyTooLargeError extends VercelSsoError<'ERR_BODY_TOO_LARGE'> {
+  readonly code = 'ERR_BODY_TOO_LARGE' as const;
   constructor(
     /** The limit that was exceeded, bytes of decoded body. */
     readonly limitBytes: number,
@@ -39,8 +48,12 @@ export class BodyTooLargeError extends Error {
   }
 }
 
-/** The upstream JSON nests deeper than {@link MAX_JSON_DEPTH}, or is not JSON. */
-export class UnparsableJsonError extends Error {
+/**
+ * The upstream JSON nests deeper than {@link MAX_JSON_DEPTH}, or is not JSON. It has no `cause`: the
+ * parser's `SyntaxError` quotes the answer, which may hold a token.
+ */
+export class UnparsableJsonError extends VercelSsoError<'ERR_UNPARSABLE_JSON'> {
+  readonly code = 'ERR_UNPARSABLE_JSON' as const;
   constructor(detail: string) {
     super(`upstream answer is not acceptable JSON: ${detail}`);
     this.name = 'UnparsableJsonError';
@@ -71,7 +84,7 @@ export async function readBoundedBody(
     throw new BodyTooLargeError(maxBytes);
   }
   if (!response.body) return new Uint8Array(0);
-  const reader = response.body.getReader();
+  const reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
   let onAbort: (() => void) | undefined;
@@ -149,7 +162,7 @@ export function parseBoundedJson(body: Uint8Array | string, maxDepth = MAX_JSON_
  * @throws {@link BodyTooLargeError}, {@link UnparsableJsonError}, the signal's reason, or fetch's error.
  */
 export function boundedFetch(maxBytes: number, fetchImpl: typeof fetch = fetch): typeof fetch {
-  return (async (input: string | URL | Request, init?: RequestInit) => {
+  return async (input: string | URL | Request, init?: RequestInit) => {
     const response = await fetchImpl(input, init);
     const body = await readBoundedBody(response, maxBytes, init?.signal ?? undefined);
     assertJsonDepth(new TextDecoder().decode(body));
@@ -165,5 +178,5 @@ export function boundedFetch(maxBytes: number, fetchImpl: typeof fetch = fetch):
       statusText: response.statusText,
       headers,
     });
-  }) as typeof fetch;
+  };
 }

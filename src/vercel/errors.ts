@@ -1,21 +1,42 @@
+import { VercelSsoError } from '../errors/base';
+
 /**
  * Errors raised by the Vercel API client. One type for "Vercel answered with an error"
  * ({@link VercelApiError}) and one for "we could not get a usable answer" ({@link VercelUnavailableError}).
  */
 
-/** Vercel answered with a non-2xx status. `code`/`message` come from Vercel's `{"error":{"code","message"}}` body when it had one. */
-export class VercelApiError extends Error {
+/**
+ * The codes of the Vercel client's errors (closed): `ERR_VERCEL_API` ({@link VercelApiError}) and
+ * `ERR_VERCEL_UNAVAILABLE` ({@link VercelUnavailableError}).
+ * @example
+ * ```ts
+ * const upstreamDown = (code: VercelErrorCode) => code === 'ERR_VERCEL_UNAVAILABLE';
+ * ```
+ */
+export type VercelErrorCode = 'ERR_VERCEL_API' | 'ERR_VERCEL_UNAVAILABLE';
+
+/**
+ * Vercel answered with a non-2xx status. `apiCode`/`apiMessage` come from Vercel's
+ * `{"error":{"code","message"}}` body when it had one (VERCEL-SSO.md §1.3, §5).
+ * @example
+ * ```ts
+ * if (error instanceof VercelApiError && error.status === 429) retryIn(error.retryAfterSeconds ?? 5);
+ * ```
+ */
+export class VercelApiError extends VercelSsoError<'ERR_VERCEL_API'> {
+  readonly code = 'ERR_VERCEL_API' as const;
   constructor(
     /** HTTP status Vercel answered with. */
     readonly status: number,
-    /** Vercel's `error.code`, when the body had one. Never shown to users. */
-    readonly code: string | undefined,
+    /** Vercel's `error.code` (e.g. `invalid_grant`, `forbidden`), when the body had one. Never shown to users. */
+    readonly apiCode: string | undefined,
     /** Vercel's `error.message`, when the body had one. Never shown to users. */
     readonly apiMessage: string | undefined,
     /** Details of the answer beyond the status: see {@link VercelApiErrorDetails}. */
     details: VercelApiErrorDetails = {},
+    options?: { cause?: unknown },
   ) {
-    super(`Vercel API answered ${status}${code ? ` (${code})` : ''}`);
+    super(`Vercel API answered ${status}${apiCode ? ` (${apiCode})` : ''}`, options);
     this.name = 'VercelApiError';
     this.retryAfterSeconds = details.retryAfterSeconds;
     this.invalidToken = details.invalidToken === true;
@@ -68,21 +89,43 @@ export function parseRetryAfterSeconds(
 }
 
 /**
- * Why no usable answer came back. `body_too_large`: the answer exceeded its byte limit (see
- * `bounded-body.ts`); it is handled like `malformed_response`.
+ * Why no usable answer came back (the `reason` of a {@link VercelUnavailableError}): `timeout` (no
+ * complete answer within the request's timeout), `network` (connection refused, DNS, reset, an
+ * unexpected redirect), `malformed_response` (a 2xx body that is not JSON or not the documented shape),
+ * `body_too_large` (the answer exceeded its byte limit, see `bounded-body.ts`; handled like
+ * `malformed_response`).
+ * @example
+ * ```ts
+ * const retryable = (reason: VercelUnavailableReason) => reason === 'timeout' || reason === 'network';
+ * ```
  */
 export type VercelUnavailableReason =
   'timeout' | 'network' | 'malformed_response' | 'body_too_large';
 
-/** Vercel could not be reached in time, or its 2xx answer did not match the documented shape. */
-export class VercelUnavailableError extends Error {
+/**
+ * Vercel could not be reached in time, or its 2xx answer did not match the documented shape. `reason`
+ * says which; `cause` is the original (the fetch `TypeError` whose `cause.code` is `ECONNREFUSED`, the
+ * `TimeoutError`, the `BodyTooLargeError`, the zod error of a malformed answer).
+ * @example
+ * ```ts
+ * if (error instanceof VercelUnavailableError && error.reason === 'timeout') retryLater();
+ * ```
+ */
+export class VercelUnavailableError extends VercelSsoError<'ERR_VERCEL_UNAVAILABLE'> {
+  readonly code = 'ERR_VERCEL_UNAVAILABLE' as const;
+  /** For `body_too_large`: the limit exceeded, bytes of decoded body (safe to log). */
+  readonly limitBytes: number | undefined;
+
   constructor(
     readonly reason: VercelUnavailableReason,
     detail: string,
-    /** For `body_too_large`: the limit exceeded, bytes of decoded body (safe to log). */
-    readonly limitBytes?: number,
+    options: { limitBytes?: number; cause?: unknown } = {},
   ) {
-    super(`Vercel API unavailable (${reason}): ${detail}`);
+    super(
+      `Vercel API unavailable (${reason}): ${detail}`,
+      'cause' in options ? { cause: options.cause } : undefined,
+    );
     this.name = 'VercelUnavailableError';
+    this.limitBytes = options.limitBytes;
   }
 }

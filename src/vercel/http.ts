@@ -111,19 +111,11 @@ export async function requestJson<T>(options: RequestJsonOptions<T>): Promise<T>
     // The body read shares the timeout: a server that sends headers then stalls (or drips) is a timeout too.
     body = await readBoundedBody(response, options.maxBodyBytes, signal);
   } catch (error) {
-    if (error instanceof BodyTooLargeError) {
-      throw new VercelUnavailableError(
-        'body_too_large',
-        `answer over ${error.limitBytes} bytes`,
-        error.limitBytes,
-      );
-    }
-    if (signal.aborted)
-      throw new VercelUnavailableError('timeout', `no answer within ${options.timeoutMs} ms`);
-    // The cause's code (ECONNREFUSED, ENOTFOUND, …) says what went wrong; it holds no secret.
-    const cause = (error as { cause?: { code?: unknown } }).cause;
-    const code = typeof cause?.code === 'string' ? cause.code : (error as Error).name;
-    throw new VercelUnavailableError('network', `${code} reaching ${options.url.origin}`);
+    throw vercelUnavailableFrom(error, {
+      timedOut: signal.aborted,
+      timeoutMs: options.timeoutMs,
+      origin: options.url.origin,
+    });
   }
 
   if (response.status >= 300 && response.status < 400) {
@@ -145,6 +137,43 @@ export async function requestJson<T>(options: RequestJsonOptions<T>): Promise<T>
     throw new VercelUnavailableError('malformed_response', `unexpected shape at ${fields}`);
   }
   return parsed.data;
+}
+
+/** What {@link vercelUnavailableFrom} needs to know about the failed request. */
+export interface FailedRequest {
+  /** The request's timeout signal had fired. */
+  timedOut: boolean;
+  /** The request's timeout, ms (for the message). */
+  timeoutMs: number;
+  /** The origin called (for the message; never the path or query). */
+  origin: string;
+}
+
+/**
+ * Maps what `fetch` or the body read threw to a {@link VercelUnavailableError}, keeping the original
+ * as `cause`: a {@link BodyTooLargeError} is `body_too_large`; anything after the timeout fired is
+ * `timeout`; anything else (undici's `TypeError: fetch failed` with `cause.code` `ECONNREFUSED`,
+ * `ENOTFOUND`, `UND_ERR_SOCKET`, …) is `network`, the cause's code in the message (it holds no secret).
+ */
+export function vercelUnavailableFrom(
+  error: unknown,
+  request: FailedRequest,
+): VercelUnavailableError {
+  if (error instanceof BodyTooLargeError) {
+    return new VercelUnavailableError('body_too_large', `answer over ${error.limitBytes} bytes`, {
+      limitBytes: error.limitBytes,
+      cause: error,
+    });
+  }
+  if (request.timedOut)
+    return new VercelUnavailableError('timeout', `no answer within ${request.timeoutMs} ms`, {
+      cause: error,
+    });
+  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause;
+  const code = typeof cause?.code === 'string' ? cause.code : (error as Error)?.name;
+  return new VercelUnavailableError('network', `${code} reaching ${request.origin}`, {
+    cause: error,
+  });
 }
 
 function safeJson(body: Uint8Array): unknown {

@@ -4,7 +4,7 @@
  * through {@link requestJson} (timeout, `User-Agent`, no redirects, zod-checked 2xx body).
  *
  * Errors thrown by every call:
- * - `VercelApiError` (./errors) for a non-2xx answer, with `status` and Vercel's `error.code`/`error.message`
+ * - `VercelApiError` (./errors) for a non-2xx answer, with `status` and Vercel's `error.code`/`error.message` (`apiCode`/`apiMessage`)
  *   (400 invalid value, 401 missing token, 403 team not accessible or, with `invalidToken: true`, an expired,
  *   revoked or unknown token (VERCEL-SSO.md §5), 404 unknown token id, 429 rate limited with `retryAfterSeconds`);
  * - `VercelUnavailableError` (./errors) on timeout, network failure, redirect or a malformed 2xx body;

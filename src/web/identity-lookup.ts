@@ -37,6 +37,18 @@ export class IdentityLookup {
    * @throws {@link LoginFailure} `session_store_unavailable` when the store fails.
    */
   async identity(req: Request): Promise<SessionIdentity | undefined> {
+    return (await this.signedIn(req))?.identity;
+  }
+
+  /**
+   * Like {@link identity}, with the session's CSRF token (csrf-sync keeps it in the session as
+   * `csrfToken`; it is set at login), for the signed-in fast path of `requireUser`/`optionalUser`.
+   * @returns the identity and token, or undefined when there is no valid session.
+   * @throws {@link LoginFailure} `session_store_unavailable` when the store fails.
+   */
+  async signedIn(
+    req: Request,
+  ): Promise<{ identity: SessionIdentity; csrfToken: string | undefined } | undefined> {
     const sid = this.sessionId(req);
     if (!sid) return undefined;
     let data: session.SessionData | null | undefined;
@@ -52,7 +64,8 @@ export class IdentityLookup {
     if (this.now() - identity.loginAt > this.settings.session.absoluteTimeoutSeconds * 1000)
       return undefined;
     if (this.store.touch) this.store.touch(sid, data, () => undefined);
-    return identity;
+    const csrfToken = (data as { csrfToken?: unknown }).csrfToken;
+    return { identity, csrfToken: typeof csrfToken === 'string' ? csrfToken : undefined };
   }
 
   /** The session id from the signed cookie, when its signature verifies with one of the secrets. */

@@ -1,4 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express';
+import { errorForLog } from '../errors/base';
 import { InvalidIdTokenError, KeysUnavailableError, type IdTokenVerifier } from '../flow/id-token';
 import type { VercelRole } from '../flow/identity';
 import {
@@ -166,9 +167,12 @@ export function createRequireVercelAuth(
         },
         (error: unknown) => {
           if (error instanceof InvalidIdTokenError)
-            return refuse('invalid_token', { check: error.check, kind });
+            return refuse('invalid_token', { check: error.check, kind, err: errorForLog(error) });
           if (error instanceof KeysUnavailableError)
-            return refuse('issuer_keys_unavailable', { cause: error.reason });
+            return refuse('issuer_keys_unavailable', {
+              cause: error.reason,
+              err: errorForLog(error),
+            });
           next(error);
         },
       );

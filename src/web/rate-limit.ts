@@ -1,6 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import { rateLimit, type RateLimitInfo, type Store } from 'express-rate-limit';
 import type { Logger } from 'pino';
+import { errorForLog } from '../errors/base';
 import { LoginFailure } from '../flow/errors';
 import { truncateForLog } from '../flow/log-field';
 
@@ -47,7 +48,7 @@ export function createRateLimit(options: RateLimitOptions): RequestHandler {
               'rate limit configuration problem',
             )
           : options.logger.debug(
-              { event: 'rate_limit_store_error', err: { name: (error as Error)?.name } },
+              { event: 'rate_limit_store_error', err: errorForLog(error) },
               message ?? 'rate limit store error',
             ),
       warn: (error: unknown, message?: string) =>

@@ -9,7 +9,6 @@ import express, {
   type RequestHandler,
   type Response,
 } from 'express';
-import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { parseVercelSsoOptions, type SsoSettings, type VercelSsoOptions } from '../config/options';
 import { AccountSwitch } from '../flow/account-switch';
@@ -271,6 +270,21 @@ export function assembleVercelSso(settings: SsoSettings, parts: VercelSsoParts =
     allowedOrigins: settings.deepLinks.allowedOrigins,
   });
   const lookup = new IdentityLookup(settings, sessionStore, now);
+  // The signed-in fast path of requireUser/optionalUser (issue 16): a valid session read through
+  // `lookup` (cookie signature, record, absolute lifetime, throttled touch) without running
+  // express-session on the request. For an unchanged session express-session would only have done
+  // the same (resave/rolling are off, the cookie carries no expiry, so no Set-Cookie). Anything
+  // else (no or expired session, a store error, a missing CSRF token, a refused role, an unsafe
+  // method under `csrf: true`) takes the full path, so its answers are unchanged.
+  const signedInFast = new WeakMap<Request, { identity: SessionIdentity; csrfToken: string }>();
+  const readSignedIn = async (req: Request, role?: 'ADMIN' | 'USER') => {
+    const found = await lookup.signedIn(req).catch(() => undefined);
+    if (!found?.csrfToken) return undefined;
+    if (role === 'ADMIN' && found.identity.role !== 'ADMIN') return undefined;
+    const fast = { identity: found.identity, csrfToken: found.csrfToken };
+    signedInFast.set(req, fast);
+    return fast;
+  };
   const pages = new PageRenderer({
     productName: settings.productName,
     ...(settings.supportUrl ? { supportUrl: settings.supportUrl } : {}),
@@ -310,12 +324,14 @@ export function assembleVercelSso(settings: SsoSettings, parts: VercelSsoParts =
   const rateWindow = settings.rateLimit.windowSeconds;
   // The metric label is the route template inside our router (never the raw path), or a fixed word
   // for the provider-initiated redirect of requireUser() on the host's routes.
-  const onLimited = (req: Request) =>
+  const onLimited = (req: Request) => {
+    const template = (req.route as { path?: unknown } | undefined)?.path;
     observer.rateLimited(
-      (req as Request & { [ourRoute]?: boolean })[ourRoute] && typeof req.route?.path === 'string'
-        ? req.route.path
+      (req as Request & { [ourRoute]?: boolean })[ourRoute] && typeof template === 'string'
+        ? template
         : '(requireUser)',
     );
+  };
   const callbackLimit = createRateLimit({
     windowSeconds: rateWindow,
     max: settings.rateLimit.callbackMax,
@@ -631,6 +647,16 @@ export function assembleVercelSso(settings: SsoSettings, parts: VercelSsoParts =
         if (!res.headersSent) fail(error, req, res, shadow);
       };
       void (async () => {
+        if (!(options.csrf && !['GET', 'HEAD', 'OPTIONS'].includes(req.method))) {
+          const fast = await readSignedIn(req, options.role);
+          if (fast) {
+            res.locals.identity = fast.identity;
+            res.locals.csrfToken = fast.csrfToken;
+            res.locals.ssoBase ??= '';
+            next();
+            return;
+          }
+        }
         shadow = await scope.load(req, res);
         const identity: SessionIdentity | undefined = shadow.session?.identity;
         if (identity) {
@@ -674,15 +700,23 @@ export function assembleVercelSso(settings: SsoSettings, parts: VercelSsoParts =
   function optionalUser(): RequestHandler {
     return (req, res, next) => {
       ensureRequestContext(req, res, logger);
-      scope
-        .load(req, res)
+      const signedIn = async (): Promise<{
+        identity: SessionIdentity;
+        csrfToken: string;
+      } | null> => {
+        const fast = await readSignedIn(req);
+        if (fast) return fast;
+        const shadow = await scope.load(req, res);
+        const identity = shadow.session?.identity;
+        return identity ? { identity, csrfToken: generateToken(shadow) } : null;
+      };
+      signedIn()
         .then(
-          (shadow) => {
-            const identity = shadow.session?.identity;
-            if (identity) {
+          (found) => {
+            if (found) {
               res.set('Cache-Control', 'no-store');
-              res.locals.identity = identity;
-              res.locals.csrfToken = generateToken(shadow);
+              res.locals.identity = found.identity;
+              res.locals.csrfToken = found.csrfToken;
             }
             next();
           },
@@ -739,9 +773,11 @@ export function assembleVercelSso(settings: SsoSettings, parts: VercelSsoParts =
       ),
     revokeInstallation,
     revokeUser,
-    identity: (req) => scope.peek(req)?.session?.identity,
+    identity: (req) => signedInFast.get(req)?.identity ?? scope.peek(req)?.session?.identity,
     lookupIdentity: (req) => lookup.identity(req),
     csrfToken: (req) => {
+      const fast = signedInFast.get(req);
+      if (fast) return fast.csrfToken;
       const shadow = scope.peek(req);
       return shadow?.session?.identity ? generateToken(shadow) : undefined;
     },

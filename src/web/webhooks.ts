@@ -6,6 +6,7 @@ import express, {
   type Response,
 } from 'express';
 import { z } from 'zod';
+import { errorForLog } from '../errors/base';
 import type { OneTimeStore } from '../stores/one-time-store';
 
 /**
@@ -250,7 +251,7 @@ export function createWebhookHandler(
     } catch (error) {
       await deps.oneTimeStore.delete(key).catch(() => undefined);
       req.log.error(
-        { event: 'webhook_failed', ...log, err: { name: (error as Error)?.name } },
+        { event: 'webhook_failed', ...log, err: errorForLog(error) },
         'webhook not handled',
       );
       res.set('Retry-After', '5');

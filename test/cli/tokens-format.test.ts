@@ -28,7 +28,7 @@ test('the list and detail tables contain no raw bidi or invisible character, and
     tokens: [token] as never,
     pagination: { count: 1, next: null, prev: null },
   });
-  const detail = formatToken(token as never);
+  const detail = formatToken(token);
   const json = formatJson({ token });
   for (const output of [list, detail, json]) {
     expect(output).not.toMatch(INVISIBLE);

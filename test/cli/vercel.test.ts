@@ -55,6 +55,7 @@ describe('tokens list', () => {
     );
     expect(r.stdout).toContain(aliceTokenId);
     expect(r.stdout).toContain('Development token');
+    // eslint-disable-next-line no-control-regex -- looks for ANSI escapes on purpose
     expect(r.stdout).not.toMatch(/\u001b\[/); // no colour codes
   });
 

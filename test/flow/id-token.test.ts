@@ -1,233 +1,167 @@
 /**
- * id_token verification errors (src/flow/id-token.ts): how jose's errors map to a refused token
- * (InvalidIdTokenError, 401, naming the failed check) or unavailable keys (KeysUnavailableError,
- * 503). The key set is served from memory through the injectable fetch. Assertions use the error's
- * name and message only.
+ * The jose mapping (issue 15 item 2): every error jose's `jwtVerify` (or the JWKS fetch under it)
+ * throws becomes an InvalidIdTokenError (401) or a KeysUnavailableError (503) with the right `code`,
+ * the failed check or reason, and the jose error kept as `cause`. Direct on `idTokenErrorFrom`, then
+ * through a verifier whose JWKS comes from a fetch double.
  */
+import { errors as joseErrors, exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import {
-  exportJWK,
-  generateKeyPair,
-  SignJWT,
-  type CryptoKey,
-  type JWK,
-  type JWTPayload,
-} from 'jose';
-import { IdTokenVerifier } from '../../src/flow/id-token';
-import { JWKS_MAX_BODY_BYTES } from '../../src/vercel/bounded-body';
+  IdTokenVerifier,
+  idTokenErrorFrom,
+  InvalidIdTokenError,
+  KeysUnavailableError,
+} from '../../src/flow/id-token';
+import { BodyTooLargeError } from '../../src/vercel/bounded-body';
 
-const ISSUER = 'https://marketplace.example.test';
-const AUDIENCE = 'oac_idtoken00000000000000000';
-const JWKS_URL = new URL('https://keys.example.test/jwks');
-const HEX = 'cd'.repeat(32);
-const KID = 'key-1';
+describe('idTokenErrorFrom', () => {
+  test.each<[string, () => unknown, string]>([
+    [
+      'JWTExpired',
+      () => new joseErrors.JWTExpired('"exp" claim timestamp check failed', {}),
+      'exp',
+    ],
+    [
+      'JWTClaimValidationFailed on iss',
+      () => new joseErrors.JWTClaimValidationFailed('unexpected "iss" claim value', {}, 'iss'),
+      'iss',
+    ],
+    ['JOSEAlgNotAllowed', () => new joseErrors.JOSEAlgNotAllowed('alg not allowed'), 'alg'],
+    [
+      'JWSSignatureVerificationFailed',
+      () => new joseErrors.JWSSignatureVerificationFailed(),
+      'signature',
+    ],
+    ['JWKSNoMatchingKey', () => new joseErrors.JWKSNoMatchingKey(), 'kid'],
+    ['JWSInvalid', () => new joseErrors.JWSInvalid('Invalid Compact JWS'), 'malformed'],
+    [
+      'JWTInvalid',
+      () => new joseErrors.JWTInvalid('JWT Claims Set must be an object'),
+      'malformed',
+    ],
+    ['JOSENotSupported', () => new joseErrors.JOSENotSupported('unsupported'), 'alg'],
+    ['a foreign error', () => new RangeError('odd'), 'malformed'],
+  ])(
+    '%s: InvalidIdTokenError (ERR_ID_TOKEN_INVALID), check %s, the original as cause',
+    (_name, make, check) => {
+      const original = make();
+      const error = idTokenErrorFrom(original);
+      expect(error).toBeInstanceOf(InvalidIdTokenError);
+      expect(error).toMatchObject({
+        code: 'ERR_ID_TOKEN_INVALID',
+        check,
+        name: 'InvalidIdTokenError',
+      });
+      expect(error.cause).toBe(original);
+    },
+  );
 
-let signing: CryptoKey;
-let other: CryptoKey;
-let published: JWK;
-
-beforeAll(async () => {
-  const pair = await generateKeyPair('RS256');
-  signing = pair.privateKey;
-  other = (await generateKeyPair('RS256')).privateKey;
-  published = { ...(await exportJWK(pair.publicKey)), kid: KID, alg: 'RS256', use: 'sig' };
+  test.each<[string, () => unknown, string]>([
+    ['JWKSTimeout', () => new joseErrors.JWKSTimeout(), 'JWKS timeout'],
+    [
+      'JWKSInvalid',
+      () => new joseErrors.JWKSInvalid('JSON Web Key Set malformed'),
+      'JWKS malformed',
+    ],
+    [
+      'a JWKS answer that is not 200 (ERR_JOSE_GENERIC)',
+      () => new joseErrors.JOSEError('Expected 200 OK from the JSON Web Key Set HTTP response'),
+      'JWKS fetch failed',
+    ],
+    [
+      "undici's TypeError (connection refused)",
+      () =>
+        new TypeError('fetch failed', {
+          cause: Object.assign(new Error('x'), { code: 'ECONNREFUSED' }),
+        }),
+      'JWKS unreachable',
+    ],
+    [
+      'an oversized JWKS, wrapped by jose',
+      () => new joseErrors.JOSEError('fetch failed', { cause: new BodyTooLargeError(65536) }),
+      'JWKS answer over 65536 bytes',
+    ],
+  ])(
+    '%s: KeysUnavailableError (ERR_ISSUER_KEYS_UNAVAILABLE), reason %s, the original as cause',
+    (_name, make, reason) => {
+      const original = make();
+      const error = idTokenErrorFrom(original);
+      expect(error).toBeInstanceOf(KeysUnavailableError);
+      expect(error).toMatchObject({ code: 'ERR_ISSUER_KEYS_UNAVAILABLE', reason });
+      expect(error.cause).toBe(original);
+    },
+  );
 });
 
-type Fetch = typeof fetch;
-const serving =
-  (body: () => string, status = 200): Fetch =>
-  async () =>
-    new Response(body(), { status, headers: { 'Content-Type': 'application/json' } });
-const jwks = () => serving(() => JSON.stringify({ keys: [published] }));
+describe('through the verifier', () => {
+  const ISSUER = 'https://marketplace.example.test';
+  const AUDIENCE = 'oac_idtoken0000000000000000';
+  const HEX = 'cd'.repeat(32);
+  let key: CryptoKey;
+  let jwks: string;
 
-function verifier(fetchImpl: Fetch, overrides: { jwksUrl?: URL; timeoutMs?: number } = {}) {
-  return new IdTokenVerifier({
-    issuer: ISSUER,
-    audience: AUDIENCE,
-    jwksUrl: 'jwksUrl' in overrides ? overrides.jwksUrl : JWKS_URL,
-    algorithms: ['RS256'],
-    clockToleranceSeconds: 5,
-    maxAgeSeconds: 600,
-    timeoutMs: overrides.timeoutMs ?? 2000,
-    cooldownMs: 0,
-    cacheMaxAgeMs: 60_000,
-    fetch: fetchImpl,
+  beforeAll(async () => {
+    const pair = await generateKeyPair('RS256', { extractable: true });
+    key = pair.privateKey;
+    jwks = JSON.stringify({ keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'k1' }] });
   });
-}
 
-const now = () => Math.floor(Date.now() / 1000);
-const claims = (): JWTPayload => ({
-  iss: ISSUER,
-  aud: AUDIENCE,
-  sub: `account:${HEX}:user:${HEX}`,
-  iat: now(),
-  nbf: now(),
-  exp: now() + 3600,
-  account_id: HEX,
-  installation_id: 'icfg_idtoken01',
-  user_id: HEX,
-  user_role: 'ADMIN',
-});
-
-/** A token with `claims()` changed by `change` (a field set to undefined is left out). */
-function token(
-  change: Record<string, unknown> = {},
-  key: CryptoKey = signing,
-  header: { alg?: string; kid?: string } = {},
-): Promise<string> {
-  const payload: Record<string, unknown> = { ...claims(), ...change };
-  for (const name of Object.keys(payload)) if (payload[name] === undefined) delete payload[name];
-  return new SignJWT(payload as JWTPayload)
-    .setProtectedHeader({ alg: 'RS256', kid: KID, ...header })
-    .sign(key);
-}
-
-/** The name and message of what `verify` rejects with (fails when it resolves). */
-async function failure(promise: Promise<unknown>): Promise<{ name: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return { name: (error as Error).name, message: (error as Error).message };
+  function verifier(fetchImpl: typeof fetch): IdTokenVerifier {
+    return new IdTokenVerifier({
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      jwksUrl: new URL('https://marketplace.example.test/jwks'),
+      algorithms: ['RS256'],
+      clockToleranceSeconds: 5,
+      maxAgeSeconds: 600,
+      timeoutMs: 2000,
+      cooldownMs: 0,
+      cacheMaxAgeMs: 60_000,
+      fetch: fetchImpl,
+    });
   }
-  throw new Error('expected a rejection');
-}
 
-const rejected = (check: string) => ({
-  name: 'InvalidIdTokenError',
-  message: `id_token rejected: ${check}`,
-});
-const unavailable = (reason: string) => ({
-  name: 'KeysUnavailableError',
-  message: `issuer keys unavailable: ${reason}`,
-});
+  function expiredToken(): Promise<string> {
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({
+      account_id: HEX,
+      installation_id: 'icfg_idtoken01',
+      user_id: HEX,
+      user_role: 'USER',
+    })
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setSubject(`account:${HEX}:user:${HEX}`)
+      .setIssuedAt(now - 300)
+      .setExpirationTime(now - 60)
+      .sign(key);
+  }
 
-test('a valid token gives the identity (the doubles below are otherwise usable)', async () => {
-  await expect(verifier(jwks()).verify(await token())).resolves.toMatchObject({
-    installationId: 'icfg_idtoken01',
-    userId: HEX,
-    role: 'ADMIN',
-  });
-});
-
-describe('a refused token: InvalidIdTokenError naming the failed check', () => {
-  test.each<[string, Record<string, unknown>, string]>([
-    ['expired beyond the clock tolerance', { exp: now() - 60 }, 'exp'],
-    ['another issuer', { iss: 'https://evil.example' }, 'iss'],
-    ['the issuer with a trailing slash', { iss: `${ISSUER}/` }, 'iss'],
-    ['another audience', { aud: 'oac_other' }, 'aud'],
-    ['our audience inside an array', { aud: [AUDIENCE] }, 'aud'],
-    ['our audience among others', { aud: [AUDIENCE, 'oac_other'] }, 'aud'],
-    ['no sub', { sub: undefined }, 'sub'],
-    ['no exp', { exp: undefined }, 'exp'],
-    ['no iat', { iat: undefined }, 'iat'],
-    ['iat a minute in the future', { iat: now() + 60 }, 'iat'],
-    ['nbf a minute in the future', { nbf: now() + 60 }, 'nbf'],
-    ['no user_role', { user_role: undefined }, 'claim:user_role'],
-    ['an unknown user_role', { user_role: 'OWNER' }, 'claim:user_role'],
-    ['a malformed installation_id', { installation_id: '../x' }, 'claim:installation_id'],
-  ])('%s', async (_name, change, check) => {
-    expect(await failure(verifier(jwks()).verify(await token(change)))).toEqual(rejected(check));
+  test("an expired id_token: check 'exp', the cause jose's JWTExpired", async () => {
+    const serveJwks = (async () =>
+      new Response(jwks, { headers: { 'Content-Type': 'application/json' } })) as typeof fetch;
+    const error = await verifier(serveJwks)
+      .verify(await expiredToken())
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidIdTokenError);
+    expect(error).toMatchObject({ code: 'ERR_ID_TOKEN_INVALID', check: 'exp' });
+    expect((error as Error).cause).toBeInstanceOf(joseErrors.JWTExpired);
   });
 
-  test('iat older than maxAgeSeconds (a stale login) is refused as expired', async () => {
-    const old = { iat: now() - 3600, nbf: now() - 3600 };
-    expect(await failure(verifier(jwks()).verify(await token(old)))).toEqual(rejected('exp'));
-  });
-
-  test('signed by another key under the published kid: signature', async () => {
-    expect(await failure(verifier(jwks()).verify(await token({}, other)))).toEqual(
-      rejected('signature'),
-    );
-  });
-
-  test('a kid the key set does not carry: kid', async () => {
-    expect(
-      await failure(verifier(jwks()).verify(await token({}, signing, { kid: 'unknown' }))),
-    ).toEqual(rejected('kid'));
-  });
-
-  test('an algorithm other than the pinned one: alg (HS256, and alg none)', async () => {
-    const hs = await new SignJWT(claims())
-      .setProtectedHeader({ alg: 'HS256', kid: KID })
-      .sign(new TextEncoder().encode('k'.repeat(32)));
-    expect(await failure(verifier(jwks()).verify(hs))).toEqual(rejected('alg'));
-    const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-    const none = `${b64({ alg: 'none' })}.${b64(claims())}.`;
-    expect(await failure(verifier(jwks()).verify(none))).toEqual(rejected('alg'));
-  });
-
-  test.each([
-    ['empty', ''],
-    ['not a JWT', 'not-a-jwt'],
-    ['three garbage parts', 'a.b.c'],
-    ['a JWE-shaped token', 'a.b.c.d.e'],
-    ['unicode', 'é.ü.ß'],
-  ])('malformed (%s): malformed', async (_name, value) => {
-    expect(await failure(verifier(jwks()).verify(value))).toEqual(rejected('malformed'));
-  });
-
-  test('the message names the check only, never the token', async () => {
-    const value = await token({ iss: 'https://evil.example' });
-    const { message } = await failure(verifier(jwks()).verify(value));
-    expect(message).not.toContain(value.split('.')[1]!);
-    expect(message).not.toContain('evil');
-  });
-});
-
-describe('unavailable keys: KeysUnavailableError naming the reason', () => {
-  test('the JWKS cannot be reached: JWKS unreachable', async () => {
-    const down: Fetch = async () => {
-      throw new TypeError('fetch failed');
-    };
-    expect(await failure(verifier(down).verify(await token()))).toEqual(
-      unavailable('JWKS unreachable'),
-    );
-  });
-
-  test('the JWKS answers 500: JWKS fetch failed', async () => {
-    expect(await failure(verifier(serving(() => 'oops', 500)).verify(await token()))).toEqual(
-      unavailable('JWKS fetch failed'),
-    );
-  });
-
-  test('the JWKS is not a JWK set: JWKS malformed', async () => {
-    for (const body of ['{"keys":"x"}', '{}', '[]'])
-      expect(await failure(verifier(serving(() => body)).verify(await token()))).toEqual(
-        unavailable('JWKS malformed'),
-      );
-  });
-
-  test('the JWKS is over the body limit: the limit is named', async () => {
-    const huge = JSON.stringify({ keys: [published], pad: 'x'.repeat(JWKS_MAX_BODY_BYTES) });
-    expect(await failure(verifier(serving(() => huge)).verify(await token()))).toEqual(
-      unavailable(`JWKS answer over ${JWKS_MAX_BODY_BYTES} bytes`),
-    );
-  });
-
-  test('the JWKS never answers: JWKS timeout', async () => {
-    const hanging: Fetch = (_input, init) =>
-      new Promise((_resolve, reject) =>
-        // What the global fetch does: reject with the signal's reason (a TimeoutError here).
-        init?.signal?.addEventListener('abort', () => reject(init.signal!.reason)),
-      );
-    expect(await failure(verifier(hanging, { timeoutMs: 100 }).verify(await token()))).toEqual(
-      unavailable('JWKS timeout'),
-    );
-  });
-
-  test('discovery without jwks_uri, or unreachable, is named as a discovery fault', async () => {
-    const discovery = (document: object): Fetch => serving(() => JSON.stringify(document));
-    expect(
-      await failure(
-        verifier(discovery({ issuer: ISSUER }), { jwksUrl: undefined }).verify(await token()),
-      ),
-    ).toEqual(unavailable('discovery document has no jwks_uri'));
-    const down: Fetch = async () => {
-      throw new TypeError('fetch failed');
-    };
-    const { name, message } = await failure(
-      verifier(down, { jwksUrl: undefined }).verify(await token()),
-    );
-    expect(name).toBe('KeysUnavailableError');
-    expect(message).toMatch(/^issuer keys unavailable: discovery failed \(\w+\)$/);
+  test('an unreachable JWKS: KeysUnavailableError, the fetch TypeError kept in the cause chain', async () => {
+    const refused = new TypeError('fetch failed', {
+      cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+    });
+    const failing = (async () => {
+      throw refused;
+    }) as typeof fetch;
+    const error = await verifier(failing)
+      .verify(await expiredToken())
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(KeysUnavailableError);
+    expect(error).toMatchObject({ code: 'ERR_ISSUER_KEYS_UNAVAILABLE' });
+    const chain: unknown[] = [];
+    for (let e: unknown = (error as Error).cause; e instanceof Error; e = e.cause) chain.push(e);
+    expect(chain).toContain(refused);
   });
 });

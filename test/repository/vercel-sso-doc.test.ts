@@ -72,12 +72,12 @@ describe('issue 13 item 13: docs/VERCEL-SSO.md is the 2026 contract, and the cod
     ['src/vercel/auth-token.ts', '§5'],
     ['src/vercel/user-tokens.ts', '§5'],
     ['src/cli/vercel.ts', '§5'],
-    ['src/emulator/tokens.ts', '§5'],
-    ['src/emulator/token-endpoint.ts', '§5'],
-    ['src/emulator/refresh-tokens.ts', '§5'],
-    ['src/emulator/well-known.ts', '§5'],
-    ['src/emulator/faults.ts', '§5'],
-    ['src/emulator/user-tokens-endpoint.ts', '§5'],
+    ['src/emulator/model/tokens.ts', '§5'],
+    ['src/emulator/routes/token-endpoint.ts', '§5'],
+    ['src/emulator/model/refresh-tokens.ts', '§5'],
+    ['src/emulator/routes/well-known.ts', '§5'],
+    ['src/emulator/http/faults.ts', '§5'],
+    ['src/emulator/routes/user-tokens-endpoint.ts', '§5'],
     ['src/web/security-headers.ts', '§1.2'],
   ])('%s cites %s for the 2026 rules it implements', (file, citation) => {
     expect(readFileSync(path.join(ROOT, file), 'utf8')).toContain(citation);

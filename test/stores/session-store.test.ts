@@ -20,7 +20,7 @@ describe('the in-process stores are bounded', () => {
             `sid-${i}`,
             {
               cookie: { maxAge: 3000, originalMaxAge: 3000, expires: new Date(Date.now() + 3000) },
-            } as session.SessionData,
+            },
             (error) => (error ? reject(error) : resolve()),
           ),
         );

@@ -29,7 +29,7 @@ export function startBackendProcess(
   });
   const lines: string[] = [];
   let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -39,7 +39,7 @@ export function startBackendProcess(
       clearTimeout(timer);
       reject(new Error(`backend exited with ${code}: ${stderr}`));
     });
-    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+    readline.createInterface({ input: child.stdout }).on('line', (line) => {
       lines.push(line);
       if (!line.includes('"event":"listening"')) return;
       const port = (JSON.parse(line) as { port: number }).port;

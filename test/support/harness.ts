@@ -6,7 +6,7 @@ import type { Express } from 'express';
 import type session from 'express-session';
 import type { Logger } from 'pino';
 import { parseVercelSsoOptions, type VercelSsoOptions } from '../../src/config/options';
-import { IdTokenVerifier } from '../../src/flow/id-token';
+import { type IdTokenVerifier } from '../../src/flow/id-token';
 import { createApp } from '../../src/server/app';
 import type { DemoExtras } from '../../src/server/demo-routes';
 import { createStores, type Stores } from '../../src/stores';
@@ -60,7 +60,7 @@ export const SESSION_SECRET = 'test-session-secret-value-0123456789abcdef';
 export const PUBLIC_URL = 'http://localhost:3000';
 export const SLUG = 'acme-provider';
 
-/** Seed ids used across tests (see src/emulator/seed.ts). */
+/** Seed ids used across tests (see src/emulator/model/seed.ts). */
 export const ACME = {
   installationId: 'icfg_acme0000000000000001',
   admin: 'a11ce000000000000000000000000000000000000000000000000000000000a1',

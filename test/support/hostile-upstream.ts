@@ -83,18 +83,16 @@ export async function startHostileUpstream(
     switch (answer) {
       case 'ok': {
         if (path.endsWith('/openid-configuration')) {
-          res
-            .writeHead(200, { 'Content-Type': 'application/json' })
-            .end(
-              JSON.stringify({
-                issuer: url,
-                jwks_uri: `${url}/.well-known/jwks.json`,
-                authorization_endpoint: `${url}/authorize`,
-                response_types_supported: ['code'],
-                subject_types_supported: ['public'],
-                id_token_signing_alg_values_supported: ['RS256'],
-              }),
-            );
+          res.writeHead(200, { 'Content-Type': 'application/json' }).end(
+            JSON.stringify({
+              issuer: url,
+              jwks_uri: `${url}/.well-known/jwks.json`,
+              authorization_endpoint: `${url}/authorize`,
+              response_types_supported: ['code'],
+              subject_types_supported: ['public'],
+              id_token_signing_alg_values_supported: ['RS256'],
+            }),
+          );
         } else if (path.endsWith('/jwks.json')) {
           res
             .writeHead(200, { 'Content-Type': 'application/json' })

@@ -123,14 +123,8 @@ export class RedisProcesses {
   ): Promise<RedisProcess> {
     const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    child.stdout!.on(
-      'data',
-      (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)),
-    );
-    child.stderr!.on(
-      'data',
-      (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)),
-    );
+    child.stdout.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
+    child.stderr.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
     const entry: RedisProcess = {
       port,
       child,

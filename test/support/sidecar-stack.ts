@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import { connect, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -40,7 +40,7 @@ export async function waitForPort(
     if (child && child.exitCode !== null)
       throw new Error(`process exited with ${child.exitCode}: ${output?.() ?? ''}`);
     const ok = await new Promise<boolean>((resolve) => {
-      const socket = require('node:net').connect(port, '127.0.0.1') as import('node:net').Socket;
+      const socket = connect(port, '127.0.0.1');
       socket.once('connect', () => {
         socket.destroy();
         resolve(true);
@@ -75,8 +75,8 @@ export async function startChild(
     ...(cwd ? { cwd } : {}),
   });
   let text = '';
-  readline.createInterface({ input: child.stdout! }).on('line', (line) => (text += `${line}\n`));
-  readline.createInterface({ input: child.stderr! }).on('line', (line) => (text += `${line}\n`));
+  readline.createInterface({ input: child.stdout }).on('line', (line) => (text += `${line}\n`));
+  readline.createInterface({ input: child.stderr }).on('line', (line) => (text += `${line}\n`));
   await waitForPort(port, 15_000, child, () => text);
   return {
     process: child,

@@ -3,6 +3,8 @@
  * with a fetch double. The behaviour against a real server is in user-tokens.contract.test.ts.
  */
 import { createVercelAuthClient, VercelUnavailableError } from '../../src/vercel/auth-client';
+import { BodyTooLargeError } from '../../src/vercel/bounded-body';
+import { vercelUnavailableFrom } from '../../src/vercel/http';
 import { recordingFetch } from '../support/fetch-double';
 
 const page = { tokens: [], pagination: { count: 0, next: null, prev: null } };
@@ -96,10 +98,61 @@ describe('Retry-After on an error answer (RFC 9110 §10.2.3)', () => {
       fetch,
     });
     const error = await client.listTokens().catch((e: unknown) => e);
-    expect(error).toMatchObject({ status: 429, code: 'rate_limited', invalidToken: false });
+    expect(error).toMatchObject({ status: 429, apiCode: 'rate_limited', invalidToken: false });
     const seconds = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
     if (expected === 30) expect(seconds).toEqual(expect.any(Number)); // an HTTP-date 30 s ahead: 1-30 s left
     if (expected === 30) expect(seconds! > 0 && seconds! <= 30).toBe(true);
     else expect(seconds).toBe(expected);
+  });
+});
+
+describe('vercelUnavailableFrom: what fetch threw becomes a VercelUnavailableError, the original as cause', () => {
+  const request = { timedOut: false, timeoutMs: 3000, origin: 'https://api.vercel.example' };
+
+  test("undici's TypeError with cause.code ECONNREFUSED: network, the code in the message", () => {
+    const refused = new TypeError('fetch failed', {
+      cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:443'), {
+        code: 'ECONNREFUSED',
+      }),
+    });
+    const error = vercelUnavailableFrom(refused, request);
+    expect(error).toBeInstanceOf(VercelUnavailableError);
+    expect(error).toMatchObject({ code: 'ERR_VERCEL_UNAVAILABLE', reason: 'network' });
+    expect(error.message).toBe(
+      'Vercel API unavailable (network): ECONNREFUSED reaching https://api.vercel.example',
+    );
+    expect(error.cause).toBe(refused);
+  });
+
+  test('anything after the timeout fired: timeout', () => {
+    const aborted = new DOMException('The operation was aborted due to timeout', 'TimeoutError');
+    const error = vercelUnavailableFrom(aborted, { ...request, timedOut: true });
+    expect(error).toMatchObject({ code: 'ERR_VERCEL_UNAVAILABLE', reason: 'timeout' });
+    expect(error.message).toContain('no answer within 3000 ms');
+    expect(error.cause).toBe(aborted);
+  });
+
+  test('an answer over its limit: body_too_large with limitBytes', () => {
+    const tooLarge = new BodyTooLargeError(65536);
+    const error = vercelUnavailableFrom(tooLarge, { ...request, timedOut: true });
+    expect(error).toMatchObject({ reason: 'body_too_large', limitBytes: 65536 });
+    expect(error.cause).toBe(tooLarge);
+  });
+
+  test('through the client: a refused connection rejects with the TypeError as cause', async () => {
+    const refused = new TypeError('fetch failed', {
+      cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+    });
+    const client = createVercelAuthClient({
+      apiUrl: new URL('https://api.vercel.example'),
+      bearerToken: 'tok_secret_value',
+      fetch: async () => {
+        throw refused;
+      },
+    });
+    const error = await client.listTokens().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ERR_VERCEL_UNAVAILABLE', reason: 'network' });
+    expect((error as Error).cause).toBe(refused);
+    expect((error as Error).message).not.toContain('tok_secret_value');
   });
 });

@@ -42,7 +42,12 @@ describe('exchangeSsoCode', () => {
     );
     const error = await exchangeSsoCode({ ...input, fetch }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VercelApiError);
-    expect(error).toMatchObject({ status: 400, code: 'invalid_grant', apiMessage: 'Code expired' });
+    expect(error).toMatchObject({
+      status: 400,
+      code: 'ERR_VERCEL_API',
+      apiCode: 'invalid_grant',
+      apiMessage: 'Code expired',
+    });
   });
 
   test.each([

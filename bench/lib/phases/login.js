@@ -41,6 +41,7 @@ async function mintPaths(emulator, n, callbackPath = '/callback') {
  * @property {number} errors
  * @property {number} seconds
  * @property {number} cpuPerLoginMs backend utime+stime per login, ms
+ * @property {number} cpuPerOpMs the same (the name every row shares)
  * @property {number} backendCpuShare backend CPU time / wall time (1 = one core)
  * @property {number} emulatorCpuShare emulator CPU time / wall time
  * @property {number} jwksFetches JWKS requests the emulator served in the window
@@ -56,22 +57,28 @@ async function mintPaths(emulator, n, callbackPath = '/callback') {
  * @param {number} options.connections
  * @param {number} options.duration measured window, s
  * @param {number} options.warmup warm-up, s (also sizes the code pool of the window)
+ * @param {number} [options.expectedRate] logins/s seen before (an earlier round): sizes the pool
  * @returns {Promise<LoginFigures>}
  */
-async function measureLogin({ target, emulator, connections, duration, warmup }) {
+async function measureLogin({ target, emulator, connections, duration, warmup, expectedRate }) {
   const url = target.info.url;
   // Warm-up: JIT, connections, the JWKS fetch. Its rate sizes the pool of the measured window.
   const warm = await runLoad({
     url,
     connections,
     duration: warmup,
-    paths: await mintPaths(emulator, Math.ceil(warmup * 3000)),
+    paths: await mintPaths(emulator, Math.ceil(warmup * Math.max(3000, (expectedRate ?? 0) * 2))),
     expect: 302,
   });
   if (warm.ok === 0)
     throw new Error(`login warm-up got no 302 (statuses ${JSON.stringify(warm.statuses)})`);
   // Generous: the window often runs faster than its warm-up (JIT, a warm JWKS cache).
-  const paths = await mintPaths(emulator, Math.ceil(warm.rate * duration * 2.5) + 5000);
+  const paths = await mintPaths(
+    emulator,
+    expectedRate
+      ? Math.ceil(Math.max(warm.rate, expectedRate) * duration * 1.6) + 1000
+      : Math.ceil(warm.rate * duration * 2.5) + 5000,
+  );
 
   const statsBefore = await emulator.call('stats');
   const startedAt = Date.now();
@@ -91,6 +98,7 @@ async function measureLogin({ target, emulator, connections, duration, warmup })
     errors: result.errors,
     seconds: result.seconds,
     cpuPerLoginMs: result.ok > 0 ? targetCpuMs / result.ok : NaN,
+    cpuPerOpMs: result.ok > 0 ? targetCpuMs / result.ok : NaN,
     backendCpuShare: targetCpuMs / 1000 / result.seconds,
     emulatorCpuShare: emulatorCpuMs / 1000 / result.seconds,
     jwksFetches: statsAfter.jwksRequests - statsBefore.jwksRequests,

@@ -12,16 +12,66 @@ const { mintPaths } = require('./login');
 
 /**
  * @typedef {object} RequestFigures
- * @property {number} rate 200 answers per second
+ * @property {number} rate answers with the expected status per second
  * @property {number} p50 ms
  * @property {number} p99 ms
- * @property {number} requests 200 answers in the window
+ * @property {number} requests answers with the expected status in the window
  * @property {Record<string, number>} statuses
  * @property {number} errors
- * @property {number} cpuPerRequestMs target utime+stime per request, ms
+ * @property {number} cpuPerOpMs CPU (utime+stime) of the process(es) under test per answer, ms (NaN when not measured)
+ * @property {number} cpuPerRequestMs the same (older name)
  */
 
 /**
+ * A short warm-up, then the measured window, of `GET path` with fixed headers.
+ * @param {object} options
+ * @param {string} options.url origin
+ * @param {string} [options.path] default `/api/session`
+ * @param {Record<string, string>} [options.headers]
+ * @param {() => number} [options.cpuMs] CPU time of the process(es) under test, ms
+ * @param {number} options.connections
+ * @param {number} options.duration s
+ * @param {number} options.warmup s (0: none)
+ * @param {number} [options.expect] default 200
+ * @returns {Promise<RequestFigures>}
+ */
+async function measureRequests({
+  url,
+  path = '/api/session',
+  headers = {},
+  cpuMs,
+  connections,
+  duration,
+  warmup,
+  expect = 200,
+}) {
+  const load = { url, path, headers, connections, expect };
+  if (warmup > 0) {
+    const warm = await runLoad({ ...load, duration: warmup });
+    if (warm.ok === 0)
+      throw new Error(
+        `warm-up of ${url}${path} got no ${expect} (statuses ${JSON.stringify(warm.statuses)})`,
+      );
+  }
+  const cpu = cpuMs?.();
+  const result = await runLoad({ ...load, duration });
+  const used = cpu === undefined || !cpuMs ? NaN : cpuMs() - cpu;
+  const cpuPerOpMs = result.ok > 0 ? used / result.ok : NaN;
+  return {
+    rate: result.rate,
+    p50: result.p50,
+    p99: result.p99,
+    requests: result.ok,
+    statuses: result.statuses,
+    errors: result.errors,
+    cpuPerOpMs,
+    cpuPerRequestMs: cpuPerOpMs,
+  };
+}
+
+/**
+ * A signed-in request: `GET /api/session` with a valid credential cookie, at a fixed concurrency
+ * for a fixed duration after a short warm-up.
  * @param {object} options
  * @param {import('../proc').Child} options.target
  * @param {string} options.cookie `name=value`
@@ -30,29 +80,15 @@ const { mintPaths } = require('./login');
  * @param {number} options.warmup s
  * @returns {Promise<RequestFigures>}
  */
-async function measureSignedIn({ target, cookie, connections, duration, warmup }) {
-  const load = {
+function measureSignedIn({ target, cookie, connections, duration, warmup }) {
+  return measureRequests({
     url: target.info.url,
-    path: '/api/session',
     headers: { cookie },
+    cpuMs: () => target.cpuMs(),
     connections,
-    expect: 200,
-  };
-  const warm = await runLoad({ ...load, duration: warmup });
-  if (warm.ok === 0)
-    throw new Error(`signed-in warm-up got no 200 (statuses ${JSON.stringify(warm.statuses)})`);
-  const cpu = target.cpuMs();
-  const result = await runLoad({ ...load, duration });
-  const cpuMs = target.cpuMs() - cpu;
-  return {
-    rate: result.rate,
-    p50: result.p50,
-    p99: result.p99,
-    requests: result.ok,
-    statuses: result.statuses,
-    errors: result.errors,
-    cpuPerRequestMs: result.ok > 0 ? cpuMs / result.ok : NaN,
-  };
+    duration,
+    warmup,
+  });
 }
 
 /**
@@ -90,4 +126,4 @@ async function idTokenCookie(emulator) {
   return `idToken=${answer.id_token}`;
 }
 
-module.exports = { measureSignedIn, sessionCookie, idTokenCookie };
+module.exports = { measureRequests, measureSignedIn, sessionCookie, idTokenCookie };

@@ -1,5 +1,5 @@
 /** `redirect-url-javascript`: an open-redirect attempt through the `url` deep-link parameter. */
-import { EVIL_HOST, openRedirect } from '../factories';
+import { openRedirect } from '../factories';
 
 export const scenario = openRedirect({
   id: 'redirect-url-javascript',

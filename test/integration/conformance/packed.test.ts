@@ -79,7 +79,7 @@ it('runs from the packed tarball in a fresh directory and passes the reference s
               ...args,
             ],
           ];
-      const { stdout } = await run(command as string, commandArgs as string[], {
+      const { stdout } = await run(command, commandArgs, {
         cwd: app,
         env: { PATH: process.env.PATH ?? '', CONFORMANCE_CLIENT_SECRET: CLIENT_SECRET },
       });

@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { demoOnLogin } from '../../../src/dev/demo';
 import { createApp } from '../../../src/server/app';
 import { EXPIRE_SESSION_PATH, SESSION_EXPIRED_PATH } from '../../../src/server/demo-routes';

@@ -258,11 +258,12 @@ afterAll(async () => {
 /** The property every answer must satisfy. */
 function expectSafe(response: request.Response, what: string): void {
   if (response.status >= 500) throw new Error(`${what} answered ${response.status}`);
-  const location = response.headers.location as string | undefined;
+  const location = response.headers.location;
   if (location !== undefined) {
     const target = new URL(location, h.config.publicUrl);
     if (!allowedOrigins.includes(target.origin))
       throw new Error(`${what} redirected off-origin to ${location}`);
+    // eslint-disable-next-line no-control-regex -- looks for control characters on purpose
     if (/[\u0000-\u001f]/.test(location))
       throw new Error(`${what} put a control character in Location`);
   }
@@ -320,7 +321,7 @@ describe('fuzzing (fast-check)', () => {
             resource_id: '/resources/',
             invoice_id: '/invoices/',
             experimentation_item_id: '/experimentation/',
-          }[name]!;
+          }[name];
           if (location !== `${base}${encodeURIComponent(id)}`)
             throw new Error(`${name}=${JSON.stringify(id)} landed on ${location}`);
           const page = await agent.get(location);

@@ -461,6 +461,7 @@ describe('hostile host apps and options (review findings)', () => {
     const sync = await request(throwing.app).get('/dashboard').expect(500);
     expect(sync.text).toMatch(/Something went wrong\. Request id: [0-9a-f-]{36}/);
     const rejecting = vendorApp({
+      // eslint-disable-next-line @typescript-eslint/no-misused-promises -- a rejecting render() is the case under test
       render: async () => {
         throw new Error('async template missing');
       },

@@ -14,7 +14,7 @@ import {
   INSTALLATION_REMOVED_EVENT,
   type VercelWebhookEvent,
 } from '../../../src/index';
-import { MemorySessionIndex } from '../../../src/stores/session-index';
+import { type MemorySessionIndex } from '../../../src/stores/session-index';
 import { createLogger } from '../../../src/web/logger';
 import {
   ACME,

@@ -247,7 +247,15 @@ describe('token endpoint failures', () => {
     });
     const response = await request(app).get(freshCallback());
     await expectRefused(response, 502, 'exchange_failed', 'Vercel could not complete the sign-in');
-    expect(h.logs.logins()[0]).toMatchObject({ detail: 'network' });
+    // The log line keeps the original's name and code under the wrapper (issue 15 item 2).
+    expect(h.logs.logins()[0]).toMatchObject({
+      detail: 'network',
+      err: {
+        name: 'VercelUnavailableError',
+        error_code: 'ERR_VERCEL_UNAVAILABLE',
+        cause: { name: 'TypeError' }, // undici's "fetch failed" (port 9 is a fetch "bad port")
+      },
+    });
   });
 
   test('access_token: null with a valid id_token logs in', async () => {
@@ -295,11 +303,27 @@ describe('id_token verification: 401 page naming the failed check in the log', (
     ['missing user_id', { claims: { user_id: null } }, 'claim:user_id'],
     ['missing exp', { claims: { exp: null } }, 'exp'],
   ] as const)('%s', async (_name, override, check) => {
-    h.emulator.controls.setNextTokenOverride(override as never);
+    h.emulator.controls.setNextTokenOverride(override);
     const response = await h.agent().get(freshCallback());
     await expectRefused(response, 401, 'invalid_id_token', 'Sign-in failed');
     expect(h.logs.logins()[0]).toMatchObject({ check });
     expect(h.logs.text()).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}/);
+  });
+
+  test("an expired id_token: the log line names jose's JWTExpired under the InvalidIdTokenError", async () => {
+    h.emulator.controls.setNextTokenOverride({
+      claims: { exp: Math.floor(Date.now() / 1000) - 120 },
+    });
+    await h.agent().get(freshCallback()).expect(401);
+    expect(h.logs.logins()[0]).toMatchObject({
+      reason: 'invalid_id_token',
+      check: 'exp',
+      err: {
+        name: 'InvalidIdTokenError',
+        error_code: 'ERR_ID_TOKEN_INVALID',
+        cause: { name: 'JWTExpired', error_code: 'ERR_JWT_EXPIRED' },
+      },
+    });
   });
 
   test('iat one second in the future is accepted within the clock tolerance', async () => {

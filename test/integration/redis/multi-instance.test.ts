@@ -172,7 +172,12 @@ describeWithRedis('graceful shutdown', () => {
       emulator.controls.setFault('token', { kind: 'delay', ms: 800 }, { times: 1 });
       const inFlight = request(backend.url).get(`${url.pathname}${url.search}`);
       const pending = inFlight.then((r) => r);
-      await new Promise((r) => setTimeout(r, 300));
+      // SIGTERM only once the login is in flight: the emulator holds the token request (delay
+      // fault), so the backend has passed its readiness gate. A fixed sleep raced on a loaded CI.
+      const before = emulator.controls.stats().tokenRequests;
+      while (emulator.controls.stats().tokenRequests === before) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
       const exited = backend.stop();
       const response = await pending;
       expect(response.status).toBe(302);

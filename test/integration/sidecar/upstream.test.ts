@@ -236,7 +236,7 @@ describe('sidecar upstream mode', () => {
       body,
       duplex: 'half',
       headers: { cookie, accept: 'application/json' },
-    } as RequestInit);
+    });
     expect(await posted.text()).toBe(`${ACME.admin}:part1-part2`);
 
     // The first chunk arrives while the upstream still holds the response open.

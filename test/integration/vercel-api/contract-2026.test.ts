@@ -108,7 +108,7 @@ describe('issue 13 item 11: an expired, revoked or unknown bearer token is 403 i
       .getToken('current')
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VercelApiError);
-    expect(error).toMatchObject({ status: 403, code: 'forbidden', invalidToken: true });
+    expect(error).toMatchObject({ status: 403, apiCode: 'forbidden', invalidToken: true });
     const unknown = await client('vercel_unknown_token_000000')
       .listTokens()
       .catch((e: unknown) => e);

@@ -68,7 +68,7 @@ async function expectStatus(
   code: string,
 ): Promise<void> {
   const error = await apiError(promise);
-  expect({ status: error.status, code: error.code }).toEqual({ status, code });
+  expect({ status: error.status, code: error.apiCode }).toEqual({ status, code });
   expect(error.apiMessage).toEqual(expect.any(String));
 }
 
@@ -203,7 +203,11 @@ describe('authentication (401 without a token; 403 invalidToken for a bad one)',
     async (_label, call) => {
       const bogus = 'vercel_dev_token_nobody_0000000000000000';
       const error = await apiError(call(client(bogus)));
-      expect({ status: error.status, code: error.code, invalidToken: error.invalidToken }).toEqual({
+      expect({
+        status: error.status,
+        code: error.apiCode,
+        invalidToken: error.invalidToken,
+      }).toEqual({
         status: 403,
         code: 'forbidden',
         invalidToken: true,
@@ -231,7 +235,7 @@ describe('authentication (401 without a token; 403 invalidToken for a bad one)',
         schema: z.unknown(),
       }),
     );
-    expect({ status: error.status, code: error.code }).toEqual({
+    expect({ status: error.status, code: error.apiCode }).toEqual({
       status: 401,
       code: 'not_authenticated',
     });
@@ -263,7 +267,11 @@ describe('team scoping (teamId / slug)', () => {
       { teamId: 'team_doesNotExist' },
     ]) {
       const error = await apiError(create(client(bob(), team)));
-      expect({ status: error.status, code: error.code, invalidToken: error.invalidToken }).toEqual({
+      expect({
+        status: error.status,
+        code: error.apiCode,
+        invalidToken: error.invalidToken,
+      }).toEqual({
         status: 403,
         code: 'forbidden',
         invalidToken: false,
