@@ -76,9 +76,7 @@ function token(
 ): Promise<string> {
   const payload: Record<string, unknown> = { ...claims(), ...change };
   for (const name of Object.keys(payload)) if (payload[name] === undefined) delete payload[name];
-  return new SignJWT(payload as JWTPayload)
-    .setProtectedHeader({ alg: 'RS256', kid: KID, ...header })
-    .sign(key);
+  return new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid: KID, ...header }).sign(key);
 }
 
 /** The name and message of what `verify` rejects with (fails when it resolves). */

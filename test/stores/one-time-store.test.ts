@@ -132,9 +132,9 @@ describeWithRedis('RedisOneTimeStore on Redis', () => {
   let client: RedisClient;
   let store: RedisOneTimeStore;
   beforeAll(async () => {
-    client = createClient({ url: TEST_REDIS_URL }) as RedisClient;
+    client = createClient({ url: TEST_REDIS_URL });
     await client.connect();
-    store = new RedisOneTimeStore(client as unknown as RedisKeyCommands, prefix, 2000);
+    store = new RedisOneTimeStore(client, prefix, 2000);
   });
   afterAll(async () => {
     await deleteKeys(prefix);
@@ -160,7 +160,7 @@ describeWithRedis('RedisOneTimeStore on Redis', () => {
   });
 
   test('50 concurrent claims of one key from two stores: exactly one wins', async () => {
-    const other = new RedisOneTimeStore(client as unknown as RedisKeyCommands, prefix, 2000);
+    const other = new RedisOneTimeStore(client, prefix, 2000);
     const wins = await Promise.all(
       Array.from({ length: 50 }, (_, i) => (i % 2 ? store : other).claim('race', String(i), 5000)),
     );
