@@ -2,7 +2,7 @@
 #   build     compiles TypeScript and drops the dev dependencies;
 #   emulator  the Vercel emulator, for `docker compose --profile dev` only (never deployed);
 #   runtime   (the default, last stage) the backend alone: scripts/prune-image-dist.sh removes the
-#             emulator, the CLI and the demo from dist/ (test/unit/image-contents.test.ts runs the
+#             emulator, the CLI and the demo from dist/ (test/integration/package/image-contents.test.ts runs the
 #             same script on a fresh build and checks what remains), no npm, non-root, health check.
 # Pin the base by digest in your registry for reproducible builds (node:24-bookworm-slim@sha256:…).
 ARG NODE_IMAGE=node:24-bookworm-slim

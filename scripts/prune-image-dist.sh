@@ -1,7 +1,7 @@
 #!/bin/sh
 # Removes from a compiled dist/ everything the production image must not carry: the Vercel emulator,
 # the CLI, the local demo, the conformance kit and any emitted test or bench code. Run by the Dockerfile's runtime stage
-# on its copy of dist/, and by test/unit/image-contents.test.ts on a copy of a fresh build, so the
+# on its copy of dist/, and by test/integration/package/image-contents.test.ts on a copy of a fresh build, so the
 # test proves what the image holds. Usage: scripts/prune-image-dist.sh <dist directory>
 set -eu
 dist="${1:?usage: prune-image-dist.sh <dist directory>}"

@@ -1,0 +1,94 @@
+import request from 'supertest';
+import { createEmulator } from '../../../src/emulator';
+import { startBackendProcess } from '../../support/backend-process';
+import {
+  ACME,
+  CLIENT_ID,
+  CLIENT_SECRET,
+  PUBLIC_URL,
+  SESSION_SECRET,
+  SLUG,
+} from '../../support/harness';
+
+// A rolling deploy: the load balancer must see the instance leave (/readyz 503) while the logins it
+// already accepted still complete. The backend runs as its own process (dist/server.js) so the test
+// sends it a real SIGTERM.
+describe('drain on SIGTERM', () => {
+  test('/readyz answers 503 at once while an in-flight login still completes with its 302; exit 0', async () => {
+    const emulator = await createEmulator({
+      integration: {
+        clientId: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        slug: SLUG,
+        name: 'Acme Provider',
+        redirectLoginUrl: `${PUBLIC_URL}/callback`,
+      },
+    });
+    const listening = await emulator.listen(0, '127.0.0.1');
+    const backend = await startBackendProcess({
+      NODE_ENV: 'test',
+      PUBLIC_URL,
+      INTEGRATION_CLIENT_ID: CLIENT_ID,
+      INTEGRATION_CLIENT_SECRET: CLIENT_SECRET,
+      SESSION_SECRET,
+      VERCEL_API_URL: listening.url,
+      VERCEL_ISSUER: listening.url,
+      SHUTDOWN_GRACE_MS: '8000',
+    });
+    try {
+      expect((await request(backend.url).get('/readyz')).status).toBe(200);
+
+      const url = new URL(
+        emulator.controls.mintLogin({ installationId: ACME.installationId, userId: ACME.admin })
+          .redirectUrl,
+      );
+      // The code exchange hangs long enough for the probe below to run during the drain.
+      emulator.controls.setFault('token', { kind: 'delay', ms: 2500 }, { times: 1 });
+      const login = request(backend.url)
+        .get(`${url.pathname}${url.search}`)
+        .then((r) => r);
+      // SIGTERM only once the exchange has reached the emulator: the login is in flight.
+      const tokenRequestsBefore = emulator.controls.stats().tokenRequests;
+      await waitFor(() => emulator.controls.stats().tokenRequests > tokenRequestsBefore, 2000);
+
+      const exited = backend.stop();
+      // A fresh connection, as a load balancer's probe makes.
+      const probe = await pollUntil(
+        () => request(backend.url).get('/readyz'),
+        (r) => r.status === 503,
+      );
+      expect(probe.status).toBe(503);
+      expect(probe.body).toEqual({ status: 'draining' });
+      expect(probe.headers['cache-control']).toBe('no-store');
+
+      const response = await login;
+      expect(response.status).toBe(302);
+      expect(response.headers.location).toBe('/');
+      expect(String(response.headers['set-cookie'])).toContain('sso_session=');
+      expect(await exited).toBe(0);
+      expect(backend.lines.some((line) => line.includes('"event":"shutdown_complete"'))).toBe(true);
+    } finally {
+      await backend.stop();
+      await listening.close();
+    }
+  });
+});
+
+/** Waits until `ready` holds, at most `maxMs` milliseconds. */
+async function waitFor(ready: () => boolean, maxMs: number): Promise<void> {
+  const until = Date.now() + maxMs;
+  while (!ready() && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+}
+
+/** Retries `attempt` (at most 20 times, 25 ms apart) until `done` holds; returns the last response. */
+async function pollUntil<T>(
+  attempt: () => PromiseLike<T>,
+  done: (value: T) => boolean,
+): Promise<T> {
+  let last = await attempt();
+  for (let i = 0; i < 20 && !done(last); i += 1) {
+    await new Promise((r) => setTimeout(r, 25));
+    last = await attempt();
+  }
+  return last;
+}
