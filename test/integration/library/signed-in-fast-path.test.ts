@@ -5,13 +5,13 @@
  */
 import express from 'express';
 import request from 'supertest';
-import { createEmulator, type Emulator } from '../../src/emulator';
-import { parseVercelSsoOptions } from '../../src/config';
-import { createStores } from '../../src/stores';
-import { assembleVercelSso, type VercelSso } from '../../src/web/vercel-sso';
-import { createLogger } from '../../src/web/logger';
-import { ACME, CLIENT_ID, CLIENT_SECRET, SESSION_SECRET, SLUG } from '../support/harness';
-import { LogCapture } from '../support/log-capture';
+import { createEmulator, type Emulator } from '../../../src/emulator';
+import { parseVercelSsoOptions } from '../../../src/config';
+import { createStores } from '../../../src/stores';
+import { assembleVercelSso, type VercelSso } from '../../../src/web/vercel-sso';
+import { createLogger } from '../../../src/web/logger';
+import { ACME, CLIENT_ID, CLIENT_SECRET, SESSION_SECRET, SLUG } from '../../support/harness';
+import { LogCapture } from '../../support/log-capture';
 
 let emulator: Emulator;
 let emulatorUrl: string;
