@@ -10,8 +10,18 @@
  */
 const base = require('./jest.config.js');
 
+/**
+ * `MUTATION_TESTS=test/web/logger.test.ts,test/flow/id-token.test.ts` narrows the run to those
+ * files (a quick look at one source file's own tests; the score is then a lower bound).
+ */
+const only = (process.env.MUTATION_TESTS ?? '')
+  .split(',')
+  .map((file) => file.trim())
+  .filter(Boolean);
+
 module.exports = {
   ...base,
+  ...(only.length > 0 ? { testMatch: only.map((file) => `<rootDir>/${file}`) } : {}),
   testPathIgnorePatterns: [
     '/node_modules/',
     // whole folders: browser, integration (multi-process), fuzz, emulator, CLI, packaging,
