@@ -75,9 +75,14 @@ describe('the redaction list: each path, logged through the real logger, is cens
 });
 
 describe('the per-request logger', () => {
-  function app(trustIncomingRequestId: boolean, capture: LogCapture): express.Express {
+  function app(trustIncomingRequestId: boolean | undefined, capture: LogCapture): express.Express {
     const a = express();
-    a.use(createHttpLogger(createLogger('info', capture), trustIncomingRequestId));
+    const logger = createLogger('info', capture);
+    a.use(
+      trustIncomingRequestId === undefined
+        ? createHttpLogger(logger)
+        : createHttpLogger(logger, trustIncomingRequestId),
+    );
     a.get('/ok', (_req, res) => {
       res.send('ok');
     });
@@ -87,19 +92,33 @@ describe('the per-request logger', () => {
     a.get('/broken', (_req, res) => {
       res.status(502).send('upstream');
     });
+    a.get('/bad', (_req, res) => {
+      res.status(400).send('bad');
+    });
+    a.get('/internal', (_req, res) => {
+      res.status(500).send('internal');
+    });
+    a.get('/fine', (_req, res) => {
+      res.status(399).send('fine');
+    });
     return a;
   }
 
   const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-  test('a client-sent X-Request-Id is ignored unless trusted: the id is our own UUID', async () => {
-    const capture = new LogCapture();
-    const response = await request(app(false, capture))
-      .get('/ok')
-      .set('X-Request-Id', 'client-chosen-id');
-    expect(response.headers['x-request-id']).toMatch(UUID);
-    expect((capture.records()[0]!.req as { id: string }).id).toBe(response.headers['x-request-id']);
-  });
+  test.each([false, undefined])(
+    'a client-sent X-Request-Id is ignored unless trusted (trust: %s): the id is our own UUID',
+    async (trust) => {
+      const capture = new LogCapture();
+      const response = await request(app(trust, capture))
+        .get('/ok')
+        .set('X-Request-Id', 'client-chosen-id');
+      expect(response.headers['x-request-id']).toMatch(UUID);
+      expect((capture.records()[0]!.req as { id: string }).id).toBe(
+        response.headers['x-request-id'],
+      );
+    },
+  );
 
   test('trusted: a well-formed incoming id is kept, a malformed one replaced', async () => {
     const capture = new LogCapture();
@@ -124,15 +143,17 @@ describe('the per-request logger', () => {
     expect(record.msg).toBe('GET /ok 200');
   });
 
-  test('levels: 2xx info, 4xx warn, 5xx error', async () => {
+  test('levels: 2xx/3xx info, 4xx warn, 5xx error (400 and 500 included)', async () => {
     const capture = new LogCapture();
     const a = app(false, capture);
-    await request(a).get('/ok');
-    await request(a).get('/missing');
-    await request(a).get('/broken');
+    for (const path of ['/ok', '/fine', '/bad', '/missing', '/internal', '/broken'])
+      await request(a).get(path);
     expect(capture.records().map((r) => [r.msg, r.level])).toEqual([
       ['GET /ok 200', 30],
+      ['GET /fine 399', 30],
+      ['GET /bad 400', 40],
       ['GET /missing 404', 40],
+      ['GET /internal 500', 50],
       ['GET /broken 502', 50],
     ]);
   });
