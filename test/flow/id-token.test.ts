@@ -12,8 +12,10 @@ import { exportJWK, SignJWT, type JWK } from 'jose';
 import {
   IdTokenVerifier,
   InvalidIdTokenError,
+  KeysUnavailableError,
   type IdTokenVerifierOptions,
 } from '../../src/flow/id-token';
+import { JWKS_MAX_BODY_BYTES } from '../../src/vercel/bounded-body';
 
 const ISSUER = 'https://marketplace.example.test';
 const AUDIENCE = 'oac_idtoken00000000000000';
@@ -25,6 +27,9 @@ let baseUrl: string;
 let rsaKey: KeyObject;
 let ecKey: KeyObject;
 let jwks: JWK[] = [];
+/** The JWKS answer: the keys above unless a test replaces it (raw body, or no answer at all). */
+let jwksBody: (() => string) | 'stall' | undefined;
+const jwksRequests: Array<{ accept?: string }> = [];
 
 beforeAll(async () => {
   const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -36,13 +41,23 @@ beforeAll(async () => {
     { ...(await exportJWK(rsa.publicKey)), kid: 'rsa', use: 'sig' },
     { ...(await exportJWK(ec.publicKey)), kid: 'ec', use: 'sig' },
   ];
-  server = createServer((_req, res) => {
-    res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ keys: jwks }));
+  server = createServer((req, res) => {
+    jwksRequests.push({ accept: req.headers.accept });
+    if (jwksBody === 'stall') return; // headers never come: the client's timeout must end it
+    const body = jwksBody ? jwksBody() : JSON.stringify({ keys: jwks });
+    res.writeHead(200, { 'Content-Type': 'application/json' }).end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => {
+  server.closeAllConnections();
+  return new Promise<void>((resolve) => server.close(() => resolve()));
+});
+beforeEach(() => {
+  jwksBody = undefined;
+  jwksRequests.length = 0;
+});
 
 function verifier(options: Partial<IdTokenVerifierOptions> = {}): IdTokenVerifier {
   return new IdTokenVerifier({
@@ -61,6 +76,10 @@ function verifier(options: Partial<IdTokenVerifierOptions> = {}): IdTokenVerifie
 
 interface TokenShape {
   alg?: string;
+  /** Claims to leave out. */
+  without?: Array<'exp' | 'iat' | 'sub'>;
+  /** `aud` as given (default: the audience as a string). */
+  aud?: string | string[];
   kid?: string;
   key?: KeyObject;
   /** Seconds since the token was issued. */
@@ -76,9 +95,11 @@ function token({
   key = rsaKey,
   issuedSecondsAgo = 0,
   expiresInSeconds = 3600,
+  without = [],
+  aud = AUDIENCE,
 }: TokenShape = {}): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({
+  const jwt = new SignJWT({
     account_id: HEX,
     installation_id: 'icfg_idtoken01',
     user_id: HEX,
@@ -86,11 +107,11 @@ function token({
   })
     .setProtectedHeader({ alg, kid })
     .setIssuer(ISSUER)
-    .setAudience(AUDIENCE)
-    .setSubject(`account:${HEX}:user:${HEX}`)
-    .setIssuedAt(now - issuedSecondsAgo)
-    .setExpirationTime(now + expiresInSeconds)
-    .sign(key);
+    .setAudience(aud);
+  if (!without.includes('sub')) jwt.setSubject(`account:${HEX}:user:${HEX}`);
+  if (!without.includes('iat')) jwt.setIssuedAt(now - issuedSecondsAgo);
+  if (!without.includes('exp')) jwt.setExpirationTime(now + expiresInSeconds);
+  return jwt.sign(key);
 }
 
 async function rejection(promise: Promise<unknown>): Promise<string> {
@@ -155,5 +176,107 @@ describe('units: the age limit and the clock tolerance are seconds', () => {
     expect(
       await rejection(v.verifyPartnerToken(await token({ issuedSecondsAgo: -120 }), 'user')),
     ).toBe('iat');
+  });
+});
+
+describe('what a token must carry, and how a refusal is named', () => {
+  test('a login token without exp, or a Partner API token without iat or sub, is refused', async () => {
+    expect(await rejection(verifier().verify(await token({ without: ['exp'] })))).toBe('exp');
+    expect(
+      await rejection(verifier().verifyPartnerToken(await token({ without: ['iat'] }), 'user')),
+    ).toBe('iat');
+    expect(
+      await rejection(verifier().verifyPartnerToken(await token({ without: ['sub'] }), 'user')),
+    ).toBe('sub');
+  });
+
+  test('aud as an array, even holding only our client id, is refused: aud', async () => {
+    expect(await rejection(verifier().verify(await token({ aud: [AUDIENCE] })))).toBe('aud');
+  });
+
+  test('a signature by another key is refused: signature; a malformed token: malformed', async () => {
+    const stranger = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    expect(await rejection(verifier().verify(await token({ key: stranger })))).toBe('signature');
+    expect(await rejection(verifier().verify('not.a.jwt'))).toBe('malformed');
+  });
+
+  test('several keys share the kid: an expired token is refused as exp, not as a bad signature', async () => {
+    const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey;
+    const saved = jwks;
+    jwks = [{ ...(await exportJWK(other)), kid: 'rsa' }, saved[0]!];
+    try {
+      expect(await rejection(verifier().verify(await token({ expiresInSeconds: -600 })))).toBe(
+        'exp',
+      );
+    } finally {
+      jwks = saved;
+    }
+  });
+
+  test('the errors carry their name and the check in the message (safe to log)', async () => {
+    const error = await verifier()
+      .verify(await token({ alg: 'PS256' }))
+      .then(
+        () => undefined,
+        (e: unknown) => e as InvalidIdTokenError,
+      );
+    expect(error).toBeInstanceOf(InvalidIdTokenError);
+    expect(error!.name).toBe('InvalidIdTokenError');
+    expect(error!.message).toBe('id_token rejected: alg');
+    const unavailable = new KeysUnavailableError('JWKS timeout');
+    expect(unavailable.name).toBe('KeysUnavailableError');
+    expect(unavailable.message).toBe('issuer keys unavailable: JWKS timeout');
+  });
+});
+
+describe('the key set: fetched once, bounded, through the injected fetch', () => {
+  test('two verifications make one JWKS request, asking for JSON, reported to onJwksFetch', async () => {
+    const results: string[] = [];
+    const v = verifier({ onJwksFetch: (result) => results.push(result) });
+    await v.verify(await token());
+    await v.verify(await token());
+    expect(jwksRequests).toEqual([{ accept: 'application/json' }]);
+    expect(results).toEqual(['ok']);
+  });
+
+  test('the injected fetch is the one used', async () => {
+    let calls = 0;
+    const counting: typeof fetch = (input, init) => {
+      calls += 1;
+      return fetch(input, init);
+    };
+    await verifier({ fetch: counting }).verify(await token());
+    expect(calls).toBe(1);
+  });
+
+  test('a JWKS answer over the size limit: keys unavailable (503), not a bad token', async () => {
+    jwksBody = () => JSON.stringify({ keys: jwks, padding: 'x'.repeat(JWKS_MAX_BODY_BYTES) });
+    const error = await verifier()
+      .verify(await token())
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(KeysUnavailableError);
+    expect((error as KeysUnavailableError).reason).toMatch(/^JWKS answer over \d+ bytes$/);
+  });
+
+  test('a malformed JWKS or one that never answers: keys unavailable, with the reason', async () => {
+    jwksBody = () => JSON.stringify({ keys: 'none' });
+    const malformed = await verifier()
+      .verify(await token())
+      .then(
+        () => undefined,
+        (e: unknown) => e as KeysUnavailableError,
+      );
+    expect(malformed).toBeInstanceOf(KeysUnavailableError);
+    expect(malformed!.reason).toBe('JWKS malformed');
+
+    jwksBody = 'stall';
+    const stalled = await verifier({ timeoutMs: 200 })
+      .verify(await token())
+      .then(
+        () => undefined,
+        (e: unknown) => e as KeysUnavailableError,
+      );
+    expect(stalled).toBeInstanceOf(KeysUnavailableError);
+    expect(stalled!.reason).toBe('JWKS timeout');
   });
 });
