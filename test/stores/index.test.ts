@@ -152,9 +152,7 @@ describe('the in-process session store: the idle lifetime is seconds', () => {
           ),
         );
       await new Promise<void>((resolve) =>
-        stores.sessionStore.set('s', { cookie: { originalMaxAge: null } } as never, () =>
-          resolve(),
-        ),
+        stores.sessionStore.set('s', { cookie: { originalMaxAge: null } }, () => resolve()),
       );
       jest.advanceTimersByTime(1000);
       expect(await get('s')).toBeDefined();
