@@ -5,7 +5,6 @@ import type { SsoSettings } from '../config/options';
 import { readCookie } from '../flow/cookies';
 import type { SessionIdentity } from '../flow/identity';
 import { sessionStoreUnavailable } from '../flow/session';
-import { TouchThrottledStore, touchIntervalMsFor } from '../stores/touch-throttle';
 
 /** Longest session cookie value looked at (express-session's `s:<24-byte id>.<HMAC>` is about 80). */
 const MAX_COOKIE_LENGTH = 256;
@@ -19,18 +18,16 @@ const MAX_COOKIE_LENGTH = 256;
  * throttled `touch` express-session uses, at most one write per session per interval.
  */
 export class IdentityLookup {
-  private readonly store: session.Store;
-
+  /**
+   * @param store - the session store the session middleware uses, whose `touch` is already
+   *   throttled (`createStores` wraps it in a `TouchThrottledStore`); wrapping it again
+   *   would throttle twice and let an active session idle out up to one interval early.
+   */
   constructor(
     private readonly settings: Pick<SsoSettings, 'session'>,
-    store: session.Store,
+    private readonly store: session.Store,
     private readonly now: () => number = Date.now,
-  ) {
-    this.store =
-      store instanceof TouchThrottledStore
-        ? store
-        : new TouchThrottledStore(store, touchIntervalMsFor(settings.session.idleTimeoutSeconds));
-  }
+  ) {}
 
   /**
    * @returns the identity of `req`'s session, or undefined (no cookie, bad signature, no record, expired).
@@ -61,7 +58,11 @@ export class IdentityLookup {
     }
     const identity = data?.identity;
     if (!data || !identity) return undefined;
-    if (this.now() - identity.loginAt > this.settings.session.absoluteTimeoutSeconds * 1000)
+    // Same rule as enforceSessionLifetimes: a record without a usable login time reads as expired.
+    if (
+      !Number.isFinite(identity.loginAt) ||
+      !(this.now() - identity.loginAt <= this.settings.session.absoluteTimeoutSeconds * 1000)
+    )
       return undefined;
     if (this.store.touch) this.store.touch(sid, data, () => undefined);
     const csrfToken = (data as { csrfToken?: unknown }).csrfToken;

@@ -15,6 +15,7 @@ import { AccountSwitch } from '../flow/account-switch';
 import { createCallbackFlow } from '../flow/callback';
 import { AuxiliaryCookies } from '../flow/cookies';
 import { LoginFailure } from '../flow/errors';
+import { errorForLog } from '../errors/base';
 import { IdTokenVerifier } from '../flow/id-token';
 import { completeObserver } from '../flow/observer';
 import { Readiness } from '../flow/readiness';
@@ -274,11 +275,20 @@ export function assembleVercelSso(settings: SsoSettings, parts: VercelSsoParts =
   // `lookup` (cookie signature, record, absolute lifetime, throttled touch) without running
   // express-session on the request. For an unchanged session express-session would only have done
   // the same (resave/rolling are off, the cookie carries no expiry, so no Set-Cookie). Anything
-  // else (no or expired session, a store error, a missing CSRF token, a refused role, an unsafe
-  // method under `csrf: true`) takes the full path, so its answers are unchanged.
+  // else (no or expired session, a missing CSRF token, a refused role, an unsafe method under
+  // `csrf: true`) takes the full path, so its answers are unchanged; a store error is the full
+  // path's 503 (`session_store_unavailable`) with its log line.
   const signedInFast = new WeakMap<Request, { identity: SessionIdentity; csrfToken: string }>();
   const readSignedIn = async (req: Request, role?: 'ADMIN' | 'USER') => {
-    const found = await lookup.signedIn(req).catch(() => undefined);
+    const found = await lookup.signedIn(req).catch((error: unknown) => {
+      // The full path's log line and 503, without reading the failing store a second time.
+      const cause = error instanceof LoginFailure ? error.cause : error;
+      req.log?.warn(
+        { event: 'session_store_error', err: errorForLog(cause) },
+        'session store read failed',
+      );
+      throw error;
+    });
     if (!found?.csrfToken) return undefined;
     if (role === 'ADMIN' && found.identity.role !== 'ADMIN') return undefined;
     const fast = { identity: found.identity, csrfToken: found.csrfToken };

@@ -53,12 +53,16 @@ function countingApp(now: () => number = Date.now) {
   });
   settingsCookieName = settings.session.cookieName;
   const stores = createStores(settings, createLogger('silent'));
-  const counts = { get: 0, set: 0 };
+  const counts = { get: 0, set: 0, failReads: false };
   const store = stores.sessionStore;
   const get = store.get.bind(store);
   const set = store.set.bind(store);
   store.get = (sid, callback) => {
     counts.get += 1;
+    if (counts.failReads) {
+      callback(new Error('store down'));
+      return;
+    }
     get(sid, callback);
   };
   store.set = (sid, data, callback) => {
@@ -101,12 +105,12 @@ test('a signed-in request reads the session once, writes nothing and sets no coo
   const body = first.body as { identity: { userId: string }; csrf: string };
   expect(body.identity.userId).toBe(ACME.admin);
   expect(body.csrf).toMatch(/\S{16,}/);
-  expect(counts).toEqual({ get: 1, set: 0 });
+  expect(counts).toMatchObject({ get: 1, set: 0 });
 
   const again = await agent.get('/whoami');
   expect(again.body).toEqual({ user: ACME.admin, csrf: body.csrf });
   expect(again.headers['set-cookie']).toBeUndefined();
-  expect(counts).toEqual({ get: 2, set: 0 });
+  expect(counts).toMatchObject({ get: 2, set: 0 });
 });
 
 test('a refused role, no session and a forged cookie answer as on the full path', async () => {
@@ -132,4 +136,17 @@ test('a session past its absolute lifetime is refused on the next request', asyn
   expect((await agent.get('/dashboard').set('Accept', 'application/json')).status).toBe(200);
   clock += 8 * 60 * 60 * 1000 + 1000; // past the default absolute lifetime (8 h)
   expect((await agent.get('/dashboard').set('Accept', 'application/json')).status).toBe(401);
+});
+
+test('a store that fails answers 503 after one read (no second try through the full path)', async () => {
+  const { app, counts } = countingApp();
+  const agent = await signedInAgent(app);
+  counts.get = 0;
+  counts.failReads = true;
+  const response = await agent.get('/dashboard').set('Accept', 'application/json');
+  expect(response.status).toBe(503);
+  expect(counts.get).toBe(1);
+  const optional = await agent.get('/whoami');
+  expect(optional.status).toBe(503);
+  expect(counts.get).toBe(2);
 });
