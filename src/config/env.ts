@@ -1,6 +1,6 @@
 import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
-import { isHttpUrl, isOriginUrl, parsesAsUrl } from './options';
+import { ALGORITHMS, isHttpUrl, isOriginUrl, parsesAsUrl } from './options';
 
 /** A whole number read from an environment string, with `expected` as the message for any failure. */
 const integer = (expected: string, min: number, max = Number.MAX_SAFE_INTEGER) =>
@@ -126,23 +126,9 @@ export const environmentSchema = z
       .pipe(
         z
           .array(
-            z.enum(
-              [
-                'RS256',
-                'RS384',
-                'RS512',
-                'PS256',
-                'PS384',
-                'PS512',
-                'ES256',
-                'ES384',
-                'ES512',
-                'EdDSA',
-              ],
-              {
-                message: 'expected asymmetric JWS algorithms such as RS256 (RS*, PS*, ES*, EdDSA)',
-              },
-            ),
+            z.enum(ALGORITHMS, {
+              message: 'expected asymmetric JWS algorithms such as RS256 (RS*, PS*, ES*, EdDSA)',
+            }),
           )
           .min(1, 'expected asymmetric JWS algorithms such as RS256'),
       ),

@@ -141,7 +141,8 @@ const milliseconds = (fallback: number) =>
     fallback,
   );
 
-const ALGORITHMS = [
+/** The asymmetric JWS algorithms an id_token may be pinned to (RFC 7518 §3.1, RFC 8037). */
+export const ALGORITHMS = [
   'RS256',
   'RS384',
   'RS512',
