@@ -4,17 +4,14 @@
  * redeemed-code records and last-touch times held until the 100 000-entry cap evicted them).
  */
 import session from 'express-session';
+import { eventually as waitFor } from '../support/eventually';
 import { MemoryOneTimeStore } from '../../src/stores/one-time-store';
 import { TouchThrottledStore } from '../../src/stores/touch-throttle';
 
-/** Polls `read` until it returns `expected` (or the test's timeout fails it). */
+/** Polls `read` until it returns `expected`; throws after 10 s (a hang guard, not a timing check). */
 async function eventually(read: () => number, expected: number): Promise<number> {
-  let value = read();
-  while (value !== expected) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    value = read();
-  }
-  return value;
+  await waitFor(`${expected} held`, () => read() === expected, 10_000, 20, () => `held ${read()}`);
+  return read();
 }
 
 describe('MemoryOneTimeStore', () => {

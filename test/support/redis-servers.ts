@@ -175,22 +175,3 @@ async function answersPing(port: number, password?: string): Promise<boolean> {
     client.destroy();
   }
 }
-
-/** Polls `check` every `intervalMs` until it holds; throws after `maxMs` with `what` (a hang guard, not a timing assertion). */
-export async function eventually(
-  what: string,
-  check: () => Promise<boolean> | boolean,
-  maxMs = 30_000,
-  intervalMs = 100,
-): Promise<void> {
-  const until = Date.now() + maxMs;
-  for (;;) {
-    try {
-      if (await check()) return;
-    } catch {
-      // not yet
-    }
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}

@@ -193,11 +193,16 @@ describe('a backend process whose Vercel is hostile', () => {
           }
         })();
         const started = performance.now();
-        const response = await request(backend.url).get(
-          `/callback?mode=sso&code=hostile-${mode}-${where}&state=s1`,
-        );
+        // The probe stops whatever the login does: a poll left running would keep jest alive.
+        let response: request.Response;
+        try {
+          response = await request(backend.url).get(
+            `/callback?mode=sso&code=hostile-${mode}-${where}&state=s1`,
+          );
+        } finally {
+          done = true;
+        }
         const elapsedMs = performance.now() - started;
-        done = true;
         await probe;
         const after = rssOf(pid);
         figures.push(

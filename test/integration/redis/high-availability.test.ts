@@ -3,9 +3,9 @@ import path from 'node:path';
 import { createClient } from 'redis';
 import request from 'supertest';
 import { ACME, startHarness, type Harness } from '../../support/harness';
+import { eventually } from '../../support/eventually';
 import {
   describeWithRedisServer,
-  eventually,
   RedisProcesses,
   type RedisProcess,
 } from '../../support/redis-servers';

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { createEmulator, type Emulator } from '../../../src/emulator';
 import { startBackendProcess, type BackendProcess } from '../../support/backend-process';
+import { eventually } from '../../support/eventually';
 import {
   ACME,
   CLIENT_ID,
@@ -165,19 +166,39 @@ describeWithRedis('graceful shutdown', () => {
       SHUTDOWN_GRACE_MS: '5000',
     });
     try {
+      // The login must find the backend ready (session store answering, issuer keys cached): on
+      // a loaded CI the first /readyz can still be pending when `listening` is logged.
+      await eventually(
+        'the backend to answer /readyz 200',
+        async () => (await request(backend.url).get('/readyz')).status === 200,
+        15_000,
+        50,
+        () => backend.lines.join('\n'),
+      );
       const url = new URL(
         emulator.controls.mintLogin({ installationId: ACME.installationId, userId: ACME.admin })
           .redirectUrl,
       );
       emulator.controls.setFault('token', { kind: 'delay', ms: 800 }, { times: 1 });
-      const inFlight = request(backend.url).get(`${url.pathname}${url.search}`);
-      const pending = inFlight.then((r) => r);
-      // SIGTERM only once the login is in flight: the emulator holds the token request (delay
-      // fault), so the backend has passed its readiness gate. A fixed sleep raced on a loaded CI.
       const before = emulator.controls.stats().tokenRequests;
-      while (emulator.controls.stats().tokenRequests === before) {
-        await new Promise((r) => setTimeout(r, 10));
-      }
+      let answered: { status: number; text: string } | undefined;
+      const pending = request(backend.url)
+        .get(`${url.pathname}${url.search}`)
+        .then((r) => (answered = { status: r.status, text: r.text }));
+      // SIGTERM only once the login is in flight: the emulator holds the token request (delay
+      // fault). A fixed sleep raced on a loaded CI; a poll without a deadline hung it once when
+      // the login was answered without reaching the token endpoint. Both now end the wait.
+      await eventually(
+        'the backend to send the token request',
+        () => answered !== undefined || emulator.controls.stats().tokenRequests !== before,
+        15_000,
+        10,
+        () => backend.lines.join('\n'),
+      );
+      if (answered)
+        throw new Error(
+          `the login was answered ${answered.status} before the token request:\n${answered.text}\n${backend.lines.join('\n')}`,
+        );
       const exited = backend.stop();
       const response = await pending;
       expect(response.status).toBe(302);
@@ -188,5 +209,5 @@ describeWithRedis('graceful shutdown', () => {
       await listening.close();
       await deleteKeys(prefix);
     }
-  });
+  }, 40_000);
 });
