@@ -10,7 +10,13 @@ import { TouchThrottledStore } from '../../src/stores/touch-throttle';
 
 /** Polls `read` until it returns `expected`; throws after 10 s (a hang guard, not a timing check). */
 async function eventually(read: () => number, expected: number): Promise<number> {
-  await waitFor(`${expected} held`, () => read() === expected, 10_000, 20, () => `held ${read()}`);
+  await waitFor(
+    `${expected} held`,
+    () => read() === expected,
+    10_000,
+    20,
+    () => `held ${read()}`,
+  );
   return read();
 }
 
