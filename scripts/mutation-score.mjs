@@ -2,7 +2,7 @@
 // Prints the mutation score per file from Stryker's JSON report (mutation-testing-report-schema):
 // killed / (killed + survived), with timeouts counted apart (issue 20 counts a timeout as killed
 // only when a test also asserts the outcome). Usage: node scripts/mutation-score.mjs [report.json ...]
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 const files = process.argv.slice(2);
 if (files.length === 0) files.push('reports/mutation/mutation.json');
@@ -10,6 +10,12 @@ if (files.length === 0) files.push('reports/mutation/mutation.json');
 /** @type {Map<string, Record<string, number>>} */
 const perFile = new Map();
 for (const file of files) {
+  if (!existsSync(file)) {
+    process.stderr.write(
+      `No mutation report at ${file}: run \`npm run test:mutation\` first (it writes reports/mutation/mutation.json).\n`,
+    );
+    process.exit(2);
+  }
   const report = JSON.parse(readFileSync(file, 'utf8'));
   for (const [name, { mutants }] of Object.entries(report.files)) {
     const counts = {};
