@@ -49,13 +49,29 @@ export function startBackendProcess(
         url: `http://127.0.0.1:${port}`,
         process: child,
         lines,
-        stop: () =>
-          new Promise((done) => {
-            if (child.exitCode !== null) return done(child.exitCode);
-            child.once('exit', (code) => done(code));
-            child.kill('SIGTERM');
-          }),
+        stop: () => stopProcess(child),
       });
     });
+  });
+}
+
+/**
+ * Sends `signal` and resolves with the exit code once the process has exited (null when a signal
+ * ended it). A hang guard: a process still running `graceMs` later is SIGKILLed (and resolves
+ * null), so a stuck child can neither hang an afterAll nor outlive the test run.
+ */
+export function stopProcess(
+  child: ChildProcess,
+  signal: NodeJS.Signals = 'SIGTERM',
+  graceMs = 15_000,
+): Promise<number | null> {
+  return new Promise((done) => {
+    if (child.exitCode !== null || child.signalCode !== null) return done(child.exitCode);
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      done(code);
+    });
+    child.kill(signal);
   });
 }

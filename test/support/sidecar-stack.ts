@@ -8,6 +8,7 @@ import { loadConfig, type Config, type VercelSsoOptions } from '../../src/config
 import { createEmulator, type Emulator } from '../../src/emulator';
 import { startServer, type RunningServer } from '../../src/server/start';
 import { createLogger } from '../../src/web/logger';
+import { stopProcess } from './backend-process';
 import { CLIENT_ID, CLIENT_SECRET, SESSION_SECRET, SLUG } from './harness';
 import { LogCapture } from './log-capture';
 
@@ -77,16 +78,18 @@ export async function startChild(
   let text = '';
   readline.createInterface({ input: child.stdout }).on('line', (line) => (text += `${line}\n`));
   readline.createInterface({ input: child.stderr }).on('line', (line) => (text += `${line}\n`));
-  await waitForPort(port, 15_000, child, () => text);
+  try {
+    await waitForPort(port, 15_000, child, () => text);
+  } catch (error) {
+    await stopProcess(child); // a child that never listened must not outlive the test
+    throw error;
+  }
   return {
     process: child,
     output: () => text,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
+    stop: async () => {
+      await stopProcess(child);
+    },
   };
 }
 

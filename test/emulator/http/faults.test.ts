@@ -1,6 +1,7 @@
 import http from 'node:http';
 import request from 'supertest';
 import { decodeJwt } from 'jose';
+import { eventually } from '../../support/eventually';
 import { exchangeFresh, IDS, postToken, startEmulator, tokenBody, type Started } from '../helpers';
 
 let s: Started;
@@ -152,12 +153,25 @@ describe('JWKS and discovery faults', () => {
 
   it('hang on jwks is released by close()', async () => {
     const other = await startEmulator();
-    other.emu.controls.setFault('jwks', { kind: 'hang' });
-    const pending = rawRequest(`${other.url}/.well-known/jwks`, 'GET', 5000);
-    await new Promise((r) => setTimeout(r, 100));
-    const t0 = Date.now();
-    await other.close();
-    expect(await pending).toBe('timeout'); // connection reset by the server
-    expect(Date.now() - t0).toBeLessThan(1000);
+    let closed = false;
+    try {
+      other.emu.controls.setFault('jwks', { kind: 'hang' });
+      // The client's own timeout (15 s) is far above the bound below: only close() can end it sooner.
+      const pending = rawRequest(`${other.url}/.well-known/jwks`, 'GET', 15_000);
+      // Close only once the request hangs in the emulator (a fixed 100 ms sleep raced on a loaded CI).
+      await eventually(
+        'the JWKS request to reach the emulator',
+        () => other.emu.controls.stats().jwksRequests > 0,
+        10_000,
+        10,
+      );
+      const t0 = Date.now();
+      closed = true;
+      await other.close();
+      expect(await pending).toBe('timeout'); // connection reset by the server
+      expect(Date.now() - t0).toBeLessThan(10_000); // released by close(), not by the client's timeout
+    } finally {
+      if (!closed) await other.close();
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { stopProcess } from '../../support/backend-process';
 
 /** `npm run demo` as a process (from dist/, built by `npm test`'s pretest). */
 const DEMO = path.resolve(__dirname, '..', '..', '..', 'dist', 'dev', 'demo.js');
@@ -52,9 +53,6 @@ test('the demo prints readable logs, then the banner last; SIGUSR2 prints the ba
     child.kill('SIGUSR2');
     await waitFor(() => banners() === 2);
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((resolve) =>
-      child.exitCode !== null ? resolve(undefined) : child.once('exit', resolve),
-    );
+    await stopProcess(child); // SIGTERM, then SIGKILL if it has not exited within 15 s
   }
-});
+}, 40_000);

@@ -237,7 +237,8 @@ describe('token endpoint failures', () => {
     const started = Date.now();
     const response = await h.agent().get(freshCallback());
     await expectRefused(response, 504, 'exchange_timeout', 'Vercel did not answer in time');
-    expect(Date.now() - started).toBeLessThan(h.config.http.tokenExchangeTimeoutMs + 2000);
+    // Hang guard, not a performance target: generous for a loaded 2-core CI (a hang would run to the test timeout).
+    expect(Date.now() - started).toBeLessThan(h.config.http.tokenExchangeTimeoutMs + 8000);
   });
 
   test('a refused connection gives a 502 page', async () => {

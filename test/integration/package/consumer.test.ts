@@ -9,6 +9,7 @@ import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { stopProcess } from '../../support/backend-process';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -225,6 +226,6 @@ test('the vercel-marketplace-sso command works from the fresh directory (help, e
     expect(jwks.status).toBe(200);
     expect(((await jwks.json()) as { keys: unknown[] }).keys.length).toBeGreaterThan(0);
   } finally {
-    child.kill('SIGTERM');
+    await stopProcess(child); // waits for the exit (SIGKILL after 15 s): no process outlives the test
   }
 });

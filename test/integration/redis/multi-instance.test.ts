@@ -52,7 +52,11 @@ describeWithRedis('two backend processes sharing one Redis', () => {
       RATE_LIMIT_CALLBACK_MAX: '100000',
       LOG_LEVEL: 'info',
     };
-    [a, b] = await Promise.all([startBackendProcess(env), startBackendProcess(env)]);
+    // allSettled: when one fails to start, the other is still assigned and afterAll stops it.
+    const started = await Promise.allSettled([startBackendProcess(env), startBackendProcess(env)]);
+    if (started[0].status === 'fulfilled') a = started[0].value;
+    if (started[1].status === 'fulfilled') b = started[1].value;
+    for (const result of started) if (result.status === 'rejected') throw result.reason;
   }, 30_000);
 
   afterAll(async () => {

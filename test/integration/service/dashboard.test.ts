@@ -243,8 +243,10 @@ describe('provider-initiated SSO redirect abuse', () => {
 
 describe('session lifetimes, enforced on the server', () => {
   test('idle: the store forgets a session unused for longer than the idle lifetime; each use extends it', async () => {
+    // Idle 2 s, a use every 800 ms: 2.4 s of use in all (past the idle lifetime), with 1.2 s of slack
+    // per gap for a loaded machine (a 1 s lifetime and 600 ms gaps left 400 ms, and timers fire late).
     const idle = await startHarness({
-      SESSION_IDLE_TIMEOUT_SECONDS: '1',
+      SESSION_IDLE_TIMEOUT_SECONDS: '2',
       SESSION_ABSOLUTE_TIMEOUT_SECONDS: '60',
     });
     try {
@@ -252,10 +254,10 @@ describe('session lifetimes, enforced on the server', () => {
       const cookie = cookieLine(login, 'sso_session')!.split(';')[0]!;
       // Sent by hand, as a stolen cookie would be: the browser's own expiry is not what protects us.
       for (let i = 0; i < 3; i += 1) {
-        await new Promise((r) => setTimeout(r, 600));
+        await new Promise((r) => setTimeout(r, 800));
         await request(idle.sso.app).get('/api/session').set('Cookie', cookie).expect(200);
       }
-      await new Promise((r) => setTimeout(r, 1300));
+      await new Promise((r) => setTimeout(r, 2600));
       await request(idle.sso.app).get('/api/session').set('Cookie', cookie).expect(401);
     } finally {
       await idle.close();

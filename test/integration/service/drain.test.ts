@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { createEmulator } from '../../../src/emulator';
 import { startBackendProcess } from '../../support/backend-process';
+import { eventually } from '../../support/eventually';
 import {
   ACME,
   CLIENT_ID,
@@ -34,6 +35,7 @@ describe('drain on SIGTERM', () => {
       VERCEL_API_URL: listening.url,
       VERCEL_ISSUER: listening.url,
       SHUTDOWN_GRACE_MS: '8000',
+      TOKEN_EXCHANGE_TIMEOUT_MS: '15000', // the delayed exchange below must not time out on a loaded machine
     });
     try {
       expect((await request(backend.url).get('/readyz')).status).toBe(200);
@@ -43,13 +45,20 @@ describe('drain on SIGTERM', () => {
           .redirectUrl,
       );
       // The code exchange hangs long enough for the probe below to run during the drain.
-      emulator.controls.setFault('token', { kind: 'delay', ms: 2500 }, { times: 1 });
+      emulator.controls.setFault('token', { kind: 'delay', ms: 4000 }, { times: 1 });
       const login = request(backend.url)
         .get(`${url.pathname}${url.search}`)
         .then((r) => r);
       // SIGTERM only once the exchange has reached the emulator: the login is in flight.
       const tokenRequestsBefore = emulator.controls.stats().tokenRequests;
-      await waitFor(() => emulator.controls.stats().tokenRequests > tokenRequestsBefore, 2000);
+      // A hang guard, not a timing: a fixed 2 s wait that carried on regardless raced on a loaded CI.
+      await eventually(
+        'the backend to send the token request',
+        () => emulator.controls.stats().tokenRequests > tokenRequestsBefore,
+        15_000,
+        20,
+        () => backend.lines.join('\n'),
+      );
 
       const exited = backend.stop();
       // A fresh connection, as a load balancer's probe makes.
@@ -71,22 +80,21 @@ describe('drain on SIGTERM', () => {
       await backend.stop();
       await listening.close();
     }
-  });
+  }, 40_000);
 });
 
-/** Waits until `ready` holds, at most `maxMs` milliseconds. */
-async function waitFor(ready: () => boolean, maxMs: number): Promise<void> {
-  const until = Date.now() + maxMs;
-  while (!ready() && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-}
-
-/** Retries `attempt` (at most 20 times, 25 ms apart) until `done` holds; returns the last response. */
+/**
+ * Retries `attempt` (25 ms apart, for at most 5 s) until `done` holds; returns the last response.
+ * A deadline rather than a count: on a loaded machine 20 quick tries can all come before the signal
+ * is handled.
+ */
 async function pollUntil<T>(
   attempt: () => PromiseLike<T>,
   done: (value: T) => boolean,
 ): Promise<T> {
+  const until = Date.now() + 5000;
   let last = await attempt();
-  for (let i = 0; i < 20 && !done(last); i += 1) {
+  while (!done(last) && Date.now() < until) {
     await new Promise((r) => setTimeout(r, 25));
     last = await attempt();
   }

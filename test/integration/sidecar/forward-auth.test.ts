@@ -4,6 +4,7 @@
  */
 import { createClient } from 'redis';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { eventually } from '../../support/eventually';
 import { ACME } from '../../support/harness';
 import { deleteKeys, describeWithRedis, TEST_REDIS_URL, uniquePrefix } from '../../support/redis';
 import {
@@ -127,11 +128,17 @@ describeWithRedis('sidecar forward-auth', () => {
     await monitor.monitor((line: string) => {
       if (line.includes(prefix)) commands.push(line);
     });
-    stack.logs.clear();
-    for (let i = 0; i < 20; i += 1)
-      expect((await browser.request(`${base}/_sso/auth`)).status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    await monitor.close();
+    try {
+      stack.logs.clear();
+      for (let i = 0; i < 20; i += 1)
+        expect((await browser.request(`${base}/_sso/auth`)).status).toBe(200);
+      // MONITOR lines arrive after the answers: wait for the 20 reads (a fixed 200 ms raced on a
+      // loaded CI), then 200 ms more for any write that would follow them.
+      await eventually('MONITOR to report the 20 checks', () => commands.length >= 20, 10_000, 20);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    } finally {
+      await monitor.close(); // a client in MONITOR mode left open would keep jest alive
+    }
     const writes = commands.filter((line) => !/"(get|GET|mget|MGET)"/.test(line));
     expect(commands.length).toBeGreaterThanOrEqual(20);
     expect(writes).toEqual([]);

@@ -242,7 +242,8 @@ describe('authentication (401 without a token; 403 invalidToken for a bad one)',
   });
 
   test('an expired token stops authenticating', async () => {
-    const created = await alice().createToken({ name: 'expiring', expiresAt: Date.now() + 400 });
+    // 2 s: the first use below must come before the expiry even on a loaded machine (400 ms raced).
+    const created = await alice().createToken({ name: 'expiring', expiresAt: Date.now() + 2000 });
     const expiring = client(created.bearerToken);
     expect((await expiring.getToken('current')).token.id).toBe(created.token.id);
     await new Promise((resolve) =>
