@@ -1,6 +1,7 @@
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { ACME, cookieLine, SLUG, startHarness, type Harness } from '../../support/harness';
+import { eventually } from '../../support/eventually';
 
 let clock = Date.now();
 let h: Harness;
@@ -285,11 +286,18 @@ describe('session lifetimes, enforced on the server', () => {
     const token = await csrfToken(agent);
     // A slow request holding the session: a callback whose exchange Vercel answers late.
     h.emulator.controls.setFault('token', { kind: 'delay', ms: 800 }, { times: 1 });
+    const before = h.emulator.controls.stats().tokenRequests;
     const inFlight = request(h.sso.app)
       .get('/callback?mode=sso&code=not-a-real-code&state=x')
       .set('Cookie', cookie)
       .then((r) => r);
-    await new Promise((r) => setTimeout(r, 200));
+    // Sign out while the emulator holds the exchange: the request is in flight with the session.
+    await eventually(
+      'the callback to reach the token endpoint',
+      () => h.emulator.controls.stats().tokenRequests > before,
+      10_000,
+      10,
+    );
     await agent.post('/signout').type('form').send({ _csrf: token }).expect(303);
     expect((await inFlight).status).toBe(400);
     await request(h.sso.app).get('/api/session').set('Cookie', cookie).expect(401);
