@@ -101,5 +101,4 @@ export async function signedInAs(page: Page): Promise<{ name: string; role: stri
   };
 }
 
-/** A JSON Web Token: two base64url JSON objects (`eyJ…` is `{"`), header and payload. */
-export const JWT_LIKE = /eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+/;
+export { JWT_LIKE } from '../../support/patterns';
