@@ -166,6 +166,20 @@ describe('key rotation and JWKS faults', () => {
     expect(h.emulator.controls.stats().jwksRequests).toBe(0);
   });
 
+  test('JWKS slower than the configured timeout (but within the default): a 503 page', async () => {
+    // No clock in the assertion: the JWKS answers after 2 s, between the configured 800 ms and the
+    // 3 s default; the timers fire in deadline order on this event loop, however loaded.
+    const cold = await startHarness({ JWKS_TIMEOUT_MS: '800' });
+    try {
+      cold.emulator.controls.setFault('jwks', { kind: 'delay', ms: 2000 }, { times: 1 });
+      const response = await cold.agent().get(cold.callbackPath());
+      expect(response.status).toBe(503);
+      expect(response.text).toContain('temporarily unavailable');
+    } finally {
+      await cold.close();
+    }
+  });
+
   test('JWKS hanging with a cold cache: a 503 page within the JWKS timeout', async () => {
     const cold = await startHarness({ JWKS_TIMEOUT_MS: '800' });
     try {

@@ -242,6 +242,16 @@ describe('token endpoint failures', () => {
     expect(Date.now() - started).toBeLessThan(h.config.http.tokenExchangeTimeoutMs + 8000);
   });
 
+  test('the configured exchange timeout is the one applied, not the default', async () => {
+    // No clock in the assertion: the emulator answers after 3 s, between the configured 1.5 s and
+    // the 5 s default. Both timers run on this process's event loop and fire in deadline order
+    // however loaded the machine is, so a 504 proves the configured timeout cut the exchange.
+    expect(h.config.http.tokenExchangeTimeoutMs).toBe(1500);
+    h.emulator.controls.setFault('token', { kind: 'delay', ms: 3000 }, { times: 1 });
+    const response = await h.agent().get(freshCallback());
+    await expectRefused(response, 504, 'exchange_timeout', 'Vercel did not answer in time');
+  });
+
   test('a refused connection gives a 502 page', async () => {
     const app = variantApp({
       verifier: h.sso.verifier,
