@@ -187,7 +187,16 @@ describe('a backend process whose Vercel is hostile', () => {
         const probe = (async () => {
           while (!done) {
             const started = performance.now();
-            healthStatuses.push((await request(backend.url).get('/healthz')).status);
+            // Bounded (0 = no answer in 5 s): an unanswered /healthz must fail the test, not hang it.
+            healthStatuses.push(
+              await request(backend.url)
+                .get('/healthz')
+                .timeout(5000)
+                .then(
+                  (r) => r.status,
+                  () => 0,
+                ),
+            );
             worstHealthzMs = Math.max(worstHealthzMs, performance.now() - started);
             await new Promise((resolve) => setTimeout(resolve, 20));
           }
@@ -196,9 +205,11 @@ describe('a backend process whose Vercel is hostile', () => {
         // The probe stops whatever the login does: a poll left running would keep jest alive.
         let response: request.Response;
         try {
-          response = await request(backend.url).get(
-            `/callback?mode=sso&code=hostile-${mode}-${where}&state=s1`,
-          );
+          // 10 s, far above the 1.5 s upstream timeouts: a hung callback fails here, inside the test's
+          // 20 s, so the finally below still stops the backend (a test timeout would skip it).
+          response = await request(backend.url)
+            .get(`/callback?mode=sso&code=hostile-${mode}-${where}&state=s1`)
+            .timeout(10_000);
         } finally {
           done = true;
         }
