@@ -101,4 +101,4 @@ export async function signedInAs(page: Page): Promise<{ name: string; role: stri
   };
 }
 
-export { JWT_LIKE } from '../../support/patterns';
+export { base64JsonIn, JWT_LIKE } from '../../support/patterns';
