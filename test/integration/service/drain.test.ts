@@ -61,11 +61,16 @@ describe('drain on SIGTERM', () => {
       );
 
       const exited = backend.stop();
-      // A fresh connection, as a load balancer's probe makes.
-      const probe = await pollUntil(
-        () => request(backend.url).get('/readyz'),
-        (r) => r.status === 503,
+      // A fresh connection, as a load balancer's probe makes; retried until the signal is handled.
+      let probe: request.Response | undefined;
+      await eventually(
+        '/readyz to answer 503 once SIGTERM is handled',
+        async () => (probe = await request(backend.url).get('/readyz')).status === 503,
+        5000,
+        25,
+        () => `last /readyz: ${probe?.status} ${probe?.text}`,
       );
+      if (!probe) throw new Error('no /readyz answer');
       expect(probe.status).toBe(503);
       expect(probe.body).toEqual({ status: 'draining' });
       expect(probe.headers['cache-control']).toBe('no-store');
@@ -82,21 +87,3 @@ describe('drain on SIGTERM', () => {
     }
   }, 40_000);
 });
-
-/**
- * Retries `attempt` (25 ms apart, for at most 5 s) until `done` holds; returns the last response.
- * A deadline rather than a count: on a loaded machine 20 quick tries can all come before the signal
- * is handled.
- */
-async function pollUntil<T>(
-  attempt: () => PromiseLike<T>,
-  done: (value: T) => boolean,
-): Promise<T> {
-  const until = Date.now() + 5000;
-  let last = await attempt();
-  while (!done(last) && Date.now() < until) {
-    await new Promise((r) => setTimeout(r, 25));
-    last = await attempt();
-  }
-  return last;
-}
