@@ -4,13 +4,13 @@
  * redeemed-code records and last-touch times held until the 100 000-entry cap evicted them).
  */
 import session from 'express-session';
-import { eventually as waitFor } from '../support/eventually';
+import { eventually } from '../support/eventually';
 import { MemoryOneTimeStore } from '../../src/stores/one-time-store';
 import { TouchThrottledStore } from '../../src/stores/touch-throttle';
 
 /** Polls `read` until it returns `expected`; throws after 10 s (a hang guard, not a timing check). */
-async function eventually(read: () => number, expected: number): Promise<number> {
-  await waitFor(
+async function untilHeld(read: () => number, expected: number): Promise<number> {
+  await eventually(
     `${expected} held`,
     () => read() === expected,
     10_000,
@@ -28,7 +28,7 @@ describe('MemoryOneTimeStore', () => {
         expect(await store.claim(`code-${i}`, 'pending', 30)).toBe(true);
       await store.claim('still-live', 'done', 60_000);
       expect(store.heldRecords).toBe(101);
-      expect(await eventually(() => store.heldRecords, 1)).toBe(1);
+      expect(await untilHeld(() => store.heldRecords, 1)).toBe(1);
       // The live record is untouched, and a replay of it is still refused.
       expect(await store.get('still-live')).toBe('done');
       expect(await store.claim('still-live', 'again', 60_000)).toBe(false);
@@ -57,7 +57,7 @@ describe('TouchThrottledStore', () => {
         await new Promise<void>((resolve) => store.set(`sid-${i}`, data, () => resolve()));
       }
       expect(store.rememberedTouches).toBe(20);
-      expect(await eventually(() => store.rememberedTouches, 0)).toBe(0);
+      expect(await untilHeld(() => store.rememberedTouches, 0)).toBe(0);
     } finally {
       store.stop();
     }
